@@ -1,0 +1,25 @@
+"""factory-boy factories for the small cast every test draws on."""
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from core import roles
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@library.example.org")
+    password = factory.PostGenerationMethodCall("set_password", "liaison-test")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=extracted or roles.LIBRARIAN))
+            self.save()

@@ -1,0 +1,128 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from partners import services
+from partners.models import Affiliation, Contact, FocusArea, Organization, StageChange
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["contact", "organization"]
+    fields = ["contact", "organization", "title", "is_primary", "start_date", "end_date"]
+
+
+class StageChangeInline(admin.TabularInline):
+    """Stage history, read-only: it is written by the stage-change service only."""
+
+    model = StageChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_stage", "to_stage", "changed_by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "government_level",
+        "stage",
+        "owner",
+        "is_archived",
+        "updated_at",
+    ]
+    list_filter = ["stage", "kind", "government_level", "is_archived", "focus_areas", "owner"]
+    search_fields = ["name", "email", "website"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    filter_horizontal = ["focus_areas"]
+    readonly_fields = ["is_archived", "archived_at", "stage_changed_at", "created_at", "updated_at"]
+    inlines = [AffiliationInline, StageChangeInline]
+    actions = ["archive", "restore"]
+    list_per_page = 50
+
+    def save_model(self, request: HttpRequest, obj: Organization, form, change: bool) -> None:
+        """Stage changes made here are recorded by the same service as everywhere else."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            services.stage_history_begin(
+                organization=obj, by=request.user, note="Created in the admin."
+            )
+        elif "stage" in form.changed_data:
+            new_stage = obj.stage
+            obj.stage = form.initial["stage"]
+            super().save_model(request, obj, form, change)
+            services.stage_change(
+                organization=obj, to_stage=new_stage, by=request.user, note="Changed in the admin."
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Archive the selected organizations")
+    def archive(self, request: HttpRequest, queryset) -> None:
+        for organization in queryset:
+            services.organization_archive(organization=organization)
+
+    @admin.action(description="Restore the selected organizations to the lists")
+    def restore(self, request: HttpRequest, queryset) -> None:
+        for organization in queryset:
+            services.organization_restore(organization=organization)
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["organization", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["to_stage", "from_stage"]
+    search_fields = ["organization__name", "note"]
+    list_select_related = ["organization", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "phone",
+        "preferred_channel",
+        "do_not_contact",
+        "opted_out_of_updates",
+    ]
+    list_filter = ["preferred_channel", "do_not_contact", "opted_out_of_updates"]
+    search_fields = ["name", "email", "phone"]
+    readonly_fields = ["opted_out_at", "created_at", "updated_at"]
+    inlines = [AffiliationInline]
+
+    def save_model(self, request: HttpRequest, obj: Contact, form, change: bool) -> None:
+        opted_out = obj.opted_out_of_updates
+        if "opted_out_of_updates" in form.changed_data:
+            obj.opted_out_of_updates = not opted_out  # let the service record the date
+        services.contact_apply_opt_out(contact=obj, opted_out=opted_out)
+        obj.email = services.normalize_email(obj.email)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    list_display = ["contact", "organization", "title", "is_primary", "start_date", "end_date"]
+    list_filter = ["is_primary", "organization__kind"]
+    search_fields = ["contact__name", "contact__email", "organization__name", "title"]
+    list_select_related = ["contact", "organization"]
+    autocomplete_fields = ["contact", "organization"]

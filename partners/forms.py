@@ -1,0 +1,302 @@
+"""Forms validate; the services in partners/services.py write."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.roles import ALL_ROLES
+from partners.models import LONG_TEXT, Affiliation, Contact, FocusArea, Organization, Stage
+from partners.selectors import ORGANIZATION_SORTS
+from partners.services import normalize_email
+
+PHONE_RE = re.compile(r"^[0-9+().\-\s/#*]+(\s*(x|ext\.?|extension)\s*[0-9]+)?$", re.IGNORECASE)
+
+
+def validate_phone(value: str) -> None:
+    """Loose check: phone numbers are kept as typed, but must look like a phone number."""
+    digits = sum(c.isdigit() for c in value)
+    if not PHONE_RE.match(value) or digits < 3 or digits > 20:
+        raise ValidationError(
+            "Enter a phone number using digits, spaces and + ( ) - . "
+            "(an extension like “x 204” is fine)."
+        )
+
+
+def staff_users() -> Any:
+    """People who can own a partnership: active users with a Liaison role."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=ALL_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OrganizationFilterForm(forms.Form):
+    """The organization list's search, filters and sort (a GET form)."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        choices=[("", "All kinds"), *Organization.Kind.choices], required=False
+    )
+    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False)
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.all(), required=False, empty_label="All focus areas"
+    )
+    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Any owner")
+    archived = forms.ChoiceField(
+        label="Show",
+        choices=[("active", "Current"), ("archived", "Archived"), ("all", "All")],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in ORGANIZATION_SORTS],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users()
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid value (a stale link, a tampered URL) is ignored."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ContactFilterForm(forms.Form):
+    """The contact list's search and filter (a GET form)."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200, help_text="Name or email")
+    kind = forms.ChoiceField(
+        label="Organization kind",
+        choices=[("", "All kinds of organization"), *Organization.Kind.choices],
+        required=False,
+    )
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class OrganizationForm(forms.ModelForm):
+    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Nobody yet")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "government_level",
+            "focus_areas",
+            "owner",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "mission",
+            "initiatives",
+            "services",
+            "populations_served",
+            "common_ground",
+        ]
+        widgets = {
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "mission": forms.Textarea(attrs={"rows": 3}),
+            "initiatives": forms.Textarea(attrs={"rows": 3}),
+            "services": forms.Textarea(attrs={"rows": 3}),
+            "populations_served": forms.Textarea(attrs={"rows": 2}),
+            "common_ground": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"name": "Organization name", "website": "Website"}
+        help_texts = {"website": "For example https://health.example.gov"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users()
+        self.fields["phone"].validators.append(validate_phone)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(c.isalnum() for c in name):
+            raise ValidationError("Enter the organization's name.")
+        return name
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("focus_areas", None)
+        data.pop("stage", None)
+        data.pop("note", None)
+        data.pop("confirm_duplicate", None)
+        return data
+
+
+class OrganizationCreateForm(OrganizationForm):
+    stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.IDENTIFIED)
+    confirm_duplicate = forms.BooleanField(
+        label="Yes, this is a different organization: create it anyway", required=False
+    )
+
+    class Meta(OrganizationForm.Meta):
+        fields = [*OrganizationForm.Meta.fields[:5], "stage", *OrganizationForm.Meta.fields[5:]]
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label="New stage", choices=Stage.choices)
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the stage changed: it stays in the stage history.",
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["to_stage"].initial = organization.stage
+
+    def clean_to_stage(self) -> str:
+        to_stage = self.cleaned_data["to_stage"]
+        if to_stage == self.organization.stage:
+            raise ValidationError(
+                f"{self.organization} is already at “{self.organization.get_stage_display()}”."
+            )
+        return to_stage
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "preferred_channel",
+            "notes",
+            "do_not_contact",
+            "opted_out_of_updates",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "opted_out_of_updates": "Does not want partner progress-update emails. "
+            "The date is recorded."
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(validate_phone)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(c.isalnum() for c in name):
+            raise ValidationError("Enter the person's name.")
+        return name
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if email:
+            clash = Contact.objects.filter(email=email).exclude(pk=self.instance.pk).first()
+            if clash is not None:
+                raise ValidationError(
+                    f"{clash.name} already has this email. "
+                    "Add them to this organization with “Add an existing contact” instead."
+                )
+        return email
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data.pop("opted_out_of_updates")
+        return data
+
+
+class AffiliationFieldsMixin(forms.Form):
+    title = forms.CharField(
+        label="Title or role",
+        max_length=200,
+        required=False,
+        help_text="For example “Health educator” or “Board member”.",
+    )
+    is_primary = forms.BooleanField(label="Primary contact for this organization", required=False)
+    start_date = forms.DateField(
+        label="Since", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_start_date(self) -> Any:
+        start = self.cleaned_data.get("start_date")
+        if start and start > timezone.localdate():
+            raise ValidationError("The start date cannot be in the future.")
+        return start
+
+
+class ContactCreateForm(ContactForm, AffiliationFieldsMixin):
+    """A new contact, added from an organization's page together with their role there."""
+
+    class Meta(ContactForm.Meta):
+        pass
+
+
+class AffiliationForm(AffiliationFieldsMixin):
+    """Edit a contact's role at an organization."""
+
+
+class ExistingContactAffiliationForm(AffiliationFieldsMixin):
+    """Add someone already in Liaison to another organization."""
+
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.all(),
+        widget=forms.RadioSelect,
+        label="Person",
+        error_messages={
+            "required": "Choose the person to add.",
+            "invalid_choice": "That person is no longer in Liaison.",
+        },
+    )
+    field_order = ["contact", "title", "is_primary", "start_date"]
+
+    def __init__(
+        self, *args: Any, organization: Organization, candidates: list[Contact], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        # Only the search results are offered; any contact id is accepted when posted.
+        self.fields["contact"].choices = [(c.pk, str(c)) for c in candidates]
+
+    def clean_contact(self) -> Contact:
+        contact = self.cleaned_data["contact"]
+        if Affiliation.objects.filter(
+            contact=contact, organization=self.organization, end_date__isnull=True
+        ).exists():
+            raise ValidationError(f"{contact} is already listed at {self.organization}.")
+        return contact
+
+
+class AffiliationEndForm(forms.Form):
+    end_date = forms.DateField(
+        label="Left on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+    def __init__(self, *args: Any, affiliation: Affiliation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.affiliation = affiliation
+
+    def clean_end_date(self) -> Any:
+        end = self.cleaned_data["end_date"]
+        if end > timezone.localdate():
+            raise ValidationError("Record the end once the person has left (not a future date).")
+        start = self.affiliation.start_date
+        if start and end < start:
+            raise ValidationError(f"The end date cannot be before they started ({start}).")
+        return end

@@ -1,0 +1,345 @@
+"""Partner organizations, the people in them, and where each partnership stands."""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from core.models import TimeStampedModel
+
+# Notes and profile texts: long enough for anything a librarian writes, short of abuse. Forms
+# enforce it (Django passes a TextField's max_length to its form field, not to the database).
+LONG_TEXT = 10_000
+
+
+def normalize_name(name: str) -> str:
+    """A name reduced for duplicate detection: case, accents, punctuation and spacing ignored.
+
+    "St. Mary's Clinic", "st marys  clinic" and "ST. MARY'S CLINIC" all give "stmarysclinic".
+    Abbreviations are not expanded: "Dept." and "Department" stay different.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", without_accents.casefold())
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search box entry, stripped of anything a tsquery would parse."""
+    return re.findall(r"\w+", text, flags=re.UNICODE)[:10]
+
+
+def full_text_filter(field: str, text: str) -> Q:
+    """Match every word of `text` as a prefix of a word in `field`.
+
+    On PostgreSQL this is full-text search over to_tsvector('simple', field), which the GIN
+    indexes made in partners/migrations/0002 serve; SQLite gets a plain icontains per word.
+    """
+    words = search_words(text)
+    if not words:
+        return Q()
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return Q(
+            SearchVectorExact(
+                simple_search_vector(field),
+                SearchQuery(tsquery, config="simple", search_type="raw"),
+            )
+        )
+    query = Q()
+    for word in words:
+        query &= Q(**{f"{field}__icontains": word})
+    return query
+
+
+def simple_search_vector(field: str) -> SearchVector:
+    """The exact expression indexed in migration 0002: to_tsvector('simple', coalesce(field))."""
+    return SearchVector(field, config="simple")
+
+
+class FocusArea(models.Model):
+    """A theme a partner works on: education, health literacy, workforce…"""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    """Where a partnership stands, in pipeline order."""
+
+    IDENTIFIED = "identified", "Identified"
+    RESEARCHING = "researching", "Researching"
+    CONTACTED = "contacted", "Contacted"
+    IN_DISCUSSION = "in_discussion", "In discussion"
+    ACTIVE = "active", "Active partner"
+    DORMANT = "dormant", "Dormant"
+    DECLINED = "declined", "Declined"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self) -> "OrganizationQuerySet":
+        return self.filter(is_archived=False)
+
+    def search(self, text: str) -> "OrganizationQuerySet":
+        """Organizations whose name, or the name of anyone ever affiliated, matches `text`."""
+        if not search_words(text):
+            return self
+        by_contact = Affiliation.objects.filter(
+            full_text_filter("contact__name", text), organization=OuterRef("pk")
+        )
+        return self.filter(full_text_filter("name", text) | Q(Exists(by_contact)))
+
+    def for_list(self) -> "OrganizationQuerySet":
+        """What the organization list shows: owner and focus areas without per-row queries."""
+        return self.select_related("owner").prefetch_related("focus_areas")
+
+    def possible_duplicates_of(
+        self, name: str, *, exclude_pk: int | None = None
+    ) -> "OrganizationQuerySet":
+        qs = self.filter(normalized_name=normalize_name(name))
+        if exclude_pk is not None:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs
+
+
+class Organization(TimeStampedModel):
+    """A partner, or a prospective one: an agency, clinic, school, nonprofit…"""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government agency"
+        HEALTH = "health", "Health organization"
+        SCHOOL = "school", "School"
+        NONPROFIT = "nonprofit", "Nonprofit"
+        BUSINESS = "business", "Business"
+        COMMUNITY = "community", "Community group"
+        OTHER = "other", "Other"
+
+    class GovernmentLevel(models.TextChoices):
+        CITY = "city", "City"
+        COUNTY = "county", "County"
+        STATE = "state", "State"
+        FEDERAL = "federal", "Federal"
+        TRIBAL = "tribal", "Tribal"
+
+    name = models.CharField(max_length=200)
+    # normalize_name(name), kept in step by save() and the services: duplicate detection.
+    normalized_name = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    government_level = models.CharField(
+        max_length=10,
+        choices=GovernmentLevel.choices,
+        blank=True,
+        help_text="Only for government agencies.",
+    )
+    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="organizations")
+    mission = models.TextField("mission and priorities", max_length=LONG_TEXT, blank=True)
+    initiatives = models.TextField("current initiatives", max_length=LONG_TEXT, blank=True)
+    services = models.TextField(max_length=LONG_TEXT, blank=True)
+    populations_served = models.TextField(max_length=LONG_TEXT, blank=True)
+    common_ground = models.TextField(
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="How the library's services support their goals.",
+    )
+    website = models.URLField(max_length=300, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(max_length=LONG_TEXT, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_organizations",
+        help_text="The staff member who looks after this partnership.",
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    is_archived = models.BooleanField("archived", default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Home page counts by stage and stage filter on the list: WHERE NOT is_archived
+            # GROUP BY stage.
+            models.Index(fields=["is_archived", "stage"], name="org_archived_stage"),
+            # "My organizations" and the owner filter.
+            models.Index(fields=["owner", "is_archived"], name="org_owner_archived"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="government") | Q(government_level=""),
+                name="org_government_level_only_for_agencies",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_archived=False, archived_at__isnull=True)
+                | Q(is_archived=True, archived_at__isnull=False),
+                name="org_archived_at_iff_archived",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_name = normalize_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("partners:organization_detail", args=[self.pk])
+
+
+class StageChange(models.Model):
+    """One move of an organization through the pipeline, including where it started."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    # Blank for the first entry, made when the organization was created.
+    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(max_length=LONG_TEXT, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            # Stage history on the organization page, newest first.
+            models.Index(fields=["organization", "-changed_at"], name="stagechange_org_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_stage=models.F("to_stage")),
+                name="stagechange_is_a_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.from_stage or 'new'} → {self.to_stage}"
+
+
+class Contact(TimeStampedModel):
+    """A person the library deals with, at one or more organizations."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        LETTER = "letter", "Letter"
+        IN_PERSON = "in_person", "In person"
+
+    name = models.CharField(max_length=200)
+    # Stored lower-cased (see services): one person, one email, whatever the capitals.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.EMAIL
+    )
+    notes = models.TextField(max_length=LONG_TEXT, blank=True)
+    do_not_contact = models.BooleanField(
+        default=False, help_text="Never contact this person, by any channel."
+    )
+    opted_out_of_updates = models.BooleanField(
+        default=False, help_text="Does not want partner progress-update emails."
+    )
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="contact_unique_email"
+            ),
+            models.CheckConstraint(
+                condition=Q(opted_out_of_updates=False, opted_out_at__isnull=True)
+                | Q(opted_out_of_updates=True, opted_out_at__isnull=False),
+                name="contact_opted_out_at_iff_opted_out",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("partners:contact_detail", args=[self.pk])
+
+
+class AffiliationQuerySet(models.QuerySet):
+    # An affiliation is ended on or before the day it is recorded (never in the future), so an
+    # end date means "past".
+    def current(self) -> "AffiliationQuerySet":
+        return self.filter(end_date__isnull=True)
+
+    def past(self) -> "AffiliationQuerySet":
+        return self.filter(end_date__isnull=False)
+
+
+class Affiliation(models.Model):
+    """A contact's role at an organization. Ended affiliations are kept as history."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="affiliations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    title = models.CharField("title or role", max_length=200, blank=True)
+    is_primary = models.BooleanField("primary contact", default=False)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "contact__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "organization"],
+                condition=Q(end_date__isnull=True),
+                name="affiliation_one_open_per_contact_and_org",
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(is_primary=True, end_date__isnull=True),
+                name="affiliation_one_primary_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="affiliation_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # Contacts of one organization (detail page) and search by contact name.
+            models.Index(fields=["organization", "end_date"], name="affiliation_org_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} at {self.organization}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

@@ -1,0 +1,143 @@
+"""Reads for the partner pages: each page's queries live here, covered by query-count tests."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from partners.models import (
+    Affiliation,
+    Contact,
+    Organization,
+    Stage,
+    StageChange,
+    full_text_filter,
+)
+
+ORGANIZATION_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "stage": ("stage_order", "name", "pk"),
+    "-stage": ("-stage_order", "name", "pk"),
+    "kind": ("kind", "name", "pk"),
+    "-kind": ("-kind", "name", "pk"),
+    "owner": ("owner__first_name", "owner__username", "name", "pk"),
+    "-owner": ("-owner__first_name", "-owner__username", "name", "pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def _stage_order() -> Case:
+    """Pipeline position of the stage, so that sorting by stage follows the pipeline."""
+    return Case(
+        *(When(stage=value, then=Value(i)) for i, value in enumerate(Stage.values)),
+        output_field=IntegerField(),
+    )
+
+
+def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
+    """Organizations for the list page, from the filter form's cleaned data."""
+    qs = Organization.objects.for_list()
+    archived = filters.get("archived") or "active"
+    if archived == "active":
+        qs = qs.filter(is_archived=False)
+    elif archived == "archived":
+        qs = qs.filter(is_archived=True)
+    if filters.get("q"):
+        qs = qs.search(filters["q"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("stage"):
+        qs = qs.filter(stage=filters["stage"])
+    if filters.get("focus_area"):
+        qs = qs.filter(focus_areas=filters["focus_area"])
+    if filters.get("owner"):
+        qs = qs.filter(owner=filters["owner"])
+    sort = filters.get("sort") or "name"
+    return qs.annotate(stage_order=_stage_order()).order_by(*ORGANIZATION_SORTS[sort])
+
+
+def organization_detail(pk: int) -> Organization:
+    """One organization with everything its page shows, in a fixed number of queries."""
+    affiliations = Affiliation.objects.select_related("contact").order_by(
+        "-is_primary", "contact__name"
+    )
+    return (
+        Organization.objects.select_related("owner")
+        .prefetch_related(
+            "focus_areas",
+            Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations"),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by"),
+                to_attr="stage_history",
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def stage_counts() -> list[dict[str, Any]]:
+    """Active (not archived) organizations per stage, every stage listed, in pipeline order."""
+    counts = dict(
+        Organization.objects.active()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return [
+        {"stage": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Stage.choices
+    ]
+
+
+def organizations_owned_by(user: User) -> QuerySet[Organization]:
+    return (
+        Organization.objects.active()
+        .filter(owner=user)
+        .annotate(stage_order=_stage_order())
+        .order_by("stage_order", "name")
+    )
+
+
+def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
+    """Contacts for the list page, each with their current organizations prefetched."""
+    qs = Contact.objects.prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.current().select_related("organization"),
+            to_attr="current_affiliations",
+        )
+    )
+    text = filters.get("q")
+    if text:
+        qs = qs.filter(full_text_filter("name", text) | Q(email__icontains=text.strip()))
+    if filters.get("kind"):
+        qs = qs.filter(
+            pk__in=Affiliation.objects.current()
+            .filter(organization__kind=filters["kind"])
+            .values("contact_id")
+        )
+    return qs.order_by("name", "pk")
+
+
+def contact_detail(pk: int) -> Contact:
+    return Contact.objects.prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.select_related("organization").order_by(
+                "end_date", "organization__name"
+            ),
+            to_attr="all_affiliations",
+        )
+    ).get(pk=pk)
+
+
+def possible_duplicates(name: str, *, exclude_pk: int | None = None) -> list[Organization]:
+    """Existing organizations whose name matches ignoring case, punctuation and spacing."""
+    return list(
+        Organization.objects.possible_duplicates_of(name, exclude_pk=exclude_pk)
+        .select_related("owner")
+        .order_by("name")[:10]
+    )

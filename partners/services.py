@@ -1,0 +1,278 @@
+"""Every change to partners goes through these functions: views, admin and commands alike."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partners.models import (
+    Affiliation,
+    Contact,
+    FocusArea,
+    Organization,
+    Stage,
+    StageChange,
+)
+
+ORGANIZATION_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "government_level",
+        "mission",
+        "initiatives",
+        "services",
+        "populations_served",
+        "common_ground",
+        "website",
+        "email",
+        "phone",
+        "address",
+        "owner",
+    }
+)
+CONTACT_FIELDS = frozenset(
+    {"name", "email", "phone", "preferred_channel", "notes", "do_not_contact"}
+)
+
+
+def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    by: User | None,
+    stage: str = Stage.IDENTIFIED,
+    focus_areas: Iterable[FocusArea] = (),
+    note: str = "",
+    **fields: Any,
+) -> Organization:
+    """Create an organization and the first entry of its stage history."""
+    _check_fields(fields, ORGANIZATION_FIELDS)
+    if fields.get("kind") != Organization.Kind.GOVERNMENT:
+        fields["government_level"] = ""
+    organization = Organization(stage=stage, stage_changed_at=timezone.now(), **fields)
+    organization.full_clean()
+    organization.save()
+    organization.focus_areas.set(focus_areas)
+    stage_history_begin(organization=organization, by=by, note=note)
+    return organization
+
+
+def stage_history_begin(*, organization: Organization, by: User | None, note: str = "") -> None:
+    """The first entry of a new organization's stage history: the stage it starts at."""
+    StageChange.objects.create(
+        organization=organization,
+        from_stage="",
+        to_stage=organization.stage,
+        changed_by=by,
+        changed_at=organization.stage_changed_at,
+        note=note,
+    )
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    organization: Organization,
+    by: User | None,
+    focus_areas: Iterable[FocusArea] | None = None,
+    **fields: Any,
+) -> Organization:
+    """Change an organization's profile. The stage changes only through stage_change()."""
+    _check_fields(fields, ORGANIZATION_FIELDS)
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    if organization.kind != Organization.Kind.GOVERNMENT:
+        organization.government_level = ""
+    organization.full_clean()
+    organization.save()
+    if focus_areas is not None:
+        organization.focus_areas.set(focus_areas)
+    return organization
+
+
+def stage_change(
+    *, organization: Organization, to_stage: str, by: User | None, note: str = ""
+) -> StageChange | None:
+    """Move an organization to another stage and record it, once.
+
+    Returns None when the organization is already at that stage (nothing to record). The row is
+    locked so that two people moving the same card at once record two honest changes, never a
+    change "from" a stage the organization had already left.
+    """
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": f"Unknown stage: {to_stage!r}."})
+    with transaction.atomic():
+        current = Organization.objects.select_for_update().get(pk=organization.pk)
+        if current.stage == to_stage:
+            organization.stage = current.stage
+            return None
+        now = timezone.now()
+        change = StageChange.objects.create(
+            organization=current,
+            from_stage=current.stage,
+            to_stage=to_stage,
+            changed_by=by,
+            changed_at=now,
+            note=note.strip(),
+        )
+        Organization.objects.filter(pk=current.pk).update(
+            stage=to_stage, stage_changed_at=now, updated_at=now
+        )
+    organization.stage = to_stage
+    organization.stage_changed_at = now
+    return change
+
+
+def organization_archive(*, organization: Organization) -> None:
+    """Hide an organization from lists; nothing is deleted."""
+    if not organization.is_archived:
+        organization.is_archived = True
+        organization.archived_at = timezone.now()
+        organization.save(update_fields=["is_archived", "archived_at", "updated_at"])
+
+
+def organization_restore(*, organization: Organization) -> None:
+    if organization.is_archived:
+        organization.is_archived = False
+        organization.archived_at = None
+        organization.save(update_fields=["is_archived", "archived_at", "updated_at"])
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def contact_apply_opt_out(*, contact: Contact, opted_out: bool) -> None:
+    """Set the opt-out flag on an unsaved contact, dating the opt-out when it changes."""
+    if opted_out != contact.opted_out_of_updates:
+        contact.opted_out_of_updates = opted_out
+        contact.opted_out_at = timezone.now() if opted_out else None
+
+
+def _contact_apply(contact: Contact, fields: dict[str, Any], opted_out: bool | None) -> None:
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.email = normalize_email(contact.email)
+    if opted_out is not None:
+        contact_apply_opt_out(contact=contact, opted_out=opted_out)
+
+
+def _contact_save(contact: Contact) -> None:
+    contact.full_clean()
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as error:  # another request took the email between check and save
+        raise ValidationError({"email": "A contact with this email already exists."}) from error
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    organization: Organization | None = None,
+    title: str = "",
+    is_primary: bool = False,
+    start_date: date | None = None,
+    opted_out_of_updates: bool = False,
+    **fields: Any,
+) -> Contact:
+    """Create a contact, and their affiliation when an organization is given."""
+    _check_fields(fields, CONTACT_FIELDS)
+    contact = Contact()
+    _contact_apply(contact, fields, opted_out_of_updates)
+    _contact_save(contact)
+    if organization is not None:
+        affiliation_create(
+            contact=contact,
+            organization=organization,
+            title=title,
+            is_primary=is_primary,
+            start_date=start_date,
+        )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: Contact, opted_out_of_updates: bool | None = None, **fields: Any
+) -> Contact:
+    _check_fields(fields, CONTACT_FIELDS)
+    _contact_apply(contact, fields, opted_out_of_updates)
+    _contact_save(contact)
+    return contact
+
+
+@transaction.atomic
+def affiliation_create(
+    *,
+    contact: Contact,
+    organization: Organization,
+    title: str = "",
+    is_primary: bool = False,
+    start_date: date | None = None,
+) -> Affiliation:
+    """Link a contact to an organization. A new primary contact replaces the old one."""
+    if Affiliation.objects.filter(
+        contact=contact, organization=organization, end_date__isnull=True
+    ).exists():
+        raise ValidationError(f"{contact} is already listed at {organization}.")
+    if is_primary:
+        _clear_primary(organization)
+    affiliation = Affiliation(
+        contact=contact,
+        organization=organization,
+        title=title.strip(),
+        is_primary=is_primary,
+        start_date=start_date,
+    )
+    affiliation.full_clean(validate_constraints=False)
+    affiliation.save()
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_update(
+    *, affiliation: Affiliation, title: str, is_primary: bool, start_date: date | None
+) -> Affiliation:
+    if is_primary and not affiliation.is_primary:
+        _clear_primary(affiliation.organization)
+    affiliation.title = title.strip()
+    affiliation.is_primary = is_primary
+    affiliation.start_date = start_date
+    affiliation.full_clean(validate_constraints=False)
+    affiliation.save()
+    return affiliation
+
+
+def affiliation_end(*, affiliation: Affiliation, end_date: date | None = None) -> Affiliation:
+    """The contact has left (or is leaving) the organization; their history stays."""
+    today = timezone.localdate()
+    end_date = end_date or today
+    if end_date > today:
+        raise ValidationError({"end_date": "Record the end once the person has left."})
+    if affiliation.start_date and end_date < affiliation.start_date:
+        raise ValidationError(
+            {
+                "end_date": "The end date cannot be before the start date "
+                f"({affiliation.start_date:%b %-d, %Y})."
+            }
+        )
+    affiliation.end_date = end_date
+    affiliation.save(update_fields=["end_date"])
+    return affiliation
+
+
+def _clear_primary(organization: Organization) -> None:
+    Affiliation.objects.filter(
+        organization=organization, is_primary=True, end_date__isnull=True
+    ).update(is_primary=False)

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("organizations/", views.organization_list, name="organization_list"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path(
+        "organizations/name-check/", views.organization_name_check, name="organization_name_check"
+    ),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/stage/", views.organization_stage, name="organization_stage"),
+    path(
+        "organizations/<int:pk>/archive/", views.organization_archive, name="organization_archive"
+    ),
+    path(
+        "organizations/<int:pk>/restore/", views.organization_restore, name="organization_restore"
+    ),
+    path("organizations/<int:org_pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path(
+        "organizations/<int:org_pk>/contacts/add-existing/",
+        views.affiliation_add_existing,
+        name="affiliation_add_existing",
+    ),
+    path("affiliations/<int:pk>/edit/", views.affiliation_edit, name="affiliation_edit"),
+    path("affiliations/<int:pk>/end/", views.affiliation_end, name="affiliation_end"),
+    path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+]

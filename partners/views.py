@@ -1,0 +1,383 @@
+"""Partner pages. Views stay thin: permission, form, service, redirect or partial."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from core.roles import manager_required
+from partners import selectors, services
+from partners.forms import (
+    AffiliationEndForm,
+    AffiliationForm,
+    ContactCreateForm,
+    ContactFilterForm,
+    ContactForm,
+    ExistingContactAffiliationForm,
+    OrganizationCreateForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    StageChangeForm,
+)
+from partners.models import Affiliation, Contact, Organization
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _apply_form_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the matching field, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    mine = selectors.organizations_owned_by(request.user)
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "stage_counts": selectors.stage_counts(),
+            "my_organizations": mine[:10],
+            "my_organization_count": mine.count(),
+        },
+    )
+
+
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    form = OrganizationFilterForm(request.GET)
+    filters = form.filters()
+    page = _page(request, selectors.organization_list(filters))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.get("sort", "name"),
+        "query": _query_without_page(request),
+        "query_without_sort": params.urlencode(),
+        "filtered": any(k for k in filters if k not in ("sort",)),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "partners/partials/organization_results.html", context)
+    return render(request, "partners/organization_list.html", context)
+
+
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        organization = selectors.organization_detail(pk)
+    except Organization.DoesNotExist as error:
+        raise Http404("No such organization.") from error
+    current = [a for a in organization.all_affiliations if a.is_current]
+    past = [a for a in organization.all_affiliations if not a.is_current]
+    return render(
+        request,
+        "partners/organization_detail.html",
+        {
+            "organization": organization,
+            "current_affiliations": current,
+            "past_affiliations": past,
+            "stage_form": StageChangeForm(organization=organization),
+        },
+    )
+
+
+def organization_create(request: HttpRequest) -> HttpResponse:
+    duplicates: list[Organization] = []
+    if request.method == "POST":
+        form = OrganizationCreateForm(request.POST)
+        if form.is_valid():
+            duplicates = selectors.possible_duplicates(form.cleaned_data["name"])
+            if duplicates and not form.cleaned_data["confirm_duplicate"]:
+                form.add_error(
+                    "name",
+                    "An organization with this name is already in Liaison. Open it below, "
+                    "or tick “create it anyway” if this is a different organization.",
+                )
+            else:
+                try:
+                    organization = services.organization_create(
+                        by=request.user,
+                        stage=form.cleaned_data["stage"],
+                        focus_areas=form.cleaned_data["focus_areas"],
+                        **form.service_fields(),
+                    )
+                except ValidationError as error:
+                    _apply_form_errors(form, error)
+                else:
+                    messages.success(request, f"{organization} was added.")
+                    return redirect(organization)
+    else:
+        form = OrganizationCreateForm(initial={"owner": request.user.pk})
+    return render(
+        request,
+        "partners/organization_form.html",
+        {"form": form, "duplicates": duplicates, "organization": None},
+    )
+
+
+@require_GET
+def organization_name_check(request: HttpRequest) -> HttpResponse:
+    """htmx: warn about existing organizations with the same name while the name is typed."""
+    name = request.GET.get("name", "")[:200]
+    exclude = request.GET.get("exclude")
+    exclude_pk = int(exclude) if exclude and exclude.isdigit() else None
+    duplicates = selectors.possible_duplicates(name, exclude_pk=exclude_pk) if name else []
+    return render(request, "partners/partials/duplicate_warning.html", {"duplicates": duplicates})
+
+
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    duplicates: list[Organization] = []
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, instance=organization)
+        if form.is_valid():
+            try:
+                services.organization_update(
+                    organization=organization,
+                    by=request.user,
+                    focus_areas=form.cleaned_data["focus_areas"],
+                    **form.service_fields(),
+                )
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                messages.success(request, f"{organization} was saved.")
+                return redirect(organization)
+        organization.refresh_from_db()
+    else:
+        form = OrganizationForm(instance=organization)
+        duplicates = selectors.possible_duplicates(organization.name, exclude_pk=pk)
+    return render(
+        request,
+        "partners/organization_form.html",
+        {"form": form, "duplicates": duplicates, "organization": organization},
+    )
+
+
+def organization_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    if request.method == "POST":
+        form = StageChangeForm(request.POST, organization=organization)
+        if form.is_valid():
+            services.stage_change(
+                organization=organization,
+                to_stage=form.cleaned_data["to_stage"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request, f"{organization} is now “{organization.get_stage_display()}”."
+            )
+            return redirect(organization)
+    else:
+        form = StageChangeForm(organization=organization)
+    return render(
+        request, "partners/organization_stage.html", {"form": form, "organization": organization}
+    )
+
+
+@require_POST
+@manager_required
+def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    services.organization_archive(organization=organization)
+    messages.success(
+        request, f"{organization} was archived. It no longer shows in lists; nothing was deleted."
+    )
+    return redirect(organization)
+
+
+@require_POST
+@manager_required
+def organization_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    services.organization_restore(organization=organization)
+    messages.success(request, f"{organization} is back in the lists.")
+    return redirect(organization)
+
+
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET)
+    filters = form.filters()
+    page = _page(request, selectors.contact_list(filters))
+    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "partners/partials/contact_results.html", context)
+    return render(request, "partners/contact_list.html", context)
+
+
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        contact = selectors.contact_detail(pk)
+    except Contact.DoesNotExist as error:
+        raise Http404("No such contact.") from error
+    return render(request, "partners/contact_detail.html", {"contact": contact})
+
+
+def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=org_pk)
+    if request.method == "POST":
+        form = ContactCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                contact = services.contact_create(
+                    organization=organization,
+                    title=form.cleaned_data["title"],
+                    is_primary=form.cleaned_data["is_primary"],
+                    start_date=form.cleaned_data["start_date"],
+                    opted_out_of_updates=form.cleaned_data["opted_out_of_updates"],
+                    **form.service_fields(),
+                )
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                messages.success(request, f"{contact} was added to {organization}.")
+                return redirect(organization)
+    else:
+        form = ContactCreateForm()
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "organization": organization, "contact": None},
+    )
+
+
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    if request.method == "POST":
+        form = ContactForm(request.POST, instance=contact)
+        if form.is_valid():
+            try:
+                services.contact_update(
+                    contact=contact,
+                    opted_out_of_updates=form.cleaned_data["opted_out_of_updates"],
+                    **form.service_fields(),
+                )
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                messages.success(request, f"{contact} was saved.")
+                return redirect(contact)
+        contact.refresh_from_db()
+    else:
+        form = ContactForm(instance=contact)
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "organization": None, "contact": contact},
+    )
+
+
+def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """Find someone already in Liaison and add them to this organization."""
+    organization = get_object_or_404(Organization, pk=org_pk)
+    search = request.GET.get("q", "").strip()[:200]
+    candidates = (
+        list(
+            selectors.contact_list({"q": search}).exclude(
+                affiliations__organization=organization, affiliations__end_date__isnull=True
+            )[:10]
+        )
+        if search
+        else []
+    )
+    if request.method == "POST":
+        form = ExistingContactAffiliationForm(
+            request.POST, organization=organization, candidates=candidates
+        )
+        if form.is_valid():
+            try:
+                affiliation = services.affiliation_create(
+                    organization=organization,
+                    contact=form.cleaned_data["contact"],
+                    title=form.cleaned_data["title"],
+                    is_primary=form.cleaned_data["is_primary"],
+                    start_date=form.cleaned_data["start_date"],
+                )
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                messages.success(request, f"{affiliation.contact} was added to {organization}.")
+                return redirect(organization)
+    else:
+        form = ExistingContactAffiliationForm(organization=organization, candidates=candidates)
+    context = {
+        "form": form,
+        "organization": organization,
+        "search": search,
+        "candidates": candidates,
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "candidates":
+        return render(request, "partners/partials/contact_candidates.html", context)
+    return render(request, "partners/affiliation_add_existing.html", context)
+
+
+def affiliation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    affiliation = get_object_or_404(
+        Affiliation.objects.select_related("contact", "organization"), pk=pk
+    )
+    if request.method == "POST":
+        form = AffiliationForm(request.POST)
+        if form.is_valid():
+            services.affiliation_update(affiliation=affiliation, **form.cleaned_data)
+            messages.success(request, f"{affiliation.contact}'s role was saved.")
+            return redirect(affiliation.organization)
+    else:
+        form = AffiliationForm(
+            initial={
+                "title": affiliation.title,
+                "is_primary": affiliation.is_primary,
+                "start_date": affiliation.start_date,
+            }
+        )
+    return render(
+        request, "partners/affiliation_form.html", {"form": form, "affiliation": affiliation}
+    )
+
+
+def affiliation_end(request: HttpRequest, pk: int) -> HttpResponse:
+    affiliation = get_object_or_404(
+        Affiliation.objects.select_related("contact", "organization"), pk=pk
+    )
+    if not affiliation.is_current:
+        messages.info(
+            request, f"{affiliation.contact} has already left {affiliation.organization}."
+        )
+        return redirect(affiliation.organization)
+    if request.method == "POST":
+        form = AffiliationEndForm(request.POST, affiliation=affiliation)
+        if form.is_valid():
+            services.affiliation_end(
+                affiliation=affiliation, end_date=form.cleaned_data["end_date"]
+            )
+            messages.success(
+                request,
+                f"{affiliation.contact} is now listed as a past contact of "
+                f"{affiliation.organization}.",
+            )
+            return redirect(affiliation.organization)
+    else:
+        form = AffiliationEndForm(affiliation=affiliation)
+    return render(
+        request, "partners/affiliation_end.html", {"form": form, "affiliation": affiliation}
+    )
