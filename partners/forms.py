@@ -66,11 +66,20 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_users()
+        _style_filter_widgets(self)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; an invalid value (a stale link, a tampered URL) is ignored."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+def _style_filter_widgets(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select"
+        elif not isinstance(field.widget, forms.HiddenInput):
+            field.widget.attrs["class"] = "form-control"
 
 
 class ContactFilterForm(forms.Form):
@@ -83,6 +92,10 @@ class ContactFilterForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style_filter_widgets(self)
+
     def filters(self) -> dict[str, Any]:
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
@@ -90,6 +103,13 @@ class ContactFilterForm(forms.Form):
 
 class OrganizationForm(forms.ModelForm):
     owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Nobody yet")
+    # A website typed without a scheme ("county.gov") becomes https://county.gov.
+    website = forms.URLField(
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text="For example https://health.example.gov",
+    )
 
     class Meta:
         model = Organization
@@ -118,8 +138,7 @@ class OrganizationForm(forms.ModelForm):
             "populations_served": forms.Textarea(attrs={"rows": 2}),
             "common_ground": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"name": "Organization name", "website": "Website"}
-        help_texts = {"website": "For example https://health.example.gov"}
+        labels = {"name": "Organization name"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +150,13 @@ class OrganizationForm(forms.ModelForm):
         if not any(c.isalnum() for c in name):
             raise ValidationError("Enter the organization's name.")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A level chosen before the kind was changed away from "government" is dropped quietly.
+        if cleaned.get("kind") != Organization.Kind.GOVERNMENT:
+            cleaned["government_level"] = ""
+        return cleaned
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -178,23 +204,19 @@ class StageChangeForm(forms.Form):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "preferred_channel",
-            "notes",
-            "do_not_contact",
-            "opted_out_of_updates",
-        ]
+        fields = ["name", "email", "phone", "preferred_channel", "notes", "do_not_contact"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "opted_out_of_updates": "Does not want partner progress-update emails. "
-            "The date is recorded."
-        }
+
+    # Not a model field of the form: the service sets it together with the date of the opt-out.
+    opted_out_of_updates = forms.BooleanField(
+        label="Opted out of updates",
+        required=False,
+        help_text="Does not want partner progress-update emails. The date is recorded.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["opted_out_of_updates"].initial = self.instance.opted_out_of_updates
         self.fields["phone"].validators.append(validate_phone)
 
     def clean_name(self) -> str:
@@ -215,9 +237,7 @@ class ContactForm(forms.ModelForm):
         return email
 
     def service_fields(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data.pop("opted_out_of_updates")
-        return data
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class AffiliationFieldsMixin(forms.Form):

@@ -181,6 +181,7 @@ class Organization(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind="government") | Q(government_level=""),
                 name="org_government_level_only_for_agencies",
+                violation_error_message="Only government agencies have a government level.",
             ),
             models.CheckConstraint(
                 condition=Q(is_archived=False, archived_at__isnull=True)
@@ -269,7 +270,10 @@ class Contact(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="contact_unique_email"
+                fields=["email"],
+                condition=~Q(email=""),
+                name="contact_unique_email",
+                violation_error_message="A contact with this email already exists.",
             ),
             models.CheckConstraint(
                 condition=Q(opted_out_of_updates=False, opted_out_at__isnull=True)
@@ -330,6 +334,7 @@ class Affiliation(models.Model):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="affiliation_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
             ),
         ]
         indexes = [

@@ -167,13 +167,21 @@ def _contact_apply(contact: Contact, fields: dict[str, Any], opted_out: bool | N
         contact_apply_opt_out(contact=contact, opted_out=opted_out)
 
 
+EMAIL_TAKEN = "A contact with this email already exists."
+
+
 def _contact_save(contact: Contact) -> None:
-    contact.full_clean()
+    contact.full_clean(validate_constraints=False)
+    if (
+        contact.email
+        and Contact.objects.filter(email=contact.email).exclude(pk=contact.pk).exists()
+    ):
+        raise ValidationError({"email": EMAIL_TAKEN})
     try:
         with transaction.atomic():
             contact.save()
     except IntegrityError as error:  # another request took the email between check and save
-        raise ValidationError({"email": "A contact with this email already exists."}) from error
+        raise ValidationError({"email": EMAIL_TAKEN}) from error
 
 
 @transaction.atomic

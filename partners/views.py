@@ -73,6 +73,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "sort": filters.get("sort", "name"),
         "query": _query_without_page(request),
         "query_without_sort": params.urlencode(),
+        "sort_columns": [
+            ("name", "Name"),
+            ("kind", "Kind"),
+            ("stage", "Stage"),
+            ("owner", "Owner"),
+        ],
         "filtered": any(k for k in filters if k not in ("sort",)),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":

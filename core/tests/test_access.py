@@ -1,0 +1,82 @@
+"""Every page needs a login, except logging in and resetting a password."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def concrete_urls(resolver=None, prefix=""):
+    """(name, path) of every named URL outside the admin, with sample values for parameters."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if route.startswith("admin/"):
+                continue
+            ns = f"{entry.namespace}:" if entry.namespace else ""
+            yield from (
+                (ns + name if name else name, path)
+                for name, path in concrete_urls(entry, prefix + route)
+            )
+        elif isinstance(entry, URLPattern) and entry.name:
+            path = prefix + route
+            for converter in ("<int:pk>", "<int:org_pk>"):
+                path = path.replace(converter, "1")
+            path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+            yield entry.name, "/" + path
+
+
+ALL_URLS = sorted(set(concrete_urls()))
+
+
+def test_the_walk_finds_the_pages():
+    names = {name for name, _ in ALL_URLS}
+    assert {"home", "partners:organization_list", "partners:contact_detail", "logout"} <= names
+
+
+@pytest.mark.parametrize(("name", "path"), ALL_URLS)
+def test_anonymous_users_are_sent_to_login(client, name, path):
+    if name in PUBLIC:
+        response = client.get(path)
+        assert response.status_code in (200, 302)
+        if response.status_code == 302:
+            assert not response.url.startswith(reverse("login"))
+        return
+    for method in (client.get, client.post):
+        response = method(path)
+        assert response.status_code == 302, (name, method)
+        assert response.url.startswith(reverse("login") + "?next="), (name, response.url)
+
+
+def test_admin_is_for_the_admin_role(client):
+    client.force_login(UserFactory(username="lib", role="Librarian"))
+    assert client.get("/admin/", follow=True).status_code == 403
+    client.force_login(UserFactory(username="boss", role="Manager"))
+    assert client.get("/admin/", follow=True).status_code == 403
+    client.force_login(UserFactory(username="root", role="Admin"))
+    assert client.get("/admin/").status_code == 200
+    for model in ("organization", "contact", "affiliation", "stagechange", "focusarea"):
+        assert client.get(f"/admin/partners/{model}/").status_code == 200, model
+        assert client.get(f"/admin/partners/{model}/?q=clinic").status_code == 200, model
+
+
+def test_anonymous_admin_goes_to_liaison_login(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+
+
+def test_roles_exist_after_migrations():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Librarian", "Manager", "Admin"}
