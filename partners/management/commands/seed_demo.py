@@ -1,0 +1,81 @@
+"""Demo users and a realistic set of fictional partners, for trying Liaison or load testing."""
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partners.demo_data import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    MAX_SCALE,
+    ORGANIZATIONS_PER_UNIT,
+    demo_partners_load,
+    demo_users_ensure,
+)
+from partners.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo librarian and manager and load fictional partner organizations, "
+        "contacts and stage history. Only runs with DEBUG on or LIAISON_DEMO=1."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Always make sure the demo users exist; load partners only into an empty "
+            "database (what `make run` uses).",
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help=f"Load N times the data set, {ORGANIZATIONS_PER_UNIT} organizations per unit "
+            f"(250 gives 10,000 organizations; at most {MAX_SCALE}).",
+        )
+
+    def handle(self, *args: Any, if_empty: bool, scale: int, **options: Any) -> None:
+        # Accounts with a published password must never appear on a real deployment by accident.
+        if not (settings.DEBUG or settings.LIAISON_DEMO):
+            raise CommandError(
+                "Demo users have a published password, so seed_demo only runs with DEBUG on. "
+                "To load the demo on this server anyway, set LIAISON_DEMO=1."
+            )
+        if not 1 <= scale <= MAX_SCALE:
+            raise CommandError(f"--scale must be between 1 and {MAX_SCALE}.")
+        if not Group.objects.filter(name__in=[user.role for user in DEMO_USERS]).exists():
+            raise CommandError("The role groups are missing: run `manage.py migrate` first.")
+
+        started = time.monotonic()
+        with transaction.atomic():
+            existing = Organization.objects.count()
+            if existing and not if_empty:
+                raise CommandError(
+                    f"The database already has {existing} organizations; loading the demo again "
+                    "would duplicate them. Use --if-empty to only make sure the demo users exist."
+                )
+            staff = demo_users_ensure()
+            counts = None if existing else demo_partners_load(staff=staff, scale=scale)
+
+        if counts is None:
+            self.stdout.write(
+                f"Partner data already present ({existing} organizations); nothing loaded."
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {counts.organizations} organizations, {counts.contacts} contacts, "
+                    f"{counts.affiliations} affiliations and {counts.stage_changes} stage "
+                    f"changes in {time.monotonic() - started:.1f} s."
+                )
+            )
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.username:<10} – {user.role}")
