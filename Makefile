@@ -35,6 +35,7 @@ demo: migrate
 
 run: demo
 	@echo "Liaison is starting on http://127.0.0.1:$(PORT)/ (web, Celery worker, Celery beat). Ctrl-C stops all three."
+	@echo "Log in as 'librarian' or 'manager' with the password 'liaison-demo'."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 test: $(VENV)/.installed-dev

@@ -114,7 +114,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             if duplicates and not form.cleaned_data["confirm_duplicate"]:
                 form.add_error(
                     "name",
-                    "An organization with this name is already in Liaison. Open it below, "
+                    "An organization with this name is already in Liaison. Open it above, "
                     "or tick “create it anyway” if this is a different organization.",
                 )
             else:
