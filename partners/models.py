@@ -6,7 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from core.models import TimeStampedModel
@@ -92,10 +92,14 @@ class OrganizationQuerySet(models.QuerySet):
         """Organizations whose name, or the name of anyone ever affiliated, matches `text`."""
         if not search_words(text):
             return self
-        by_contact = Affiliation.objects.filter(
-            full_text_filter("contact__name", text), organization=OuterRef("pk")
+        # Two index-driven subqueries rather than a per-row test: PostgreSQL evaluates each once
+        # through its GIN index, and the cheap plan keeps its JIT compiler (which took 450 ms at
+        # 10,000 organizations) out of the way.
+        by_name = Organization.objects.filter(full_text_filter("name", text)).values("pk")
+        by_contact = Affiliation.objects.filter(full_text_filter("contact__name", text)).values(
+            "organization_id"
         )
-        return self.filter(full_text_filter("name", text) | Q(Exists(by_contact)))
+        return self.filter(Q(pk__in=by_name) | Q(pk__in=by_contact))
 
     def for_list(self) -> "OrganizationQuerySet":
         """What the organization list shows: owner and focus areas without per-row queries."""
