@@ -40,8 +40,32 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class OrganizationFilterForm(forms.Form):
-    """The organization list's search, filters and sort (a GET form)."""
+def clean_display_name(value: str, *, what: str) -> str:
+    """A name as it will be shown: inner spacing folded, and at least one letter or digit."""
+    name = " ".join(value.split())
+    if not any(c.isalnum() for c in name):
+        raise ValidationError(f"Enter {what}.")
+    return name
+
+
+class FilterForm(forms.Form):
+    """A list page's GET form: invalid values (a stale link, a tampered URL) are ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["class"] = "form-control"
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class OrganizationFilterForm(FilterForm):
+    """The organization list's search, filters and sort."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
     kind = forms.ChoiceField(
@@ -63,27 +87,9 @@ class OrganizationFilterForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users()
-        _style_filter_widgets(self)
 
-    def filters(self) -> dict[str, Any]:
-        """The valid filters; an invalid value (a stale link, a tampered URL) is ignored."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-
-def _style_filter_widgets(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.Select):
-            field.widget.attrs["class"] = "form-select"
-        elif not isinstance(field.widget, forms.HiddenInput):
-            field.widget.attrs["class"] = "form-control"
-
-
-class ContactFilterForm(forms.Form):
-    """The contact list's search and filter (a GET form)."""
+class ContactFilterForm(FilterForm):
+    """The contact list's search and filter."""
 
     q = forms.CharField(label="Search", required=False, max_length=200, help_text="Name or email")
     kind = forms.ChoiceField(
@@ -91,14 +97,6 @@ class ContactFilterForm(forms.Form):
         choices=[("", "All kinds of organization"), *Organization.Kind.choices],
         required=False,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style_filter_widgets(self)
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class OrganizationForm(forms.ModelForm):
@@ -142,14 +140,10 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_users()
         self.fields["phone"].validators.append(validate_phone)
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not any(c.isalnum() for c in name):
-            raise ValidationError("Enter the organization's name.")
-        return name
+        return clean_display_name(self.cleaned_data["name"], what="the organization's name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -220,10 +214,7 @@ class ContactForm(forms.ModelForm):
         self.fields["phone"].validators.append(validate_phone)
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not any(c.isalnum() for c in name):
-            raise ValidationError("Enter the person's name.")
-        return name
+        return clean_display_name(self.cleaned_data["name"], what="the person's name")
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -26,14 +27,21 @@ from partners.models import Affiliation, Contact, Organization
 PAGE_SIZE = 25
 
 
-def _page(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
+def _page(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string minus some parameters, for pagination and sort links."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in names:
+        params.pop(name, None)
     return params.urlencode()
+
+
+def _htmx_targets(request: HttpRequest, target: str) -> bool:
+    """True when htmx asks for just the fragment that goes into #target."""
+    return bool(request.headers.get("HX-Request")) and request.headers.get("HX-Target") == target
 
 
 def _apply_form_errors(form, error: ValidationError) -> None:
@@ -64,28 +72,26 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET)
     filters = form.filters()
     page = _page(request, selectors.organization_list(filters))
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("sort", None)
     context = {
         "form": form,
         "page": page,
         "sort": filters.get("sort", "name"),
-        "query": _query_without_page(request),
-        "query_without_sort": params.urlencode(),
+        "query": _query_without(request, "page"),
+        "query_without_sort": _query_without(request, "page", "sort"),
         "sort_columns": [
             ("name", "Name"),
             ("kind", "Kind"),
             ("stage", "Stage"),
             ("owner", "Owner"),
         ],
-        "filtered": any(k for k in filters if k not in ("sort",)),
+        "filtered": any(name != "sort" for name in filters),
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if _htmx_targets(request, "results"):
         return render(request, "partners/partials/organization_results.html", context)
     return render(request, "partners/organization_list.html", context)
 
 
+@require_GET
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         organization = selectors.organization_detail(pk)
@@ -225,8 +231,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     filters = form.filters()
     page = _page(request, selectors.contact_list(filters))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    context = {"form": form, "page": page, "query": _query_without(request, "page")}
+    if _htmx_targets(request, "results"):
         return render(request, "partners/partials/contact_results.html", context)
     return render(request, "partners/contact_list.html", context)
 
@@ -333,7 +339,7 @@ def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
         "search": search,
         "candidates": candidates,
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "candidates":
+    if _htmx_targets(request, "candidates"):
         return render(request, "partners/partials/contact_candidates.html", context)
     return render(request, "partners/affiliation_add_existing.html", context)
 
