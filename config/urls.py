@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from partners.views import home
+from outreach.views.dashboard import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,5 +16,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("core.urls")),
     path("", include("partners.urls")),
+    path("", include("outreach.urls")),
 ]

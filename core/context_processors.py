@@ -9,3 +9,10 @@ def roles(request: HttpRequest) -> dict[str, bool]:
     if user is None:
         return {"user_is_manager": False, "user_is_admin": False}
     return {"user_is_manager": is_manager(user), "user_is_admin": is_admin(user)}
+
+
+def today(request: HttpRequest) -> dict:
+    """The user's local date (the time-zone middleware has activated their zone)."""
+    from django.utils import timezone
+
+    return {"today": timezone.localdate()}

@@ -6,7 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.models import TimeStampedModel
@@ -101,9 +101,30 @@ class OrganizationQuerySet(models.QuerySet):
         )
         return self.filter(Q(pk__in=by_name) | Q(pk__in=by_contact))
 
+    def with_last_touchpoint(self) -> "OrganizationQuerySet":
+        """Annotate `last_touchpoint_on`: the day of the latest touchpoint (None if never)."""
+        from outreach.models import Touchpoint  # outreach builds on partners: import late
+
+        latest = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
+        return self.annotate(last_touchpoint_on=Subquery(latest.values("occurred_on")[:1]))
+
+    def with_next_followup(self) -> "OrganizationQuerySet":
+        """Annotate `next_followup_on`: the due day of the earliest open follow-up."""
+        from outreach.models import FollowUp
+
+        soonest = FollowUp.objects.filter(
+            organization=OuterRef("pk"), status=FollowUp.Status.OPEN
+        ).order_by("due_on")
+        return self.annotate(next_followup_on=Subquery(soonest.values("due_on")[:1]))
+
     def for_list(self) -> "OrganizationQuerySet":
-        """What the organization list shows: owner and focus areas without per-row queries."""
-        return self.select_related("owner").prefetch_related("focus_areas")
+        """What the organization list shows, each column without per-row queries."""
+        return (
+            self.select_related("owner")
+            .prefetch_related("focus_areas")
+            .with_last_touchpoint()
+            .with_next_followup()
+        )
 
     def possible_duplicates_of(
         self, name: str, *, exclude_pk: int | None = None

@@ -3,14 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from partners.models import (
     Affiliation,
     Contact,
     Organization,
     Stage,
-    StageChange,
     full_text_filter,
 )
 
@@ -25,6 +24,11 @@ ORGANIZATION_SORTS = {
     "-owner": ("-owner__first_name", "-owner__username", "name", "pk"),
     "updated": ("updated_at", "pk"),
     "-updated": ("-updated_at", "-pk"),
+    # Longest-quiet first (never touched at the top), or most recently touched first.
+    "last_touchpoint": (F("last_touchpoint_on").asc(nulls_first=True), "name", "pk"),
+    "-last_touchpoint": (F("last_touchpoint_on").desc(nulls_last=True), "name", "pk"),
+    "next_followup": (F("next_followup_on").asc(nulls_last=True), "name", "pk"),
+    "-next_followup": (F("next_followup_on").desc(nulls_last=True), "name", "pk"),
 }
 
 
@@ -68,11 +72,6 @@ def organization_detail(pk: int) -> Organization:
         .prefetch_related(
             "focus_areas",
             Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations"),
-            Prefetch(
-                "stage_changes",
-                queryset=StageChange.objects.select_related("changed_by"),
-                to_attr="stage_history",
-            ),
         )
         .get(pk=pk)
     )

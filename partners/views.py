@@ -2,13 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import apply_service_errors
+from core.http import htmx_targets, paginate, query_without
 from core.roles import manager_required
+from outreach.forms.touchpoints import TouchpointForm
+from outreach.selectors.followups import open_followups_of_organization
+from outreach.selectors.timeline import timeline_page
+from outreach.selectors.touchpoints_of_contact import meetings_with, touchpoints_with
 from partners import selectors, services
 from partners.forms import (
     AffiliationEndForm,
@@ -24,69 +28,29 @@ from partners.forms import (
 )
 from partners.models import Affiliation, Contact, Organization
 
-PAGE_SIZE = 25
-
-
-def _page(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    """The current query string minus some parameters, for pagination and sort links."""
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
-
-
-def _htmx_targets(request: HttpRequest, target: str) -> bool:
-    """True when htmx asks for just the fragment that goes into #target."""
-    return bool(request.headers.get("HX-Request")) and request.headers.get("HX-Target") == target
-
-
-def _apply_form_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the matching field, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    mine = selectors.organizations_owned_by(request.user)
-    return render(
-        request,
-        "partners/home.html",
-        {
-            "stage_counts": selectors.stage_counts(),
-            "my_organizations": mine[:10],
-            "my_organization_count": mine.count(),
-        },
-    )
-
 
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET)
     filters = form.filters()
-    page = _page(request, selectors.organization_list(filters))
+    page = paginate(request, selectors.organization_list(filters))
     context = {
         "form": form,
         "page": page,
         "sort": filters.get("sort", "name"),
-        "query": _query_without(request, "page"),
-        "query_without_sort": _query_without(request, "page", "sort"),
+        "query": query_without(request, "page"),
+        "query_without_sort": query_without(request, "page", "sort"),
         "sort_columns": [
             ("name", "Name"),
             ("kind", "Kind"),
             ("stage", "Stage"),
             ("owner", "Owner"),
+            ("last_touchpoint", "Last touchpoint"),
+            ("next_followup", "Next follow-up"),
         ],
         "filtered": any(name != "sort" for name in filters),
     }
-    if _htmx_targets(request, "results"):
+    if htmx_targets(request, "results"):
         return render(request, "partners/partials/organization_results.html", context)
     return render(request, "partners/organization_list.html", context)
 
@@ -107,6 +71,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_affiliations": current,
             "past_affiliations": past,
             "stage_form": StageChangeForm(organization=organization),
+            "form": TouchpointForm(organization=organization),
+            "timeline": timeline_page(organization, request.GET.get("timeline")),
+            "open_followups": open_followups_of_organization(organization),
         },
     )
 
@@ -132,7 +99,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
                         **form.service_fields(),
                     )
                 except ValidationError as error:
-                    _apply_form_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     messages.success(request, f"{organization} was added.")
                     return redirect(organization)
@@ -169,7 +136,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{organization} was saved.")
                 return redirect(organization)
@@ -230,9 +197,9 @@ def organization_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     filters = form.filters()
-    page = _page(request, selectors.contact_list(filters))
-    context = {"form": form, "page": page, "query": _query_without(request, "page")}
-    if _htmx_targets(request, "results"):
+    page = paginate(request, selectors.contact_list(filters))
+    context = {"form": form, "page": page, "query": query_without(request, "page")}
+    if htmx_targets(request, "results"):
         return render(request, "partners/partials/contact_results.html", context)
     return render(request, "partners/contact_list.html", context)
 
@@ -243,7 +210,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         contact = selectors.contact_detail(pk)
     except Contact.DoesNotExist as error:
         raise Http404("No such contact.") from error
-    return render(request, "partners/contact_detail.html", {"contact": contact})
+    return render(
+        request,
+        "partners/contact_detail.html",
+        {
+            "contact": contact,
+            "touchpoints": paginate(request, touchpoints_with(contact), 10, "touchpoints"),
+            "meetings": paginate(request, meetings_with(contact), 10, "meetings"),
+        },
+    )
 
 
 def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
@@ -261,7 +236,7 @@ def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{contact} was added to {organization}.")
                 return redirect(organization)
@@ -286,7 +261,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{contact} was saved.")
                 return redirect(contact)
@@ -327,7 +302,7 @@ def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
                     start_date=form.cleaned_data["start_date"],
                 )
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{affiliation.contact} was added to {organization}.")
                 return redirect(organization)
@@ -339,7 +314,7 @@ def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
         "search": search,
         "candidates": candidates,
     }
-    if _htmx_targets(request, "candidates"):
+    if htmx_targets(request, "candidates"):
         return render(request, "partners/partials/contact_candidates.html", context)
     return render(request, "partners/affiliation_add_existing.html", context)
 

@@ -42,7 +42,7 @@ def test_librarian_adds_an_organization_a_contact_and_moves_it_to_contacted(page
     expect(contacts).to_contain_text("Dana Whitfield")
     expect(contacts).to_contain_text("Health educator")
     expect(contacts).to_contain_text("Primary contact")
-    history = page.locator("section", has=page.get_by_role("heading", name="Stage history"))
+    history = page.locator("section", has=page.get_by_role("heading", name="Timeline"))
     expect(history).to_contain_text(re.compile(r"Identified\s*→\s*Contacted"))
     expect(history).to_contain_text("Called Dana; she wants a meeting in May.")
     expect(page.locator(".stage-badge").first).to_have_text("Contacted")

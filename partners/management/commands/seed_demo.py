@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from outreach.demo_data import demo_outreach_load
+from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.demo_data import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -17,13 +19,14 @@ from partners.demo_data import (
     demo_partners_load,
     demo_users_ensure,
 )
-from partners.models import Organization
+from partners.models import Affiliation, Contact, Organization, StageChange
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo librarian and manager and load fictional partner organizations, "
-        "contacts and stage history. Only runs with DEBUG on or LIAISON_DEMO=1."
+        "contacts, stage history and the outreach log (touchpoints, meetings, follow-ups). "
+        "Only runs with DEBUG on or LIAISON_DEMO=1."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -62,18 +65,35 @@ class Command(BaseCommand):
                     "would duplicate them. Use --if-empty to only make sure the demo users exist."
                 )
             staff = demo_users_ensure()
-            counts = None if existing else demo_partners_load(staff=staff, scale=scale)
+            counts = outreach = None
+            if not existing:
+                counts = demo_partners_load(staff=staff, scale=scale)
+                outreach = demo_outreach_load(staff=staff)
 
         if counts is not None and connection.vendor == "postgresql":
             # Fresh statistics, so the planner knows the tables are no longer empty: before
             # autovacuum gets to them it estimated 22 affiliations where there were 23,540.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE partners_organization, partners_organization_focus_areas, "
-                    "partners_stagechange, partners_contact, partners_affiliation"
+            tables = [
+                model._meta.db_table
+                for model in (
+                    Organization,
+                    Organization.focus_areas.through,
+                    StageChange,
+                    Contact,
+                    Affiliation,
+                    Touchpoint,
+                    Touchpoint.contacts.through,
+                    Meeting,
+                    Meeting.contacts.through,
+                    Meeting.staff.through,
+                    Meeting.other_organizations.through,
+                    FollowUp,
                 )
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
 
-        if counts is None:
+        if counts is None or outreach is None:
             self.stdout.write(
                 f"Partner data already present ({existing} organizations); nothing loaded."
             )
@@ -81,8 +101,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {counts.organizations} organizations, {counts.contacts} contacts, "
-                    f"{counts.affiliations} affiliations and {counts.stage_changes} stage "
-                    f"changes in {time.monotonic() - started:.1f} s."
+                    f"{counts.affiliations} affiliations, {counts.stage_changes} stage changes, "
+                    f"{outreach.touchpoints} touchpoints, {outreach.meetings} meetings and "
+                    f"{outreach.followups} follow-ups in {time.monotonic() - started:.1f} s."
                 )
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")

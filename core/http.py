@@ -1,0 +1,27 @@
+"""Small request helpers shared by every app's views."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 25
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE, param: str = "page"
+) -> Page:
+    """The requested page (?page=); a bad or too-high number gives a valid page, not a 404."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string minus some parameters, for pagination and sort links."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def htmx_targets(request: HttpRequest, target: str) -> bool:
+    """True when htmx asks for just the fragment that goes into #target."""
+    return bool(request.headers.get("HX-Request")) and request.headers.get("HX-Target") == target

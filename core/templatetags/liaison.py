@@ -1,0 +1,48 @@
+import datetime as dt  # noqa: F401 (annotations)
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/nav_link.html", takes_context=True)
+def nav_link(context: dict, url: str, label: str, exact: bool = False) -> dict:
+    """A navigation entry, marked current when the page is that section (or that page)."""
+    path = context["request"].path
+    return {"url": url, "label": label, "current": path == url if exact else path.startswith(url)}
+
+
+@register.filter
+def days_ago(day: "dt.date | None") -> str:
+    """“today”, “yesterday”, “12 days ago” for a past date."""
+    if day is None:
+        return ""
+    days = (timezone.localdate() - day).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+@register.filter
+def quiet_class(day: "dt.date | None") -> str:
+    """Amber past 30 days without a touchpoint, red past LIAISON_QUIET_DAYS (or never)."""
+    if day is None:
+        return "quiet-red"
+    days = (timezone.localdate() - day).days
+    if days > settings.LIAISON_QUIET_DAYS:
+        return "quiet-red"
+    if days > 30:
+        return "quiet-amber"
+    return ""
+
+
+@register.filter
+def person(user: object) -> str:
+    """A staff member's name as shown everywhere: full name, else username; "" for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]

@@ -1,0 +1,87 @@
+"""The profile page: a person's own time zone and the address of their calendar feed."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from core.profiles import profile_for
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = reverse("profile")
+ROTATE = reverse("calendar_token_rotate")
+
+
+def test_the_profile_page_shows_the_time_zone_and_the_feed_address(
+    librarian_client, librarian, settings
+):
+    settings.SITE_URL = "https://liaison.example-library.org"
+    response = librarian_client.get(PROFILE)
+    html = response.content.decode()
+    token = profile_for(librarian).calendar_token
+    feed = f"https://liaison.example-library.org/calendar/{token}.ics"
+    assert f'value="{feed}" readonly' in html
+    assert f'href="webcal://liaison.example-library.org/calendar/{token}.ics"' in html
+    assert "From URL" in html and "Subscribe from web" in html
+    assert "Make a new feed address" in html
+    assert '<option value="America/New_York" selected>' in html
+    # Common United States zones come first, then every zone.
+    assert html.index("America/Los_Angeles") < html.index("Europe/Berlin")
+    assert html.count('value="America/Chicago"') == 1
+
+
+def test_saving_a_time_zone(librarian_client, librarian):
+    response = librarian_client.post(PROFILE, {"time_zone": "America/Los_Angeles"}, follow=True)
+    assert response.redirect_chain[-1][0] == PROFILE
+    assert "America/Los_Angeles time zone" in response.content.decode()
+    librarian.refresh_from_db()
+    assert librarian.profile.time_zone == "America/Los_Angeles"
+    # The next page is in the new zone.
+    assert '<option value="America/Los_Angeles" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus_Mons", "", "../../etc/passwd", "<b>x</b>"])
+def test_an_unknown_time_zone_is_refused(librarian_client, librarian, value):
+    response = librarian_client.post(PROFILE, {"time_zone": value})
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert profile_for(librarian).time_zone == "America/New_York"
+    assert "<b>x</b>" not in response.content.decode()
+
+
+def test_a_zone_set_elsewhere_stays_selectable(librarian_client, librarian):
+    profile = profile_for(librarian)
+    profile.time_zone = "US/Eastern"  # a legacy alias, e.g. set in the admin
+    profile.save()
+    html = librarian_client.get(PROFILE).content.decode()
+    assert '<option value="US/Eastern" selected>' in html
+
+
+def test_a_new_feed_address_replaces_the_old_one(librarian_client, librarian):
+    old_token = profile_for(librarian).calendar_token
+    old_feed = reverse("outreach:calendar_feed", args=[old_token])
+    assert Client().get(old_feed).status_code == 200
+    assert librarian_client.get(ROTATE).status_code == 405
+    response = librarian_client.post(ROTATE, follow=True)
+    assert response.redirect_chain[-1][0] == PROFILE
+    html = response.content.decode()
+    assert "The old address has stopped working" in html
+    librarian.refresh_from_db()
+    new_token = librarian.profile.calendar_token
+    assert new_token != old_token
+    assert new_token in html and old_token not in html
+    assert Client().get(old_feed).status_code == 404
+    new_feed = reverse("outreach:calendar_feed", args=[new_token])
+    assert Client().get(new_feed).status_code == 200
+
+
+def test_the_profile_needs_a_login(client):
+    assert client.get(PROFILE).status_code == 302
+    assert client.post(ROTATE).status_code == 302
+
+
+def test_profile_page_queries(librarian_client, librarian, django_assert_max_num_queries):
+    profile_for(librarian)
+    # Session, user, profile, roles.
+    with django_assert_max_num_queries(4):
+        assert librarian_client.get(PROFILE).status_code == 200

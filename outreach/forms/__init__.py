@@ -1,0 +1,1 @@
+"""Outreach forms, one module per area. Forms validate; outreach.services writes."""

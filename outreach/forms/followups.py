@@ -1,0 +1,65 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from outreach.models import FollowUp
+from partners.forms import FilterForm, StaffChoiceField, staff_users
+
+
+class FollowUpForm(forms.ModelForm):
+    assignee = StaffChoiceField(queryset=staff_users(), label="Who follows up")
+
+    class Meta:
+        model = FollowUp
+        fields = ["title", "due_on", "due_time", "assignee", "details"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "due_time": forms.TimeInput(attrs={"type": "time"}),
+            "details": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title": "What to do", "due_time": "Due time (optional)"}
+
+    def clean_due_on(self) -> dt.date:
+        due = self.cleaned_data["due_on"]
+        if due < timezone.localdate():
+            raise ValidationError("Pick today or a later day.")
+        return due
+
+
+class SnoozeForm(forms.Form):
+    """+1 day, +1 week, or a chosen day."""
+
+    days = forms.TypedChoiceField(
+        choices=[("1", "1 day"), ("7", "1 week")], coerce=int, required=False
+    )
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("until"):
+            day = cleaned["until"]
+        elif cleaned.get("days"):
+            day = timezone.localdate() + dt.timedelta(days=cleaned["days"])
+        else:
+            raise ValidationError("Choose how long to snooze, or a day.")
+        if day < timezone.localdate():
+            raise ValidationError("Snooze to today or a later day.")
+        cleaned["new_due_on"] = day
+        return cleaned
+
+
+class ReassignForm(forms.Form):
+    assignee = StaffChoiceField(queryset=staff_users(), label="Reassign to")
+
+
+class FollowUpFilterForm(FilterForm):
+    """Managers choose whose follow-ups to see."""
+
+    assignee = forms.CharField(required=False)
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"]
+        return value if value == "all" or value.isdigit() else ""

@@ -1,0 +1,250 @@
+"""Meeting forms: times typed in the user's own time zone, and marking a meeting held."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from outreach.forms.touchpoints import ContactsOfOrganizationField, contacts_of
+from outreach.models import Meeting
+from partners.forms import staff_users
+from partners.models import LONG_TEXT, Contact, Organization
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# More than any real joint meeting; bounds the work a tampered form can ask for.
+MAX_OTHER_ORGANIZATIONS = 50
+GAP_MESSAGE = "That time does not exist on this day: the clocks change."
+
+
+def local_datetime(day: dt.date, time: dt.time) -> dt.datetime | None:
+    """The wall-clock time in the current time zone, or None if the clocks skip it.
+
+    An ambiguous time (the repeated hour when clocks go back) is its first occurrence.
+    """
+    zone = timezone.get_current_timezone()
+    naive = dt.datetime.combine(day, time.replace(second=0, microsecond=0))
+    aware = timezone.make_aware(naive, zone)
+    # Through UTC: astimezone() to the datetime's own zone would return it unchanged.
+    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        return None
+    return aware
+
+
+def posted_ids(values: list[Any]) -> list[int]:
+    """Ids from a form's (possibly tampered) list of values: digits only, a bounded few."""
+    ids = []
+    for value in values[: MAX_OTHER_ORGANIZATIONS + 1]:
+        text = str(getattr(value, "pk", value))
+        if text.isdigit() and len(text) < 19:
+            ids.append(int(text))
+    return ids
+
+
+def attendee_contacts(organization: Organization, other_ids: list[int]) -> QuerySet[Contact]:
+    """Contacts of the meeting's organization and of the other partners at the meeting."""
+    if not other_ids:
+        return contacts_of(organization)
+    return (
+        Contact.objects.filter(
+            Q(affiliations__organization=organization) | Q(affiliations__organization__in=other_ids)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+class IdsOnly:
+    """Turn away posted values that cannot be ids before they reach a query.
+
+    A tampered value like 99999999999999999999 would otherwise overflow SQLite's integers.
+    """
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if not (isinstance(pk, str | int) and str(pk).isdigit() and len(str(pk)) < 19):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super().clean(value)
+
+
+class AttendeeContactsField(IdsOnly, ContactsOfOrganizationField):
+    pass
+
+
+class StaffMultipleChoiceField(IdsOnly, forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OrganizationsField(IdsOnly, forms.ModelMultipleChoiceField):
+    pass
+
+
+class MeetingForm(forms.ModelForm):
+    """Schedule or change a meeting. Further partners come from a search, never a full list."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label="End time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    video_link = forms.URLField(
+        label="Video link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="Zoom, Teams or Meet address, if the meeting is online.",
+    )
+    contacts = AttendeeContactsField(
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Partner attendees",
+        error_messages={
+            "invalid_choice": "Someone ticked is not a contact of this organization or of the "
+            "other partners at the meeting."
+        },
+    )
+    staff = StaffMultipleChoiceField(
+        queryset=staff_users(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Library attendees",
+        help_text="The meeting appears in their calendar feeds.",
+    )
+    # Rendered by hand as checkboxes (chosen ones, plus search results): never as a list of
+    # every organization, which would be thousands of options.
+    other_organizations = OrganizationsField(
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        label="Other partners at this meeting",
+        error_messages={"invalid_choice": "That organization can no longer be chosen."},
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "location", "video_link", "agenda"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
+        labels = {"title": "What the meeting is about"}
+        help_texts = {"location": "Address or room, if the meeting is in person."}
+
+    def __init__(self, *args: Any, organization: Organization, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        meeting = self.instance
+        linked_ids = (
+            list(meeting.other_organizations.values_list("pk", flat=True)) if meeting.pk else []
+        )
+        if self.is_bound:
+            self.other_ids = posted_ids(self.data.getlist(self.add_prefix("other_organizations")))
+        elif "other_organizations" in self.initial:
+            self.other_ids = posted_ids(list(self.initial["other_organizations"]))
+        else:
+            self.other_ids = linked_ids
+        self.other_ids = [pk for pk in self.other_ids if pk != organization.pk]
+        # Any current partner, and those already at this meeting even if archived since.
+        self.fields["other_organizations"].queryset = Organization.objects.filter(
+            Q(is_archived=False) | Q(pk__in=linked_ids)
+        )
+        self.fields["contacts"].queryset = attendee_contacts(organization, self.other_ids)
+        if meeting.pk:
+            start = timezone.localtime(meeting.starts_at)
+            self.initial.setdefault("date", start.date())
+            self.initial.setdefault("start_time", start.time())
+            self.initial.setdefault("end_time", timezone.localtime(meeting.ends_at).time())
+            self.initial.setdefault("contacts", [c.pk for c in meeting.contacts.all()])
+            self.initial.setdefault("staff", [u.pk for u in meeting.staff.all()])
+        else:
+            self.initial.setdefault("staff", [user.pk])
+
+    def chosen_other_organizations(self) -> list[Organization]:
+        """The further partners to show ticked: as posted, as asked for, or as saved."""
+        if not self.other_ids:
+            return []
+        allowed = self.fields["other_organizations"].queryset
+        return list(allowed.filter(pk__in=self.other_ids).order_by("name", "pk"))
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(f"Pick a day between {FIRST_YEAR} and {LAST_YEAR}.")
+        return day
+
+    def clean_other_organizations(self) -> list[Organization]:
+        chosen = [o for o in self.cleaned_data["other_organizations"] if o != self.organization]
+        if len(chosen) > MAX_OTHER_ORGANIZATIONS:
+            raise ValidationError(f"A meeting can list at most {MAX_OTHER_ORGANIZATIONS} partners.")
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day is None:
+            return cleaned
+        for field, key in (("start_time", "starts_at"), ("end_time", "ends_at")):
+            if cleaned.get(field) is None:
+                continue
+            moment = local_datetime(day, cleaned[field])
+            if moment is None:
+                self.add_error(field, GAP_MESSAGE)
+            else:
+                cleaned[key] = moment
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("end_time", "The meeting must end after it starts.")
+        return cleaned
+
+    def apply_to(self, meeting: Meeting) -> Meeting:
+        """Put the cleaned values on the meeting (unsaved): the service saves it."""
+        meeting.organization = self.organization
+        for name in self.Meta.fields:
+            setattr(meeting, name, self.cleaned_data[name])
+        meeting.starts_at = self.cleaned_data["starts_at"]
+        meeting.ends_at = self.cleaned_data["ends_at"]
+        return meeting
+
+
+class MeetingHeldForm(forms.Form):
+    minutes = forms.CharField(
+        label="Minutes",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="What was discussed, decided and promised.",
+    )
+    log_touchpoint = forms.BooleanField(
+        label="Also log this meeting as a touchpoint",
+        required=False,
+        initial=True,
+        help_text="With these minutes as its notes, and the partner attendees as its contacts.",
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, already_logged: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"minutes": meeting.minutes})
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if already_logged:
+            del self.fields["log_touchpoint"]
+        elif meeting.status != Meeting.Status.SCHEDULED:
+            # Correcting the minutes of a meeting held without a touchpoint: logging is opt-in.
+            self.fields["log_touchpoint"].initial = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.meeting.starts_at > timezone.now():
+            raise ValidationError(
+                "This meeting has not started yet. If it took place earlier, correct its date "
+                "first."
+            )
+        return cleaned

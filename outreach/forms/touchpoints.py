@@ -1,0 +1,114 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from outreach.models import Touchpoint
+from partners.models import Contact, Organization
+
+EARLIEST = dt.date(1990, 1, 1)
+
+
+class ContactsOfOrganizationField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Contact) -> str:
+        return obj.name
+
+
+def contacts_of(organization: Organization):
+    """Everyone ever affiliated with the organization: the people a touchpoint may list."""
+    return (
+        Contact.objects.filter(affiliations__organization=organization).distinct().order_by("name")
+    )
+
+
+class TouchpointForm(forms.ModelForm):
+    """Log (or correct) a touchpoint; on creation it can also promise a follow-up."""
+
+    FOLLOW_UP_CHOICES = [
+        ("", "No follow-up"),
+        ("7", "In 1 week"),
+        ("14", "In 2 weeks"),
+        ("30", "In 1 month"),
+        ("date", "On a date…"),
+    ]
+
+    contacts = ContactsOfOrganizationField(
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who was there",
+        error_messages={"invalid_choice": "%(value)s is not one of this organization's contacts."},
+    )
+
+    class Meta:
+        model = Touchpoint
+        fields = [
+            "occurred_on",
+            "occurred_time",
+            "channel",
+            "subject",
+            "contacts",
+            "notes",
+            "outcome",
+            "next_step",
+        ]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "occurred_time": forms.TimeInput(attrs={"type": "time"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"occurred_time": "Time (optional)", "next_step": "Next step"}
+
+    def __init__(
+        self, *args: Any, organization: Organization, with_follow_up: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["contacts"].queryset = contacts_of(organization)
+        if not self.instance.pk:
+            self.fields["occurred_on"].initial = timezone.localdate
+        if with_follow_up:
+            self.fields["follow_up"] = forms.ChoiceField(
+                label="Follow up", choices=self.FOLLOW_UP_CHOICES, required=False
+            )
+            self.fields["follow_up_on"] = forms.DateField(
+                label="Follow-up date",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text="Used when you choose “On a date…”.",
+            )
+
+    def clean_occurred_on(self) -> dt.date:
+        day = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise ValidationError(
+                "A touchpoint records something that happened: pick today or an earlier day. "
+                "For something planned, schedule a meeting or a follow-up."
+            )
+        if day < EARLIEST:
+            raise ValidationError(f"Pick a day after {EARLIEST:%Y}.")
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        choice = cleaned.get("follow_up")
+        if choice == "date":
+            day = cleaned.get("follow_up_on")
+            if day is None:
+                self.add_error("follow_up_on", "Pick the day to follow up.")
+            elif day < timezone.localdate():
+                self.add_error("follow_up_on", "Pick today or a later day.")
+            else:
+                cleaned["follow_up_due"] = day
+        elif choice:
+            cleaned["follow_up_due"] = timezone.localdate() + dt.timedelta(days=int(choice))
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["follow_up_on"] = self.cleaned_data.get("follow_up_due")
+        return data

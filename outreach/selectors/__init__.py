@@ -1,0 +1,1 @@
+"""Outreach reads, one module per page area; each page's queries are covered by a count test."""

@@ -1,0 +1,77 @@
+"""Reads for follow-ups: what is due for whom, grouped the way a librarian plans a week."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from outreach.models import FollowUp
+from partners.models import Organization
+
+
+def open_followups() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(status=FollowUp.Status.OPEN).select_related(
+        "organization", "assignee"
+    )
+
+
+def open_followups_of_organization(organization: Organization, limit: int = 10) -> list[FollowUp]:
+    return list(open_followups().filter(organization=organization).order_by("due_on", "pk")[:limit])
+
+
+def followups_for(assignee: User | None) -> QuerySet[FollowUp]:
+    """Open follow-ups of one person (or everyone's, for a manager), soonest first."""
+    qs = open_followups()
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    return qs.order_by("due_on", "due_time", "pk")
+
+
+def week_end(today: dt.date) -> dt.date:
+    """The last day of "this week": a rolling seven days, so next Tuesday's promise made on
+    Tuesday is on this week's list, whatever day the week starts on."""
+    return today + dt.timedelta(days=7)
+
+
+@dataclass
+class FollowUpGroups:
+    overdue: list[FollowUp] = field(default_factory=list)
+    today: list[FollowUp] = field(default_factory=list)
+    this_week: list[FollowUp] = field(default_factory=list)
+    later: list[FollowUp] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str, str, list[FollowUp]]]:
+        return [
+            ("overdue", "Overdue", self.overdue),
+            ("today", "Today", self.today),
+            ("this-week", "This week", self.this_week),
+            ("later", "Later", self.later),
+        ]
+
+
+def group_by_due(followups: list[FollowUp], today: dt.date | None = None) -> FollowUpGroups:
+    today = today or timezone.localdate()
+    groups = FollowUpGroups()
+    for followup in followups:
+        if followup.due_on < today:
+            groups.overdue.append(followup)
+        elif followup.due_on == today:
+            groups.today.append(followup)
+        elif followup.due_on <= week_end(today):
+            groups.this_week.append(followup)
+        else:
+            groups.later.append(followup)
+    return groups
+
+
+def overdue_by_person(today: dt.date | None = None) -> list[dict]:
+    """Managers' view: how many open follow-ups each person has overdue (one grouped query)."""
+    today = today or timezone.localdate()
+    return list(
+        FollowUp.objects.filter(status=FollowUp.Status.OPEN, due_on__lt=today)
+        .values("assignee", "assignee__first_name", "assignee__last_name", "assignee__username")
+        .annotate(overdue=Count("pk"))
+        .order_by("-overdue", "assignee__first_name")
+    )

@@ -1,0 +1,54 @@
+"""Reads for the touchpoint pages: the list, its CSV export and the detail page."""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from outreach.models import FollowUp, Touchpoint
+from partners.models import Organization, full_text_filter, search_words
+
+
+def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
+    """Touchpoints across all partners, newest first, from the filter form's cleaned data.
+
+    The list page and the CSV export both read this, so the export holds exactly the rows the
+    list shows. Organization, staff member and contacts come without per-row queries.
+    """
+    qs = Touchpoint.objects.select_related("organization", "staff").prefetch_related("contacts")
+    if filters.get("staff"):
+        qs = qs.filter(staff=filters["staff"])
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("kind"):
+        qs = qs.filter(organization__kind=filters["kind"])
+    if filters.get("date_from"):
+        qs = qs.filter(occurred_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(occurred_on__lte=filters["date_to"])
+    text = (filters.get("q") or "").strip()
+    if text:
+        by_subject = Q(subject__icontains=text)
+        if search_words(text):
+            # Organization names through their GIN index, as a subquery (see
+            # OrganizationQuerySet.search for why not a per-row test).
+            by_name = Organization.objects.filter(full_text_filter("name", text)).values("pk")
+            qs = qs.filter(by_subject | Q(organization__in=by_name))
+        else:
+            qs = qs.filter(by_subject)
+    # pk last: a stable order, so that no row is on two pages or on none.
+    return qs.order_by("-occurred_on", "-created_at", "-pk")
+
+
+def touchpoint_detail(pk: int) -> Touchpoint:
+    """One touchpoint with its contacts, meeting and follow-ups, in a fixed number of queries."""
+    return (
+        Touchpoint.objects.select_related("organization", "staff", "meeting")
+        .prefetch_related(
+            "contacts",
+            Prefetch(
+                "followups",
+                queryset=FollowUp.objects.select_related("assignee").order_by("due_on", "pk"),
+            ),
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,56 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from core.tests.factories import UserFactory
+from outreach.models import Meeting, Touchpoint
+from partners.tests.factories import OrganizationFactory
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A one-hour meeting; pass starts_at (aware) for a particular moment."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Planning meeting {n}")
+    starts_at = dt.datetime(2027, 1, 14, 18, 0, tzinfo=dt.UTC)
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=1))
+    location = "Main Library, Room 2"
+
+    @factory.post_generation
+    def staff(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.staff.set(extracted)
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.contacts.set(extracted)
+
+    @factory.post_generation
+    def other_organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.other_organizations.set(extracted)
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    """A logged touchpoint; contacts=[…] lists people (affiliate them with the organization)."""
+
+    class Meta:
+        model = Touchpoint
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    staff = factory.SubFactory(UserFactory)
+    occurred_on = factory.LazyFunction(timezone.localdate)
+    channel = Touchpoint.Channel.PHONE
+    subject = factory.Sequence(lambda n: f"Call about the reading program {n}")
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.contacts.set(extracted)

@@ -1,0 +1,1 @@
+"""Outreach pages, one module per area: touchpoints, meetings, follow-ups, dashboard."""
