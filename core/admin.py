@@ -1,26 +1,10 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 
-from core.roles import is_admin
+from core.models import StaffProfile
 
 
-class LiaisonAdminSite(admin.AdminSite):
-    """The Django admin is for the Admin role (and superusers), through Liaison's own login."""
-
-    site_header = "Liaison administration"
-    site_title = "Liaison admin"
-    index_title = "Records"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and is_admin(request.user)
-
-    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        if request.user.is_authenticated:
-            # Signed in but not an admin: sending them to the login form again would loop.
-            raise PermissionDenied("The administration pages are for the Admin role.")
-        next_url = request.GET.get("next") or reverse("admin:index")
-        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "time_zone"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    readonly_fields = ["calendar_token"]

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
 
 class LiaisonAdminConfig(admin_apps.AdminConfig):
-    """The Django admin, restricted to the Admin role (see core.admin.LiaisonAdminSite)."""
+    """The Django admin, restricted to the Admin role (see core.sites.LiaisonAdminSite)."""
 
     default = False
-    default_site = "core.admin.LiaisonAdminSite"
+    default_site = "core.sites.LiaisonAdminSite"

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from outreach.views import calendar_feed, followups, meetings, quick_log, timeline, touchpoints
+from outreach.views import (
+    calendar_feed,
+    followups,
+    grants,
+    impact,
+    meetings,
+    programs,
+    quick_log,
+    surveys,
+    timeline,
+    touchpoints,
+)
 
 app_name = "outreach"
 
@@ -39,4 +50,20 @@ urlpatterns = [
     path("followups/<int:pk>/snooze/", followups.followup_snooze, name="followup_snooze"),
     path("followups/<int:pk>/reassign/", followups.followup_reassign, name="followup_reassign"),
     path("followups/<int:pk>/cancel/", followups.followup_cancel, name="followup_cancel"),
+    # Programs
+    path("programs/", programs.program_list, name="program_list"),
+    path("programs/new/", programs.program_create, name="program_create"),
+    path("programs/<int:pk>/", programs.program_detail, name="program_detail"),
+    path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
+    path("programs/<int:pk>/outcomes/new/", programs.outcome_create, name="outcome_create"),
+    path("programs/<int:pk>/stories/new/", programs.story_create, name="story_create"),
+    # Grants
+    path("grants/", grants.grant_list, name="grant_list"),
+    path("programs/<int:pk>/grant/", grants.grant_edit, name="grant_edit"),
+    # Surveys
+    path("programs/<int:pk>/surveys/new/", surveys.survey_upload, name="survey_upload"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/outcome/", surveys.survey_outcome, name="survey_outcome"),
+    # Impact
+    path("impact/", impact.impact_summary, name="impact_summary"),
 ]

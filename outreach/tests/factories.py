@@ -54,3 +54,66 @@ class TouchpointFactory(factory.django.DjangoModelFactory):
     def contacts(self, create, extracted, **kwargs):
         if create and extracted:
             self.contacts.set(extracted)
+
+
+class GrantProgramFactory(factory.django.DjangoModelFactory):
+    """A program of the kind “Joint grant application”, for GrantFactory."""
+
+    class Meta:
+        model = "outreach.Program"
+
+    title = factory.Sequence(lambda n: f"Joint grant program {n}")
+    kind = "grant"
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    """A grant application; its deliverables and letters come from services.grants.grant_save."""
+
+    class Meta:
+        model = "outreach.Grant"
+
+    program = factory.SubFactory(GrantProgramFactory)
+    funder = factory.Sequence(lambda n: f"Community Foundation {n}")
+    status = "drafting"
+    amount_requested = 25000
+    submission_deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """A workshop series in planning; partners and sessions come from their own factories."""
+
+    class Meta:
+        model = "outreach.Program"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Job skills workshops {n}")
+    kind = "workshop"
+    status = "planning"
+    start_date = dt.date(2026, 9, 1)
+    end_date = dt.date(2026, 12, 15)
+
+    @factory.post_generation
+    def focus_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.focus_areas.set(extracted)
+
+
+class ProgramPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.ProgramPartner"
+
+    program = factory.SubFactory(ProgramFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "co_host"
+
+
+class ProgramSessionFactory(factory.django.DjangoModelFactory):
+    """A session at 6 pm New York time; pass starts_at (aware) for another moment."""
+
+    class Meta:
+        model = "outreach.ProgramSession"
+
+    program = factory.SubFactory(ProgramFactory)
+    starts_at = dt.datetime(2026, 10, 6, 22, 0, tzinfo=dt.UTC)
+    location = "Main Library, Room 2"
+    attendance = 20

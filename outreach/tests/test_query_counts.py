@@ -18,7 +18,7 @@ MAX_QUERIES = {
     "dashboard": 14,
     "manager_dashboard": 16,
     "organization_list": 9,
-    "organization_detail": 18,
+    "organization_detail": 19,
     "timeline_page": 13,
     "followup_list": 7,
     "contact_detail": 10,

@@ -10,7 +10,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from outreach.demo_data import demo_outreach_load
-from outreach.models import FollowUp, Meeting, Touchpoint
+from outreach.demo_programs import demo_programs_load
+from outreach.models import (
+    FollowUp,
+    Grant,
+    GrantDeliverable,
+    Meeting,
+    Outcome,
+    Program,
+    ProgramPartner,
+    ProgramSession,
+    Story,
+    SupportLetter,
+    Touchpoint,
+)
 from partners.demo_data import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -25,7 +38,8 @@ from partners.models import Affiliation, Contact, Organization, StageChange
 class Command(BaseCommand):
     help = (
         "Create the demo librarian and manager and load fictional partner organizations, "
-        "contacts, stage history and the outreach log (touchpoints, meetings, follow-ups). "
+        "contacts, stage history, the outreach log (touchpoints, meetings, follow-ups) and "
+        "joint programs with their sessions, outcomes, stories and grants. "
         "Only runs with DEBUG on or LIAISON_DEMO=1."
     )
 
@@ -65,10 +79,11 @@ class Command(BaseCommand):
                     "would duplicate them. Use --if-empty to only make sure the demo users exist."
                 )
             staff = demo_users_ensure()
-            counts = outreach = None
+            counts = outreach = programs = None
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
+                programs = demo_programs_load(staff=staff)
 
         if counts is not None and connection.vendor == "postgresql":
             # Fresh statistics, so the planner knows the tables are no longer empty: before
@@ -88,12 +103,21 @@ class Command(BaseCommand):
                     Meeting.staff.through,
                     Meeting.other_organizations.through,
                     FollowUp,
+                    Program,
+                    Program.focus_areas.through,
+                    ProgramPartner,
+                    ProgramSession,
+                    Outcome,
+                    Story,
+                    Grant,
+                    SupportLetter,
+                    GrantDeliverable,
                 )
             ]
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
 
-        if counts is None or outreach is None:
+        if counts is None or outreach is None or programs is None:
             self.stdout.write(
                 f"Partner data already present ({existing} organizations); nothing loaded."
             )
@@ -102,8 +126,11 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Loaded {counts.organizations} organizations, {counts.contacts} contacts, "
                     f"{counts.affiliations} affiliations, {counts.stage_changes} stage changes, "
-                    f"{outreach.touchpoints} touchpoints, {outreach.meetings} meetings and "
-                    f"{outreach.followups} follow-ups in {time.monotonic() - started:.1f} s."
+                    f"{outreach.touchpoints} touchpoints, {outreach.meetings} meetings, "
+                    f"{programs.programs} programs, {programs.sessions} program sessions, "
+                    f"{programs.outcomes} outcomes, {programs.stories} stories, "
+                    f"{programs.grants} grants and {outreach.followups + programs.followups} "
+                    f"follow-ups in {time.monotonic() - started:.1f} s."
                 )
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
