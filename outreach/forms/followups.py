@@ -37,12 +37,19 @@ class SnoozeForm(forms.Form):
     )
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args: Any, due_on: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.due_on = due_on
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("until"):
             day = cleaned["until"]
         elif cleaned.get("days"):
-            day = timezone.localdate() + dt.timedelta(days=cleaned["days"])
+            # Snoozing puts it off: from its due day, or from today when it is overdue, so
+            # "+1 day" never brings a follow-up due next month forward to tomorrow.
+            start = max(self.due_on or timezone.localdate(), timezone.localdate())
+            day = start + dt.timedelta(days=cleaned["days"])
         else:
             raise ValidationError("Choose how long to snooze, or a day.")
         if day < timezone.localdate():

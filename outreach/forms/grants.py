@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.templatetags.liaison import person
+from outreach.forms.meetings import FIRST_YEAR, LAST_YEAR
 from outreach.models import Grant, GrantDeliverable, SupportLetter
 from outreach.services.grants import AWARDED_NEEDS_AMOUNT
 from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users
@@ -109,6 +110,9 @@ class DeliverableForm(forms.ModelForm):
 
     def clean_due_on(self) -> dt.date:
         due = self.cleaned_data["due_on"]
+        # Its follow-up goes into calendar feeds, which end an all-day event a day later.
+        if not FIRST_YEAR <= due.year <= LAST_YEAR:
+            raise ValidationError(f"Pick a day between {FIRST_YEAR} and {LAST_YEAR}.")
         # An overdue deliverable may stay as it is; a new or moved date is today or later.
         if "due_on" in self.changed_data and due < timezone.localdate():
             raise ValidationError("Pick today or a later day.")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outreach.models import Touchpoint
+from outreach.services.log import LATEST_DUE
 from partners.models import Contact, Organization
 
 EARLIEST = dt.date(1990, 1, 1)
@@ -102,6 +103,8 @@ class TouchpointForm(forms.ModelForm):
                 self.add_error("follow_up_on", "Pick the day to follow up.")
             elif day < timezone.localdate():
                 self.add_error("follow_up_on", "Pick today or a later day.")
+            elif day > LATEST_DUE:
+                self.add_error("follow_up_on", f"Pick a day in {LATEST_DUE.year} or earlier.")
             else:
                 cleaned["follow_up_due"] = day
         elif choice:

@@ -10,7 +10,7 @@ def touchpoints_with(contact: Contact) -> QuerySet[Touchpoint]:
     return (
         Touchpoint.objects.filter(contacts=contact)
         .select_related("organization", "staff")
-        .order_by("-occurred_on", "-created_at")
+        .order_by("-occurred_on", "-created_at", "-pk")
     )
 
 
@@ -18,5 +18,5 @@ def meetings_with(contact: Contact) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(contacts=contact)
         .select_related("organization")
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
     )

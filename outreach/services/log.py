@@ -11,6 +11,15 @@ from django.utils import timezone
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
 
+# The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
+# cannot go past year 9999, so a typo like 9999-12-31 would break the owner's feed for good.
+LATEST_DUE = dt.date(2100, 12, 31)
+
+
+def _check_due(day: dt.date) -> None:
+    if day > LATEST_DUE:
+        raise ValidationError({"due_on": f"Pick a day in {LATEST_DUE.year} or earlier."})
+
 
 def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iterable[Contact]):
     """Only people affiliated (now or in the past) with one of the organizations may be listed."""
@@ -141,6 +150,7 @@ def followup_create(
     touchpoint: Touchpoint | None = None,
     meeting: Meeting | None = None,
 ) -> FollowUp:
+    _check_due(due_on)
     followup = FollowUp(
         organization=organization,
         assignee=assignee,
@@ -174,6 +184,7 @@ def followup_snooze(*, followup: FollowUp, until: dt.date) -> FollowUp:
         raise ValidationError("Only open follow-ups can be snoozed.")
     if until < timezone.localdate():
         raise ValidationError({"due_on": "Snooze to today or a later day."})
+    _check_due(until)
     followup.due_on = until
     followup.save(update_fields=["due_on", "updated_at"])
     return followup

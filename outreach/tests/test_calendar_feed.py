@@ -228,6 +228,37 @@ def test_follow_ups_are_all_day_or_at_their_time(anonymous, librarian, county, s
     assert all("DTSTAMP" in e for e in events.values())
 
 
+def test_a_follow_up_due_in_year_9999_is_refused_so_the_feed_keeps_working(
+    anonymous, client, librarian, county
+):
+    """A typo'd year would make the feed's end time overflow: every refresh a server error."""
+    client.force_login(librarian)
+    typo = "9999-12-31"
+    create = client.post(
+        reverse("outreach:followup_create", args=[county.pk]),
+        {"title": "Call", "due_on": typo, "due_time": "23:50", "assignee": librarian.pk},
+    )
+    assert create.status_code == 200 and "due_on" in create.context["form"].errors
+    logged = client.post(
+        reverse("outreach:touchpoint_create", args=[county.pk]),
+        {
+            "occurred_on": "2026-11-02",
+            "channel": "phone",
+            "subject": "Called",
+            "follow_up": "date",
+            "follow_up_on": typo,
+        },
+    )
+    assert logged.status_code == 200 and "follow_up_on" in logged.context["form"].errors
+    existing = followup(county, librarian, "Send the flyer")
+    client.post(reverse("outreach:followup_snooze", args=[existing.pk]), {"until": typo})
+    existing.refresh_from_db()
+    assert existing.due_on == dt.date(2026, 11, 10)
+    assert summaries(parse(anonymous.get(feed_url(librarian)))) == {
+        "Send the flyer (Riverside County Health Department)"
+    }
+
+
 def test_hostile_text_is_escaped_by_the_format(anonymous, librarian, county):
     MeetingFactory(
         organization=county,

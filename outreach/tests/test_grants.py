@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.profiles import profile_for
 from core.tests.factories import UserFactory
 from outreach import services
 from outreach.models import (
@@ -281,6 +282,22 @@ def test_an_invalid_deliverable_saves_nothing(librarian_client, program, colleag
     assert errors["due_on"] == ["Pick today or a later day."]
     assert b"Pick today or a later day." in response.content
     assert not Grant.objects.exists() and not FollowUp.objects.exists()
+
+
+def test_a_deliverable_due_in_year_9999_is_refused_so_the_owners_calendar_feed_works(
+    client, librarian_client, librarian, program
+):
+    response = librarian_client.post(
+        edit_url(program),
+        grant_data([{"title": "Report", "due_on": "9999-12-31", "owner": librarian.pk}]),
+    )
+    assert response.status_code == 200
+    errors = response.context["deliverables"].forms[0].errors
+    assert errors["due_on"] == ["Pick a day between 1990 and 2100."]
+    assert not FollowUp.objects.exists()
+    # The follow-up it would have made ends a day after its due date: past year 9999.
+    feed = reverse("outreach:calendar_feed", args=[profile_for(librarian).calendar_token])
+    assert client.get(feed).status_code == 200
 
 
 def test_an_overdue_deliverable_left_as_it_is_can_still_be_saved(

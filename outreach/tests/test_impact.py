@@ -365,7 +365,9 @@ def test_chart_without_attendance_says_so(points):
 )
 def test_page_without_one_real_subject_is_not_found(data, health, librarian_client, params):
     params = {k: v.format(program=data["a"].pk, organization=health.pk) for k, v in params.items()}
-    assert librarian_client.get(URL, params).status_code == 404
+    # A NUL character is refused by core.middleware before the view: 400.
+    expected = 400 if any("\x00" in v for v in params.values()) else 404
+    assert librarian_client.get(URL, params).status_code == expected
 
 
 @pytest.mark.parametrize(

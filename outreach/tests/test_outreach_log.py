@@ -303,6 +303,17 @@ def test_snooze_refuses_bad_days(librarian_client, due_list, data):
     assert followup.due_on == TODAY
 
 
+def test_snooze_puts_a_later_follow_up_off_never_forward(librarian_client, due_list):
+    followup = due_list(20, "Send the annual report")
+    librarian_client.post(reverse("outreach:followup_snooze", args=[followup.pk]), {"days": "1"})
+    followup.refresh_from_db()
+    assert followup.due_on == TODAY + dt.timedelta(days=21)
+    overdue = due_list(-3, "Call back")
+    librarian_client.post(reverse("outreach:followup_snooze", args=[overdue.pk]), {"days": "7"})
+    overdue.refresh_from_db()
+    assert overdue.due_on == TODAY + dt.timedelta(days=7)
+
+
 def test_next_never_redirects_off_site(librarian_client, due_list):
     followup = due_list(0, "Call")
     response = librarian_client.post(
@@ -321,6 +332,24 @@ def test_librarians_act_on_their_own_follow_ups_only(librarian_client, due_list)
         assert response.status_code == 403, name
     followup.refresh_from_db()
     assert followup.status == "open" and followup.due_on == TODAY
+
+
+def test_one_click_actions_are_offered_only_to_the_assignee_or_a_manager(
+    client, librarian, manager, due_list
+):
+    bob = UserFactory(username="bob")
+    theirs = due_list(0, "Call the clinic for Bob", assignee=bob)
+    mine = due_list(0, "Call the clinic")
+    page = theirs.organization.get_absolute_url()
+    client.force_login(librarian)
+    html = client.get(page).content.decode()
+    assert "Call the clinic for Bob" in html
+    assert reverse("outreach:followup_done", args=[theirs.pk]) not in html
+    assert reverse("outreach:followup_snooze", args=[theirs.pk]) not in html
+    assert reverse("outreach:followup_done", args=[mine.pk]) in html
+    client.force_login(manager)
+    html = client.get(page).content.decode()
+    assert reverse("outreach:followup_done", args=[theirs.pk]) in html
 
 
 def test_managers_see_everyones_follow_ups_and_reassign(client, manager, librarian, due_list):

@@ -669,10 +669,12 @@ def test_the_list_answers_htmx_with_the_results_only(librarian_client, programs)
     ],
 )
 def test_program_pages_shrug_off_hostile_query_strings(librarian_client, programs, query):
-    assert librarian_client.get(LIST + query).status_code == 200
-    assert librarian_client.get(CREATE + query).status_code == 200
+    # A NUL character is refused by core.middleware before the view: 400.
+    expected = 400 if "%00" in query else 200
+    assert librarian_client.get(LIST + query).status_code == expected
+    assert librarian_client.get(CREATE + query).status_code == expected
     detail = programs["fair"].get_absolute_url()
-    assert librarian_client.get(detail + query).status_code == 200
+    assert librarian_client.get(detail + query).status_code == expected
 
 
 @pytest.mark.parametrize(

@@ -485,9 +485,11 @@ def test_choice_line_without_ticked_answers_asks_which_count(librarian_client, p
 def test_outcome_for_a_column_without_a_summary_line_is_not_found(librarian_client, program, query):
     survey = upload_good_file(librarian_client, program)
     url = reverse("outreach:survey_outcome", args=[survey.pk]) + query
+    # A NUL character is refused by core.middleware before the view: 400.
+    expected = 400 if "%00" in query else 404
 
-    assert librarian_client.get(url).status_code == 404
-    assert librarian_client.post(url, {"metric": "x", "value": "1"}).status_code == 404
+    assert librarian_client.get(url).status_code == expected
+    assert librarian_client.post(url, {"metric": "x", "value": "1"}).status_code == expected
     assert Outcome.objects.count() == 0
 
 

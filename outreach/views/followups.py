@@ -121,7 +121,7 @@ def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
 def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
     _own_or_manager(request, followup)
-    form = SnoozeForm(request.POST)
+    form = SnoozeForm(request.POST, due_on=followup.due_on)
     error = None
     if form.is_valid():
         try:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from core.forms import apply_service_errors
 from outreach import services
@@ -40,7 +41,7 @@ def touchpoint_create(request: HttpRequest, org_pk: int) -> HttpResponse:
                         0,
                         TimelineEntry(
                             "followup_created",
-                            followup.created_at.date(),
+                            timezone.localdate(followup.created_at),
                             followup.created_at,
                             followup,
                         ),

@@ -1,0 +1,142 @@
+"""Every page a librarian uses, checked with axe-core in Chromium: no serious or critical issues.
+
+axe-core is vendored under core/tests/vendor (a test asset, never served), so the check needs no
+network. The demo data set is loaded once and the pages are visited in one test, because a
+transactional test flushes the database after each test.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from outreach.models import Meeting, Program, Touchpoint
+from partners.models import Contact, Organization
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+RUN_AXE = """async () => {
+    const results = await axe.run(document, {resultTypes: ['violations']});
+    return results.violations.map(v => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map(n => n.target.join(' ')),
+    }));
+}"""
+
+
+def _violations(page, name: str) -> list[str]:
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(RUN_AXE)
+    return [
+        f"{name} ({page.url}): {v['id']} [{v['impact']}] {v['help']} – "
+        f"{len(v['targets'])} element(s), e.g. {v['targets'][:3]}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(name, path) for each page to check, picked from the demo data."""
+    organization = (
+        Organization.objects.filter(is_archived=False)
+        .annotate(
+            n_contacts=Count("affiliations", distinct=True),
+            n_touchpoints=Count("touchpoints", distinct=True),
+        )
+        .filter(n_contacts__gt=0, n_touchpoints__gt=0)
+        .order_by("-n_touchpoints", "pk")
+        .first()
+    )
+    assert organization, "seed_demo made no organization with contacts and touchpoints"
+    contact = Contact.objects.filter(affiliations__organization=organization).order_by("pk").first()
+    touchpoint = Touchpoint.objects.filter(organization=organization).order_by("-pk").first()
+    meeting = (
+        Meeting.objects.annotate(n_contacts=Count("contacts"))
+        .filter(n_contacts__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    program = (
+        Program.objects.exclude(kind=Program.Kind.GRANT)
+        .annotate(n_outcomes=Count("outcomes"))
+        .filter(n_outcomes__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    grant_program = (
+        Program.objects.filter(kind=Program.Kind.GRANT, grant__isnull=False).order_by("pk").first()
+    )
+    assert contact and touchpoint and meeting and program and grant_program
+    return [
+        ("Dashboard", reverse("home")),
+        ("Organization list", reverse("partners:organization_list")),
+        ("Organization detail", organization.get_absolute_url()),
+        ("Organization create form", reverse("partners:organization_create")),
+        ("Contact list", reverse("partners:contact_list")),
+        ("Contact detail", reverse("partners:contact_detail", args=[contact.pk])),
+        ("Touchpoint list", reverse("outreach:touchpoint_list")),
+        ("Touchpoint detail", reverse("outreach:touchpoint_detail", args=[touchpoint.pk])),
+        ("Meeting list", reverse("outreach:meeting_list")),
+        ("Meeting calendar", reverse("outreach:meeting_calendar")),
+        ("Meeting detail", reverse("outreach:meeting_detail", args=[meeting.pk])),
+        ("Meeting create form", reverse("outreach:meeting_create", args=[organization.pk])),
+        ("Follow-ups", reverse("outreach:followup_list")),
+        ("Program list", reverse("outreach:program_list")),
+        ("Program detail", reverse("outreach:program_detail", args=[program.pk])),
+        ("Program create form", reverse("outreach:program_create")),
+        ("Grant list", reverse("outreach:grant_list")),
+        ("Grant edit form", reverse("outreach:grant_edit", args=[grant_program.pk])),
+        ("Impact summary", f"{reverse('outreach:impact_summary')}?program={program.pk}"),
+        ("Profile", reverse("profile")),
+    ]
+
+
+def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settings):
+    settings.DEBUG = True  # seed_demo refuses to run otherwise
+    call_command("seed_demo", stdout=io.StringIO())
+    problems: list[str] = []
+
+    # Logged out first.
+    for name, path in [
+        ("Login", reverse("login")),
+        ("Password reset", reverse("password_reset")),
+    ]:
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("librarian")
+    page.get_by_label("Password").fill("liaison-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+    for name, path in _pages():
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+        if name == "Organization create form":
+            page.get_by_role("button", name="Add organization").click()
+            page.wait_for_load_state()
+            assert page.locator(".invalid-feedback, .alert-danger").count(), (
+                "submitting the empty organization form showed no errors"
+            )
+            problems += _violations(page, "Organization create form, submitted empty")
+            # The duplicate-name warning htmx swaps in as the name is typed.
+            existing = Organization.objects.order_by("pk").values_list("name", flat=True)[0]
+            page.get_by_label("Name").fill(existing)
+            page.locator("#duplicate-warning .alert").wait_for()
+            problems += _violations(page, "Organization create form, duplicate name warning")
+
+    assert not problems, f"{len(problems)} serious or critical axe violation(s):\n" + "\n".join(
+        problems
+    )
