@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outreach.models import FollowUp
-from partners.forms import FilterForm, StaffChoiceField, staff_users
+from partners.forms import StaffChoiceField, staff_users
 
 
 class FollowUpForm(forms.ModelForm):
@@ -60,13 +60,3 @@ class SnoozeForm(forms.Form):
 
 class ReassignForm(forms.Form):
     assignee = StaffChoiceField(queryset=staff_users(), label="Reassign to")
-
-
-class FollowUpFilterForm(FilterForm):
-    """Managers choose whose follow-ups to see."""
-
-    assignee = forms.CharField(required=False)
-
-    def clean_assignee(self) -> str:
-        value = self.cleaned_data["assignee"]
-        return value if value == "all" or value.isdigit() else ""

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.templatetags.liaison import person
-from outreach.forms.meetings import FIRST_YEAR, LAST_YEAR
 from outreach.models import Grant, GrantDeliverable, SupportLetter
 from outreach.services.grants import AWARDED_NEEDS_AMOUNT
 from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users

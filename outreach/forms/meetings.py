@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.dates import FIRST_YEAR, LAST_YEAR
 from outreach.forms.touchpoints import ContactsOfOrganizationField, contacts_of
 from outreach.models import Meeting
 from partners.forms import staff_users
 from partners.models import LONG_TEXT, Contact, Organization
 
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 # More than any real joint meeting; bounds the work a tampered form can ask for.
 MAX_OTHER_ORGANIZATIONS = 50
 GAP_MESSAGE = "That time does not exist on this day: the clocks change."

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 
-from outreach.forms.meetings import FIRST_YEAR, GAP_MESSAGE, LAST_YEAR, local_datetime
+from core.dates import FIRST_YEAR, LAST_YEAR
+from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting, Outcome, Program, ProgramPartner, ProgramSession, Story
 from outreach.selectors import programs as selectors
 from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users

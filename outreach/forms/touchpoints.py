@@ -5,11 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import EARLIEST, LATEST
 from outreach.models import Touchpoint
-from outreach.services.log import LATEST_DUE
 from partners.models import Contact, Organization
-
-EARLIEST = dt.date(1990, 1, 1)
 
 
 class ContactsOfOrganizationField(forms.ModelMultipleChoiceField):
@@ -103,8 +101,8 @@ class TouchpointForm(forms.ModelForm):
                 self.add_error("follow_up_on", "Pick the day to follow up.")
             elif day < timezone.localdate():
                 self.add_error("follow_up_on", "Pick today or a later day.")
-            elif day > LATEST_DUE:
-                self.add_error("follow_up_on", f"Pick a day in {LATEST_DUE.year} or earlier.")
+            elif day > LATEST:
+                self.add_error("follow_up_on", f"Pick a day in {LATEST.year} or earlier.")
             else:
                 cleaned["follow_up_due"] = day
         elif choice:

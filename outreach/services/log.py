@@ -8,17 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
 
 # The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
 # cannot go past year 9999, so a typo like 9999-12-31 would break the owner's feed for good.
-LATEST_DUE = dt.date(2100, 12, 31)
 
 
 def _check_due(day: dt.date) -> None:
-    if day > LATEST_DUE:
-        raise ValidationError({"due_on": f"Pick a day in {LATEST_DUE.year} or earlier."})
+    if day > LATEST:
+        raise ValidationError({"due_on": f"Pick a day in {LATEST.year} or earlier."})
 
 
 def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iterable[Contact]):

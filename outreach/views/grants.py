@@ -20,15 +20,13 @@ from outreach.models import Grant, GrantDeliverable, Program, SupportLetter
 from outreach.selectors import grants as selectors
 from outreach.services import grants as services
 
-PAGE_SIZE = 25
-
 
 @require_GET
 def grant_list(request: HttpRequest) -> HttpResponse:
     form = GrantFilterForm(request.GET)
     filters = form.filters()
     grants = selectors.grant_list(filters)
-    page = paginate(request, grants, PAGE_SIZE)
+    page = paginate(request, grants)
     today = timezone.localdate()
     return render(
         request,

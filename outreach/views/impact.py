@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.dates import FIRST_YEAR, LAST_YEAR
 from outreach.models import Program
 from outreach.selectors import impact as selectors
 from partners.models import Organization
@@ -16,7 +17,6 @@ from partners.models import Organization
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A primary key that fits a bigint; anything else is not a program or an organization.
 PK_RE = re.compile(r"[1-9]\d{0,17}")
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def _pk(value: str | None) -> int | None:

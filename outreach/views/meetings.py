@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import apply_service_errors
 from core.http import htmx_targets, paginate, query_without
 from outreach import ical, services
@@ -20,7 +21,6 @@ from outreach.selectors import meetings as selectors
 from partners.models import Organization
 
 MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 # US libraries: weeks start on Sunday.
 WEEK = calendar.Calendar(firstweekday=calendar.SUNDAY)
 DAY_NAMES = [calendar.day_name[(calendar.SUNDAY + i) % 7] for i in range(7)]
