@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean help
+.PHONY: run test lint format migrate demo clean help bench-email
 
 help:
 	@echo "make run    start Liaison (web, worker, beat) on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test   run the whole test suite (ruff, then pytest)"
 	@echo "make lint   ruff check and ruff format --check"
+	@echo "make bench-email  time 10,000 emails through two Celery workers (needs PostgreSQL and redis-server)"
 	@echo "make format ruff format and ruff check --fix"
 
 $(BIN)/python:
@@ -43,6 +44,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# The database defaults to its own `liaison_bench` on the local PostgreSQL (created if missing);
+# BENCH_DATABASE_URL points it elsewhere. Redis and the SMTP server are private to the run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
+bench-email: $(VENV)/.installed-dev
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python manage.py bench_email
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

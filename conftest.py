@@ -112,3 +112,14 @@ def log_in(page):
         page.wait_for_url("**/")
 
     return log_in_as
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_memory():
+    """Tasks published by ordinary tests go nowhere (not into var/broker/ of a laptop).
+
+    The real-service tests (core/tests/test_email_services.py) point Celery at their own Redis.
+    """
+    from core.realservices import point_celery_at
+
+    point_celery_at("memory://")

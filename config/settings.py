@@ -174,8 +174,61 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged only when it has finished, so a worker that dies mid-task leaves it to
+# be delivered again; every Liaison task is safe to run twice (the outbox makes sure of that).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The sender stops taking new emails well before the soft limit (LIAISON_SENDER_TIME_BUDGET).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# A web request must not hang on a broker that is down: publish fails fast, the beat catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+if REDIS_URL:
+    # Redis hands an unacknowledged task to another worker after this long: it must outlast
+    # the longest task (CELERY_TASK_TIME_LIMIT), or a slow task would run twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat records a heartbeat row in the database, shown on the delivery log and the dashboard.
+CELERY_BEAT_SCHEDULER = "core.beat:HeartbeatScheduler"
+# The database is the source of truth: these periodic tasks find what is due and queue it.
+CELERY_BEAT_SCHEDULE = {
+    "send-queued-email": {"task": "core.send_emails", "schedule": 60.0},
+    # Digests (08:00 local), meeting reminders (the afternoon before), the weekly manager summary.
+    "queue-staff-email": {"task": "outreach.queue_staff_emails", "schedule": 60.0},
+    # Partner progress updates: drafted (or sent) when a subscription's period has ended.
+    "queue-progress-updates": {"task": "outreach.queue_progress_updates", "schedule": 600.0},
+}
+
+# The outbox (core.outbox): a sender holds a claimed email for this long before another sender
+# may take it over; failed attempts are retried after 1, 5, 25… times the base, up to 6 attempts.
+LIAISON_EMAIL_LEASE_SECONDS = env.int("LIAISON_EMAIL_LEASE_SECONDS", default=300)
+if LIAISON_EMAIL_LEASE_SECONDS <= 2 * EMAIL_TIMEOUT + 5:
+    raise ImproperlyConfigured(
+        "LIAISON_EMAIL_LEASE_SECONDS must be longer than twice EMAIL_TIMEOUT plus 5 seconds, "
+        "or no sender could ever finish an email before its lease runs out."
+    )
+LIAISON_EMAIL_RETRY_BASE_SECONDS = env.int("LIAISON_EMAIL_RETRY_BASE_SECONDS", default=60)
+LIAISON_EMAIL_MAX_ATTEMPTS = env.int("LIAISON_EMAIL_MAX_ATTEMPTS", default=6)
+LIAISON_EMAIL_BATCH_SIZE = env.int("LIAISON_EMAIL_BATCH_SIZE", default=50)
+# How long one sender task keeps taking batches before handing over to a fresh task.
+LIAISON_SENDER_TIME_BUDGET = env.int("LIAISON_SENDER_TIME_BUDGET", default=150)
+# The delivery log turns red when beat has not been heard from for this long.
+LIAISON_BEAT_SILENT_MINUTES = env.int("LIAISON_BEAT_SILENT_MINUTES", default=15)
+
+# The library's name as partners know it, in progress updates and on the unsubscribe page.
+LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")
 
 # Partners not touched for this many days count as quiet (dashboard, reports).
 LIAISON_QUIET_DAYS = env.int("LIAISON_QUIET_DAYS", default=60)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.urls import email_urlpatterns
 from outreach.views.dashboard import home
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("core.urls")),
+    path("email/", include(email_urlpatterns)),
     path("", include("partners.urls")),
     path("", include("outreach.urls")),
 ]

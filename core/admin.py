@@ -1,10 +1,53 @@
 from django.contrib import admin
 
-from core.models import StaffProfile
+from core.models import Heartbeat, OutgoingEmail, StaffProfile
 
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "time_zone"]
+    list_display = ["user", "time_zone", "reports_to", "digest"]
+    list_select_related = ["user", "reports_to"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     readonly_fields = ["calendar_token"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reports_to":
+            from django.contrib.auth.models import User
+
+            from core import roles
+
+            # Only someone who receives the weekly manager summary can be told.
+            kwargs["queryset"] = (
+                User.objects.filter(is_active=True, groups__name__in=[roles.MANAGER, roles.ADMIN])
+                .distinct()
+                .order_by("first_name", "last_name", "username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Read-only: email is queued by Liaison's services and changed only by the sender."""
+
+    list_display = ["created_at", "kind", "to_address", "subject", "status", "attempts"]
+    list_filter = ["kind", "status"]
+    search_fields = ["to_address", "to_name", "subject", "idempotency_key"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["user", "contact"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_run_at", "runs", "last_result"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

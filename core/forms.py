@@ -4,6 +4,8 @@ from functools import cache
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.models import StaffProfile
+
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError next to the matching field, or above the form."""
@@ -61,3 +63,34 @@ class ProfileForm(forms.Form):
             choices = [("Current", [(current, current.replace("_", " "))]), *choices]
         self.fields["time_zone"].choices = choices
         self.fields["time_zone"].initial = current
+
+
+class EmailPreferencesForm(forms.Form):
+    """Which emails Liaison sends a staff member; the manager summary only for managers."""
+
+    digest = forms.ChoiceField(
+        label="Daily digest at 8:00 AM",
+        choices=StaffProfile.Digest.choices,
+        widget=forms.RadioSelect,
+        help_text="Follow-ups overdue or due today, today's meetings, and deadlines of grants "
+        "for programs you lead. Only sent on days with something to report.",
+    )
+    meeting_reminders = forms.BooleanField(
+        label="Meeting reminders the afternoon before",
+        required=False,
+        help_text="At 2:00 PM the day before each meeting you attend.",
+    )
+    followup_assigned_emails = forms.BooleanField(
+        label="An email when someone else gives me a follow-up", required=False
+    )
+    manager_summary = forms.BooleanField(
+        label="The weekly manager summary, Mondays at 8:00 AM",
+        required=False,
+        help_text="Follow-ups a week overdue, partners gone quiet, grant deadlines of the next "
+        "two weeks, and last week's touchpoints by person.",
+    )
+
+    def __init__(self, *args, manager: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not manager:
+            del self.fields["manager_summary"]

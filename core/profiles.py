@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.models import StaffProfile, new_calendar_token
+from core.roles import is_manager
 
 
 def profile_for(user: User) -> StaffProfile:
@@ -30,6 +31,34 @@ def profile_update(*, user: User, time_zone: str) -> StaffProfile:
     profile.time_zone = time_zone
     profile.full_clean()
     profile.save(update_fields=["time_zone"])
+    return profile
+
+
+EMAIL_PREFERENCES = ("digest", "meeting_reminders", "followup_assigned_emails")
+
+
+def email_preferences_update(
+    *,
+    user: User,
+    digest: str,
+    meeting_reminders: bool,
+    followup_assigned_emails: bool,
+    manager_summary: bool | None = None,
+) -> StaffProfile:
+    """Which emails Liaison sends the user. The manager summary is a manager's (or admin's)
+    choice only: for anyone else ``manager_summary`` is ignored."""
+    profile = profile_for(user)
+    profile.digest = digest
+    profile.meeting_reminders = meeting_reminders
+    profile.followup_assigned_emails = followup_assigned_emails
+    fields = list(EMAIL_PREFERENCES)
+    if manager_summary is not None and is_manager(user):
+        profile.manager_summary = manager_summary
+        fields.append("manager_summary")
+    # Only what changes is checked: a time zone set elsewhere never blocks these choices.
+    others = [f.name for f in StaffProfile._meta.concrete_fields if f.name not in fields]
+    profile.full_clean(exclude=others)
+    profile.save(update_fields=fields)
     return profile
 
 

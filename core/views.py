@@ -1,4 +1,4 @@
-"""A staff member's own settings: time zone and private calendar feed."""
+"""A staff member's own settings: time zone, private calendar feed, which emails they get."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,16 +9,43 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import profiles
-from core.forms import ProfileForm
+from core.forms import EmailPreferencesForm, ProfileForm, apply_service_errors
+from core.models import StaffProfile
+from core.roles import is_manager
+
+# The profile page has two forms; this hidden field says which one was sent.
+EMAIL_PREFERENCES_FORM = "email-preferences"
 
 
 def _feed_url(token: str) -> str:
     return settings.SITE_URL + reverse("outreach:calendar_feed", args=[token])
 
 
+def _email_preferences(staff_profile: StaffProfile) -> dict:
+    return {
+        "digest": staff_profile.digest,
+        "meeting_reminders": staff_profile.meeting_reminders,
+        "followup_assigned_emails": staff_profile.followup_assigned_emails,
+        "manager_summary": staff_profile.manager_summary,
+    }
+
+
 def profile(request: HttpRequest) -> HttpResponse:
     staff_profile = profiles.profile_for(request.user)
-    if request.method == "POST":
+    manager = is_manager(request.user)
+    form = ProfileForm(current=staff_profile.time_zone)
+    email_form = EmailPreferencesForm(initial=_email_preferences(staff_profile), manager=manager)
+    if request.method == "POST" and request.POST.get("form") == EMAIL_PREFERENCES_FORM:
+        email_form = EmailPreferencesForm(request.POST, manager=manager)
+        if email_form.is_valid():
+            try:
+                profiles.email_preferences_update(user=request.user, **email_form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(email_form, error)
+            else:
+                messages.success(request, "Saved: your email preferences.")
+                return redirect("profile")
+    elif request.method == "POST":
         form = ProfileForm(request.POST, current=staff_profile.time_zone)
         if form.is_valid():
             try:
@@ -29,14 +56,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                 zone = form.cleaned_data["time_zone"]
                 messages.success(request, f"Saved: times are now shown in the {zone} time zone.")
                 return redirect("profile")
-    else:
-        form = ProfileForm(current=staff_profile.time_zone)
     feed_url = _feed_url(staff_profile.calendar_token)
     return render(
         request,
         "core/profile.html",
         {
             "form": form,
+            "email_form": email_form,
+            "email_preferences_form": EMAIL_PREFERENCES_FORM,
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
         },

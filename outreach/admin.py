@@ -9,11 +9,14 @@ from outreach.models import (
     Program,
     ProgramPartner,
     ProgramSession,
+    ProgressSubscription,
+    ProgressUpdate,
     Story,
     SupportLetter,
     SurveyResult,
     Touchpoint,
 )
+from outreach.services.staff_emails import followup_assigned_email_queue
 
 
 @admin.register(Touchpoint)
@@ -47,6 +50,12 @@ class FollowUpAdmin(admin.ModelAdmin):
     raw_id_fields = ["touchpoint", "meeting"]
     readonly_fields = ["completed_by", "completed_at"]
     date_hierarchy = "due_on"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Given to someone else here, as anywhere in Liaison: they are told by email.
+        if not change or "assignee" in form.changed_data:
+            followup_assigned_email_queue(followup=obj, by=request.user)
 
 
 class ProgramPartnerInline(admin.TabularInline):
@@ -163,6 +172,75 @@ class GrantDeliverableAdmin(admin.ModelAdmin):
     list_display = ["title", "due_on", "owner", "grant"]
     search_fields = ["title", "grant__funder", "grant__program__title"]
     list_select_related = ["owner", "grant__program"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    can_delete = False
+    fields = ["period_start", "period_end", "status", "subject", "sent_at", "recipients_count"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProgressSubscription)
+class ProgressSubscriptionAdmin(admin.ModelAdmin):
+    """Set up and changed on the organization's or program's page, which checks that each
+    recipient is at the partner and may be emailed; here a subscription can only be paused."""
+
+    list_display = ["__str__", "cadence", "mode", "owner", "is_active", "created_at"]
+    list_filter = ["cadence", "mode", "is_active"]
+    search_fields = ["organization__name", "program__title", "owner__username"]
+    list_select_related = ["organization", "program", "owner"]
+    fields = [
+        "organization",
+        "program",
+        "cadence",
+        "mode",
+        "owner",
+        "recipients",
+        "is_active",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = [
+        "organization",
+        "program",
+        "cadence",
+        "mode",
+        "owner",
+        "recipients",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [ProgressUpdateInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """The history of updates; drafts are reviewed, sent and skipped on the review page."""
+
+    list_display = ["subject", "period_start", "period_end", "status", "sent_at"]
+    list_filter = ["status"]
+    search_fields = [
+        "subject",
+        "subscription__organization__name",
+        "subscription__program__title",
+    ]
+    list_select_related = ["subscription"]
+    date_hierarchy = "period_end"
 
     def has_add_permission(self, request) -> bool:
         return False

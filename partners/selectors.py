@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from outreach.models import ProgramPartner
+from outreach.selectors.progress import subscriptions_prefetch
 from partners.models import (
     Affiliation,
     Contact,
@@ -81,6 +82,7 @@ def organization_detail(pk: int) -> Organization:
                 )[:10],
                 to_attr="program_role_list",
             ),
+            subscriptions_prefetch(),
         )
         .get(pk=pk)
     )

@@ -159,6 +159,27 @@ def contact_apply_opt_out(*, contact: Contact, opted_out: bool) -> None:
         contact.opted_out_at = timezone.now() if opted_out else None
 
 
+def contact_unsubscribe(*, contact: Contact) -> bool:
+    """Record that the contact wants no more progress updates; False if they already said so.
+
+    The row is locked so that two clicks at once (a mail provider's one-click POST and the
+    person's own) date the opt-out once, at the first.
+    """
+    with transaction.atomic():
+        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        if current.opted_out_of_updates:
+            changed = False
+        else:
+            contact_apply_opt_out(contact=current, opted_out=True)
+            current.save(update_fields=["opted_out_of_updates", "opted_out_at", "updated_at"])
+            changed = True
+    contact.opted_out_of_updates, contact.opted_out_at = (
+        current.opted_out_of_updates,
+        current.opted_out_at,
+    )
+    return changed
+
+
 def _contact_apply(contact: Contact, fields: dict[str, Any], opted_out: bool | None) -> None:
     for name, value in fields.items():
         setattr(contact, name, value)

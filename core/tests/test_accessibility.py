@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-from outreach.models import Meeting, Program, Touchpoint
+from outreach.models import Meeting, Program, ProgressUpdate, Touchpoint
+from outreach.unsubscribe import unsubscribe_token
 from partners.models import Contact, Organization
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +76,8 @@ def _pages() -> list[tuple[str, str]]:
     grant_program = (
         Program.objects.filter(kind=Program.Kind.GRANT, grant__isnull=False).order_by("pk").first()
     )
-    assert contact and touchpoint and meeting and program and grant_program
+    draft = ProgressUpdate.objects.filter(status=ProgressUpdate.Status.DRAFT).first()
+    assert contact and touchpoint and meeting and program and grant_program and draft
     return [
         ("Dashboard", reverse("home")),
         ("Organization list", reverse("partners:organization_list")),
@@ -96,6 +98,14 @@ def _pages() -> list[tuple[str, str]]:
         ("Grant list", reverse("outreach:grant_list")),
         ("Grant edit form", reverse("outreach:grant_edit", args=[grant_program.pk])),
         ("Impact summary", f"{reverse('outreach:impact_summary')}?program={program.pk}"),
+        ("Progress updates", reverse("outreach:progress_update_list")),
+        ("Progress update review", draft.get_absolute_url()),
+        (
+            "Progress updates form",
+            reverse(
+                "outreach:progress_subscription_create_for_organization", args=[organization.pk]
+            ),
+        ),
         ("Profile", reverse("profile")),
     ]
 
@@ -106,9 +116,11 @@ def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settin
     problems: list[str] = []
 
     # Logged out first.
+    partner = Contact.objects.exclude(email="").order_by("pk").first()
     for name, path in [
         ("Login", reverse("login")),
         ("Password reset", reverse("password_reset")),
+        ("Unsubscribe", reverse("outreach:unsubscribe", args=[unsubscribe_token(partner)])),
     ]:
         response = page.goto(path)
         assert response and response.ok, f"{name}: {path} answered {response and response.status}"
@@ -137,6 +149,44 @@ def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settin
             page.locator("#duplicate-warning .alert").wait_for()
             problems += _violations(page, "Organization create form, duplicate name warning")
 
+    # A manager's pages: the dashboard with the scheduler banner, the delivery log, an email.
+    problems += _manager_pages(page)
+
     assert not problems, f"{len(problems)} serious or critical axe violation(s):\n" + "\n".join(
         problems
     )
+
+
+def _manager_pages(page) -> list[str]:
+    from core import outbox
+    from core.models import OutgoingEmail
+
+    for n, status in enumerate(OutgoingEmail.Status.values):
+        row = outbox.email_queue(
+            outbox.Email(
+                kind=OutgoingEmail.Kind.DIGEST, key=f"axe:{n}", to_address=f"p{n}@example.org",
+                to_name=f"Person {n}", subject=f"Your day {n}", body_text="Text",
+                body_html="<p>Hello</p>",
+            )
+        )  # fmt: skip
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            status=status, last_error="550 No", lease_expires_at=row.created_at
+        )
+    failed = OutgoingEmail.objects.get(status=OutgoingEmail.Status.FAILED)
+    page.context.clear_cookies()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("liaison-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    problems = []
+    for name, path in [
+        ("Manager dashboard", reverse("home")),
+        ("Delivery log", reverse("delivery_log")),
+        ("Delivery log, failed only", reverse("delivery_log") + "?status=failed"),
+        ("Failed email", reverse("email_detail", args=[failed.pk])),
+    ]:
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+    return problems

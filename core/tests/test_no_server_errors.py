@@ -15,9 +15,12 @@ from outreach.models import (
     FollowUp,
     Meeting,
     Program,
+    ProgressSubscription,
+    ProgressUpdate,
     SurveyResult,
     Touchpoint,
 )
+from outreach.unsubscribe import unsubscribe_token
 from partners.models import Affiliation, Contact, Organization
 
 pytestmark = pytest.mark.django_db
@@ -122,12 +125,31 @@ def demo(settings, librarian):
         "followups": FollowUp.objects.filter(status="open").first().pk,
         "programs": program.pk,
         "surveys": survey.pk,
+        "progress": ProgressUpdate.objects.filter(status="draft").first().pk,
+        "subscriptions": ProgressSubscription.objects.first().pk,
         "token": profile_for(librarian).calendar_token,
+        "email": _an_outgoing_email().pk,
+        "unsubscribe": unsubscribe_token(Contact.objects.exclude(email="").first()),
     }
+
+
+def _an_outgoing_email():
+    from core import outbox
+    from core.models import OutgoingEmail
+
+    outbox.email_queue(
+        outbox.Email(
+            kind=OutgoingEmail.Kind.TEST, key="crawl", to_address="crawl@example.org",
+            subject="Crawl", body_text="Body",
+        )
+    )  # fmt: skip
+    return OutgoingEmail.objects.get(idempotency_key="crawl")
 
 
 def concrete(route: str, demo: dict) -> str:
     path = "/" + route.replace("<int:org_pk>", str(demo["organizations"]))
+    if path.startswith("/unsubscribe/"):
+        path = path.replace("<str:token>", demo["unsubscribe"])
     path = path.replace("<str:token>", demo["token"])
     path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
     match = re.match(r"/(\w+)/<int:pk>", path)

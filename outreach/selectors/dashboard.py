@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from outreach.models import Meeting, Touchpoint
+from outreach.models import Meeting, ProgressUpdate, Touchpoint
 from outreach.selectors.followups import followups_for, group_by_due, overdue_by_person, week_end
 from partners.models import Organization, Stage
 from partners.selectors import organizations_owned_by, stage_counts
@@ -21,15 +21,31 @@ LIST_LIMIT = 10
 TALKING_STAGES = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
 
 
-def quiet_partners_of(user: User, today: dt.date) -> Any:
-    """Partners the user is talking to with no touchpoint in LIAISON_QUIET_DAYS (or none ever)."""
+def quiet_partners(today: dt.date) -> Any:
+    """Partners the library is talking to with no touchpoint in LIAISON_QUIET_DAYS (or none
+    ever), longest quiet first."""
     since = today - dt.timedelta(days=settings.LIAISON_QUIET_DAYS)
     return (
         Organization.objects.active()
-        .filter(owner=user, stage__in=TALKING_STAGES)
+        .filter(stage__in=TALKING_STAGES)
         .with_last_touchpoint()
         .filter(Q(last_touchpoint_on__isnull=True) | Q(last_touchpoint_on__lt=since))
-        .order_by(F("last_touchpoint_on").asc(nulls_first=True), "name")
+        .order_by(F("last_touchpoint_on").asc(nulls_first=True), "name", "pk")
+    )
+
+
+def quiet_partners_of(user: User, today: dt.date) -> Any:
+    """The user's own quiet partners (see quiet_partners)."""
+    return quiet_partners(today).filter(owner=user)
+
+
+def touchpoints_by_person(first_day: dt.date, last_day: dt.date) -> Any:
+    """How many touchpoints each staff member logged from first_day to last_day, most first."""
+    return (
+        Touchpoint.objects.filter(occurred_on__gte=first_day, occurred_on__lte=last_day)
+        .values("staff", "staff__first_name", "staff__last_name", "staff__username")
+        .annotate(touchpoints=Count("pk"))
+        .order_by("-touchpoints", "staff__first_name", "staff__username")
     )
 
 
@@ -60,17 +76,22 @@ def dashboard(user: User, *, manager: bool) -> dict[str, Any]:
             .select_related("organization")
             .order_by("-occurred_on", "-created_at")[:5]
         ),
+        # Partner progress updates drafted for this person to review (review mode).
+        "drafts_to_review": list(
+            ProgressUpdate.objects.filter(
+                status=ProgressUpdate.Status.DRAFT,
+                subscription__owner=user,
+                subscription__is_active=True,
+            )
+            .select_related("subscription__organization", "subscription__program")
+            .order_by("period_end", "pk")[:LIST_LIMIT]
+        ),
         "stage_counts": stage_counts(),
         "my_organization_count": mine.count(),
     }
     if manager:
         month_start = today.replace(day=1)
         data["team_overdue"] = overdue_by_person(today)
-        data["team_touchpoints"] = list(
-            Touchpoint.objects.filter(occurred_on__gte=month_start, occurred_on__lte=today)
-            .values("staff", "staff__first_name", "staff__last_name", "staff__username")
-            .annotate(touchpoints=Count("pk"))
-            .order_by("-touchpoints", "staff__first_name")
-        )
+        data["team_touchpoints"] = list(touchpoints_by_person(month_start, today))
         data["month_start"] = month_start
     return data

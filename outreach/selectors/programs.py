@@ -31,6 +31,7 @@ from outreach.models import (
     SurveyResult,
     Touchpoint,
 )
+from outreach.selectors.progress import subscriptions_prefetch
 from partners.models import Organization, full_text_filter, search_words
 
 # "Related touchpoints and meetings" on the detail page: the newest few of each.
@@ -134,6 +135,7 @@ def program_detail(pk: int) -> Program:
             Prefetch(
                 "grant__letters", queryset=SupportLetter.objects.select_related("organization")
             ),
+            subscriptions_prefetch(),
         )
         .get(pk=pk)
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from outreach.models import FollowUp, Grant, GrantDeliverable, Program, SupportLetter
 from outreach.selectors.grants import lead_partner, partner_organizations
 from outreach.services.log import followup_cancel, followup_create
+from outreach.services.staff_emails import followup_assigned_email_queue
 from partners.models import Organization
 
 NO_PARTNER = (
@@ -164,6 +165,8 @@ def _sync_followup(
         for name in changed:
             setattr(followup, name, wanted[name])
         followup.save(update_fields=[*changed, "updated_at"])
+        if "assignee_id" in changed:
+            followup_assigned_email_queue(followup=followup, by=by)
 
 
 def deliverable_delete(*, deliverable: GrantDeliverable) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
+from outreach.services.staff_emails import followup_assigned_email_queue
 from partners.models import Affiliation, Contact, Organization
 
 # The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
@@ -164,6 +165,8 @@ def followup_create(
     )
     followup.full_clean()
     followup.save()
+    # Made for someone else (by a manager, for a grant deliverable's owner): they are told.
+    followup_assigned_email_queue(followup=followup, by=created_by)
     return followup
 
 
@@ -190,9 +193,13 @@ def followup_snooze(*, followup: FollowUp, until: dt.date) -> FollowUp:
     return followup
 
 
-def followup_reassign(*, followup: FollowUp, assignee: User) -> FollowUp:
+def followup_reassign(*, followup: FollowUp, assignee: User, by: User | None = None) -> FollowUp:
+    """Give the follow-up to someone else; they are emailed unless they gave it to themselves."""
+    changed = followup.assignee_id != assignee.pk
     followup.assignee = assignee
     followup.save(update_fields=["assignee", "updated_at"])
+    if changed:
+        followup_assigned_email_queue(followup=followup, by=by)
     return followup
 
 

@@ -145,7 +145,9 @@ def followup_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
     form = ReassignForm(request.POST)
     if form.is_valid():
-        services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"])
+        services.followup_reassign(
+            followup=followup, assignee=form.cleaned_data["assignee"], by=request.user
+        )
         name = followup.assignee.get_full_name() or followup.assignee.username
         if request.headers.get("HX-Request"):
             return _row(request, followup, reassigned_to=name)

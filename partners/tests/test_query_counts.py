@@ -13,10 +13,11 @@ pytestmark = pytest.mark.django_db
 # organization list adds the count, the page of rows (with last touchpoint and next follow-up
 # as subqueries), their focus areas, and the owner and focus-area choices of the filter form.
 # The dashboard (home) is counted in outreach/tests/test_query_counts.py. The organization
-# page adds its timeline (count + keys + one load per kind shown) and its programs.
+# page adds its timeline (count + keys + one load per kind shown), its programs and its
+# progress-update subscriptions.
 MAX_QUERIES = {
     "organization_list": 9,
-    "organization_detail": 14,
+    "organization_detail": 15,
     "contact_list": 7,
     "contact_detail": 8,
 }

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from outreach.demo_data import demo_outreach_load
 from outreach.demo_programs import demo_programs_load
+from outreach.demo_progress import demo_progress_load
 from outreach.models import (
     FollowUp,
     Grant,
@@ -39,7 +40,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo librarian and manager and load fictional partner organizations, "
         "contacts, stage history, the outreach log (touchpoints, meetings, follow-ups) and "
-        "joint programs with their sessions, outcomes, stories and grants. "
+        "joint programs with their sessions, outcomes, stories and grants, and partner "
+        "progress-update subscriptions. "
         "Only runs with DEBUG on or LIAISON_DEMO=1."
     )
 
@@ -79,11 +81,12 @@ class Command(BaseCommand):
                     "would duplicate them. Use --if-empty to only make sure the demo users exist."
                 )
             staff = demo_users_ensure()
-            counts = outreach = programs = None
+            counts = outreach = programs = progress = None
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
                 programs = demo_programs_load(staff=staff)
+                progress = demo_progress_load(staff=staff)
 
         if counts is not None and connection.vendor == "postgresql":
             # Fresh statistics, so the planner knows the tables are no longer empty: before
@@ -133,6 +136,12 @@ class Command(BaseCommand):
                     f"follow-ups in {time.monotonic() - started:.1f} s."
                 )
             )
+            if progress is not None:
+                self.stdout.write(
+                    f"Partner progress updates: {progress.subscriptions} subscriptions, "
+                    f"{progress.drafts} draft{'' if progress.drafts == 1 else 's'} awaiting "
+                    "review."
+                )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} – {user.role}")
