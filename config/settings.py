@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "core",
     "partners",
     "outreach",
+    "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [

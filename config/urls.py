@@ -21,4 +21,6 @@ urlpatterns = [
     path("email/", include(email_urlpatterns)),
     path("", include("partners.urls")),
     path("", include("outreach.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("imports.urls")),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from imports import export
 from outreach.views import (
     calendar_feed,
     followups,
@@ -25,7 +26,7 @@ urlpatterns = [
         name="touchpoint_create",
     ),
     path("touchpoints/", touchpoints.touchpoint_list, name="touchpoint_list"),
-    path("touchpoints/export.csv", touchpoints.touchpoint_export, name="touchpoint_export"),
+    path("touchpoints/export/", export.touchpoint_export, name="touchpoint_export"),
     path("touchpoints/<int:pk>/", touchpoints.touchpoint_detail, name="touchpoint_detail"),
     path("touchpoints/<int:pk>/edit/", touchpoints.touchpoint_edit, name="touchpoint_edit"),
     path("organizations/<int:org_pk>/timeline/", timeline.organization_timeline, name="timeline"),
@@ -55,6 +56,7 @@ urlpatterns = [
     # Programs
     path("programs/", programs.program_list, name="program_list"),
     path("programs/new/", programs.program_create, name="program_create"),
+    path("programs/export/", export.program_export, name="program_export"),
     path("programs/<int:pk>/", programs.program_detail, name="program_detail"),
     path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
     path("programs/<int:pk>/outcomes/new/", programs.outcome_create, name="outcome_create"),

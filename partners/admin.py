@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from partners import services
-from partners.models import Affiliation, Contact, FocusArea, Organization, StageChange
+from partners.models import Affiliation, Contact, FocusArea, Merge, Organization, StageChange
 
 
 @admin.register(FocusArea)
@@ -126,3 +126,23 @@ class AffiliationAdmin(admin.ModelAdmin):
     search_fields = ["contact__name", "contact__email", "organization__name", "title"]
     list_select_related = ["contact", "organization"]
     autocomplete_fields = ["contact", "organization"]
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges are made on the partner pages (partners.merge); here they can only be read."""
+
+    list_display = ["merged_at", "kind", "merged_name", "organization", "contact", "merged_by"]
+    list_filter = ["kind"]
+    search_fields = ["merged_name", "organization__name", "contact__name"]
+    list_select_related = ["organization", "contact", "merged_by"]
+    date_hierarchy = "merged_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,7 +1,9 @@
 """Forms validate; the services in partners/services.py write."""
 
 import re
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.models import User
@@ -138,9 +140,15 @@ class OrganizationForm(forms.ModelForm):
         }
         labels = {"name": "Organization name"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_reassign: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        if not can_reassign:
+            # Only managers and admins give a partnership to someone else.
+            self.fields["owner"].disabled = True
+            self.fields[
+                "owner"
+            ].help_text = "Only a manager can give this partnership to someone else."
 
     def clean_name(self) -> str:
         return clean_display_name(self.cleaned_data["name"], what="the organization's name")
@@ -311,3 +319,92 @@ class AffiliationEndForm(forms.Form):
         if start and end < start:
             raise ValidationError(f"The end date cannot be before they started ({start}).")
         return end
+
+
+class BoardFilterForm(FilterForm):
+    """The pipeline board's filters; the stage is the board's columns, so it is not one."""
+
+    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Any owner")
+    kind = forms.ChoiceField(
+        choices=[("", "All kinds"), *Organization.Kind.choices], required=False
+    )
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.all(), required=False, empty_label="All focus areas"
+    )
+    government_level = forms.ChoiceField(
+        choices=[("", "Any level"), *Organization.GovernmentLevel.choices], required=False
+    )
+
+    def query(self) -> str:
+        """The valid filters as a query string, kept in "show more" links and after a move."""
+        params = {name: getattr(value, "pk", value) for name, value in self.filters().items()}
+        return urlencode(params)
+
+
+class BoardMoveForm(forms.Form):
+    """A card moved on the board, by drag and drop or by its "Move to…" menu."""
+
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.active(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Say which organization to move.",
+            "invalid_choice": "That organization is not on the board (archived or removed).",
+        },
+    )
+    to_stage = forms.ChoiceField(
+        label="New stage",
+        choices=Stage.choices,
+        error_messages={
+            "required": "Choose the stage to move it to.",
+            "invalid_choice": "Choose one of the pipeline stages.",
+        },
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=LONG_TEXT)
+
+    def error_text(self) -> str:
+        return " ".join(error for errors in self.errors.values() for error in errors)
+
+
+class MergeTargetForm(forms.Form):
+    """The record to merge into this one, by id (from the search results or the link)."""
+
+    other = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"required": "Choose the record to merge.", "invalid": "Choose again."},
+    )
+
+    def __init__(self, *args: Any, survivor_pk: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.survivor_pk = survivor_pk
+
+    def clean_other(self) -> int:
+        other = self.cleaned_data["other"]
+        if other == self.survivor_pk:
+            raise ValidationError("A record cannot be merged with itself: choose another one.")
+        return other
+
+
+class MergeForm(MergeTargetForm):
+    """For each field the two records differ on, whose value the survivor keeps."""
+
+    def __init__(self, *args: Any, rows: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            if row.differs:
+                self.fields[row.name] = forms.ChoiceField(
+                    label=row.label,
+                    choices=[("survivor", row.survivor), ("other", row.other)],
+                    widget=forms.RadioSelect,
+                    initial=row.default,
+                    # Not posted (a field that came to differ since the page was shown): the
+                    # survivor's value is kept.
+                    required=False,
+                )
+
+    def choices(self) -> dict[str, str]:
+        return {
+            name: value for name, value in self.cleaned_data.items() if name != "other" and value
+        }

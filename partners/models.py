@@ -5,6 +5,7 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -373,3 +374,64 @@ class Affiliation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class Merge(models.Model):
+    """Two records of one partner (or one person) made one: who merged what, and what moved.
+
+    The merged record is deleted once everything pointing at it has moved to the survivor; its
+    field values stay here (`snapshot`), with the survivor's values it replaced, so that a merge
+    can be understood, and undone by hand, later.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", "Organization"
+        CONTACT = "contact", "Contact"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The survivor: an organization or a contact, by kind.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="merges"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="merges"
+    )
+    # The merged (deleted) record: its id, so that old links find the survivor, and its values.
+    merged_id = models.PositiveBigIntegerField()
+    merged_name = models.CharField(max_length=200)
+    snapshot = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    survivor_before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    # Field name → "survivor" or "other": whose value the survivor kept.
+    choices = models.JSONField(default=dict)
+    # "app.Model.field" → rows moved to the survivor, and rows dropped as duplicates of its own.
+    moved = models.JSONField(default=dict)
+    dropped = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        indexes = [
+            # A link to a merged record's page finds the survivor: WHERE kind = … AND merged_id = ….
+            models.Index(fields=["kind", "merged_id"], name="merge_kind_merged_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="organization", organization__isnull=False, contact__isnull=True)
+                | Q(kind="contact", organization__isnull=True, contact__isnull=False),
+                name="merge_survivor_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} merged into {self.survivor}"
+
+    @property
+    def survivor(self) -> Organization | Contact | None:
+        return self.organization if self.kind == self.Kind.ORGANIZATION else self.contact

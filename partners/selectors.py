@@ -153,3 +153,79 @@ def possible_duplicates(name: str, *, exclude_pk: int | None = None) -> list[Org
         .select_related("owner")
         .order_by("name")[:10]
     )
+
+
+# The pipeline board --------------------------------------------------------------------------
+
+BOARD_PAGE_SIZE = 50
+BOARD_CARD_FIELDS = (
+    "name",
+    "kind",
+    "government_level",
+    "stage",
+    "stage_changed_at",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+def board_organizations(filters: dict[str, Any]) -> QuerySet[Organization]:
+    """Organizations on the board (not archived), narrowed by the board's filter form."""
+    qs = Organization.objects.active()
+    if filters.get("owner"):
+        qs = qs.filter(owner=filters["owner"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("government_level"):
+        qs = qs.filter(government_level=filters["government_level"])
+    if filters.get("focus_area"):
+        # One focus area: the join gives each organization at most one row, so counts hold.
+        qs = qs.filter(focus_areas=filters["focus_area"])
+    return qs
+
+
+def board_counts(filters: dict[str, Any]) -> dict[str, int]:
+    """Organizations per stage, every stage listed, in one grouped query."""
+    counts = dict(
+        board_organizations(filters)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return {value: counts.get(value, 0) for value in Stage.values}
+
+
+def board_cards(
+    filters: dict[str, Any], stage: str, *, start: int = 0, stop: int = BOARD_PAGE_SIZE
+) -> tuple[list[Organization], bool]:
+    """One column's cards [start:stop] and whether more follow, in one query.
+
+    Most recent first means the most recent stage change first (the card that just arrived in
+    the column is on top), then the most recently created; stage_changed_at is set when an
+    organization is created, so every card has one.
+    """
+    rows = list(
+        board_organizations(filters)
+        .filter(stage=stage)
+        .select_related("owner")
+        # Only what a card shows: sorting a column's rows without the long profile texts
+        # halved its query at 10,000 organizations.
+        .only(*BOARD_CARD_FIELDS)
+        .with_last_touchpoint()
+        .with_next_followup()
+        .order_by("-stage_changed_at", "-pk")[start : stop + 1]
+    )
+    return rows[: stop - start], len(rows) > stop - start
+
+
+def board_card(pk: int) -> Organization:
+    """One card, as the board shows it (after a move)."""
+    return (
+        Organization.objects.select_related("owner")
+        .only(*BOARD_CARD_FIELDS)
+        .with_last_touchpoint()
+        .with_next_followup()
+        .get(pk=pk)
+    )

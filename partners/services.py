@@ -80,6 +80,13 @@ def stage_history_begin(*, organization: Organization, by: User | None, note: st
 
 
 @transaction.atomic
+def _may_reassign(user: User | None) -> bool:
+    """Managers and admins reassign owners; None is Liaison itself (imports, the admin site)."""
+    from core.roles import is_manager
+
+    return user is None or is_manager(user)
+
+
 def organization_update(
     *,
     organization: Organization,
@@ -89,6 +96,10 @@ def organization_update(
 ) -> Organization:
     """Change an organization's profile. The stage changes only through stage_change()."""
     _check_fields(fields, ORGANIZATION_FIELDS)
+    if "owner" in fields and fields["owner"] != organization.owner and not _may_reassign(by):
+        raise ValidationError(
+            {"owner": "Only a manager can give this partnership to someone else."}
+        )
     for name, value in fields.items():
         setattr(organization, name, value)
     if organization.kind != Organization.Kind.GOVERNMENT:

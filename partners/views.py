@@ -1,5 +1,8 @@
 """Partner pages. Views stay thin: permission, form, service, redirect or partial."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
 from core.http import htmx_targets, paginate, query_without
-from core.roles import manager_required
+from core.roles import is_manager, manager_required
 from outreach.forms.touchpoints import TouchpointForm
 from outreach.selectors.followups import open_followups_of_organization
 from outreach.selectors.timeline import timeline_page
 from outreach.selectors.touchpoints_of_contact import meetings_with, touchpoints_with
-from partners import selectors, services
+from partners import merge, selectors, services
 from partners.forms import (
     AffiliationEndForm,
     AffiliationForm,
@@ -21,12 +24,14 @@ from partners.forms import (
     ContactFilterForm,
     ContactForm,
     ExistingContactAffiliationForm,
+    MergeForm,
+    MergeTargetForm,
     OrganizationCreateForm,
     OrganizationFilterForm,
     OrganizationForm,
     StageChangeForm,
 )
-from partners.models import Affiliation, Contact, Organization
+from partners.models import Affiliation, Contact, Organization, search_words
 
 
 @require_GET
@@ -60,6 +65,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         organization = selectors.organization_detail(pk)
     except Organization.DoesNotExist as error:
+        survivor = merge.survivor_of(Organization, pk)
+        if survivor is not None:  # an old link to a merged duplicate
+            return redirect(survivor)
         raise Http404("No such organization.") from error
     current = [a for a in organization.all_affiliations if a.is_current]
     past = [a for a in organization.all_affiliations if not a.is_current]
@@ -126,7 +134,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
     duplicates: list[Organization] = []
     if request.method == "POST":
-        form = OrganizationForm(request.POST, instance=organization)
+        form = OrganizationForm(
+            request.POST, instance=organization, can_reassign=is_manager(request.user)
+        )
         if form.is_valid():
             try:
                 services.organization_update(
@@ -142,7 +152,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(organization)
         organization.refresh_from_db()
     else:
-        form = OrganizationForm(instance=organization)
+        form = OrganizationForm(instance=organization, can_reassign=is_manager(request.user))
         duplicates = selectors.possible_duplicates(organization.name, exclude_pk=pk)
     return render(
         request,
@@ -209,6 +219,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         contact = selectors.contact_detail(pk)
     except Contact.DoesNotExist as error:
+        survivor = merge.survivor_of(Contact, pk)
+        if survivor is not None:  # an old link to a merged duplicate
+            return redirect(survivor)
         raise Http404("No such contact.") from error
     return render(
         request,
@@ -367,4 +380,106 @@ def affiliation_end(request: HttpRequest, pk: int) -> HttpResponse:
         form = AffiliationEndForm(affiliation=affiliation)
     return render(
         request, "partners/affiliation_end.html", {"form": form, "affiliation": affiliation}
+    )
+
+
+def _merge_page(
+    request: HttpRequest,
+    record: Organization | Contact,
+    *,
+    compare: Callable[..., merge.Comparison],
+    merge_into: Callable[..., Any],
+    candidates: Callable[[str], list],
+    suggestions: Callable[[], list],
+) -> HttpResponse:
+    """Pick the duplicate (a search, no JavaScript needed), compare the two, confirm the merge."""
+    kind = record._meta.model_name
+    data = request.POST if request.method == "POST" else request.GET
+    target = MergeTargetForm(data if "other" in data else None, survivor_pk=record.pk)
+    comparison = None
+    if target.is_valid():
+        try:
+            comparison = compare(survivor_pk=record.pk, other_pk=target.cleaned_data["other"])
+        except record.DoesNotExist:
+            target.add_error("other", f"That {kind} is no longer in Liaison: choose again.")
+    if comparison is None:
+        search = request.GET.get("q", "").strip()[:200]
+        return render(
+            request,
+            "partners/merge_pick.html",
+            {
+                "record": record,
+                "kind": kind,
+                "search": search,
+                "candidates": candidates(search) if search_words(search) else [],
+                "suggestions": suggestions(),
+                "errors": target.errors.get("other", []),
+            },
+        )
+    form = MergeForm(
+        request.POST if request.method == "POST" else None,
+        survivor_pk=record.pk,
+        rows=comparison.fields,
+        initial={"other": comparison.other.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            merge_into(
+                survivor=comparison.survivor,
+                other=comparison.other,
+                fields=form.choices(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{comparison.other} was merged into {comparison.survivor}: "
+                f"{comparison.rows_to_move} linked records moved.",
+            )
+            return redirect(comparison.survivor)
+    return render(
+        request,
+        "partners/merge_compare.html",
+        {
+            "record": record,
+            "kind": kind,
+            "comparison": comparison,
+            "form": form,
+            "rows": [(row, form[row.name] if row.differs else None) for row in comparison.fields],
+        },
+    )
+
+
+@manager_required
+def organization_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    return _merge_page(
+        request,
+        organization,
+        compare=merge.organization_comparison,
+        merge_into=merge.organization_merge,
+        candidates=lambda search: list(
+            Organization.objects.search(search)
+            .exclude(pk=pk)
+            .select_related("owner")
+            .order_by("name", "pk")[:20]
+        ),
+        suggestions=lambda: selectors.possible_duplicates(organization.name, exclude_pk=pk),
+    )
+
+
+@manager_required
+def contact_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    return _merge_page(
+        request,
+        contact,
+        compare=merge.contact_comparison,
+        merge_into=merge.contact_merge,
+        candidates=lambda search: list(selectors.contact_list({"q": search}).exclude(pk=pk)[:20]),
+        suggestions=lambda: list(
+            selectors.contact_list({}).filter(name__iexact=contact.name).exclude(pk=pk)[:10]
+        ),
     )

@@ -80,7 +80,7 @@ def test_admin_is_for_the_admin_role(client):
     from django.apps import apps
     from django.contrib import admin
 
-    for app in ("core", "partners", "outreach"):
+    for app in ("core", "partners", "outreach", "reports", "imports"):
         for model in apps.get_app_config(app).get_models():
             # Every Liaison model is in the admin, with a working list and search.
             assert model in admin.site._registry, model

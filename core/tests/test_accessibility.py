@@ -81,6 +81,7 @@ def _pages() -> list[tuple[str, str]]:
     return [
         ("Dashboard", reverse("home")),
         ("Organization list", reverse("partners:organization_list")),
+        ("Pipeline board", reverse("partners:board")),
         ("Organization detail", organization.get_absolute_url()),
         ("Organization create form", reverse("partners:organization_create")),
         ("Contact list", reverse("partners:contact_list")),

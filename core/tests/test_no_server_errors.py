@@ -125,12 +125,28 @@ def demo(settings, librarian):
         "followups": FollowUp.objects.filter(status="open").first().pk,
         "programs": program.pk,
         "surveys": survey.pk,
+        "imports": _an_import_run(librarian).pk,
         "progress": ProgressUpdate.objects.filter(status="draft").first().pk,
         "subscriptions": ProgressSubscription.objects.first().pk,
         "token": profile_for(librarian).calendar_token,
         "email": _an_outgoing_email().pk,
         "unsubscribe": unsubscribe_token(Contact.objects.exclude(email="").first()),
     }
+
+
+def _an_import_run(user):
+    from django.utils import timezone
+
+    from imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        kind=ImportRun.Kind.ORGANIZATIONS,
+        file="imports/none.csv",
+        original_name="none.csv",
+        uploaded_by=user,
+        status=ImportRun.Status.DONE,
+        confirmed_at=timezone.now(),
+    )
 
 
 def _an_outgoing_email():

@@ -34,9 +34,10 @@ HEADER = [
 # Session, user and the user's time-zone profile (3 queries) and the role flags of the menu (1),
 # then the page's own. List: the count, the page of rows with organization and staff, their
 # contacts, and the staff choices of the filter form. Detail: the touchpoint with organization,
-# staff and meeting, its contacts, its follow-ups with their assignees. Export: no menu; the
-# rows, their contacts (per chunk of 2,000), and the staff filter's lookup when one is given.
-MAX_QUERIES = {"touchpoint_list": 8, "touchpoint_detail": 7, "touchpoint_export": 6}
+# staff and meeting, its contacts, its follow-ups with their assignees. Export (managers only):
+# no menu but the role check; the rows, their contacts (per chunk of 2,000), and the staff
+# filter's lookup when one is given.
+MAX_QUERIES = {"touchpoint_list": 8, "touchpoint_detail": 7, "touchpoint_export": 7}
 
 
 def subjects(response) -> list[str]:
@@ -179,21 +180,27 @@ def test_touchpoint_list_is_paginated_25_a_page(librarian_client, librarian):
     assert set(subjects(first)).isdisjoint(subjects(second))
 
 
-def test_htmx_filter_returns_only_the_results_fragment(librarian_client, log):
-    response = librarian_client.get(
+def test_htmx_filter_returns_only_the_results_fragment(manager_client, log):
+    response = manager_client.get(
         LIST + "?channel=email", headers={"HX-Request": "true", "HX-Target": "results"}
     )
     html = response.content.decode()
     assert '<nav class="navbar' not in html and "<form" not in html
     assert "Flu clinic flyers" in html and "Summer reading kickoff" not in html
-    # The export link follows the filters as they change.
-    assert f'href="{EXPORT}?channel=email"' in html
+    # The export links follow the filters as they change.
+    assert f'href="{EXPORT}?format=csv&amp;channel=email"' in html
 
 
-def test_export_link_carries_the_current_filters_but_not_the_page(librarian_client, log):
-    html = librarian_client.get(LIST + "?kind=health&q=clinic&page=1").content.decode()
-    assert f'href="{EXPORT}?kind=health&amp;q=clinic"' in html
-    assert "Export these to CSV" in html
+def test_export_links_carry_the_current_filters_but_not_the_page(manager_client, log):
+    html = manager_client.get(LIST + "?kind=health&q=clinic&page=1").content.decode()
+    assert f'href="{EXPORT}?format=csv&amp;kind=health&amp;q=clinic"' in html
+    assert f'href="{EXPORT}?format=xlsx&amp;kind=health&amp;q=clinic"' in html
+    assert "Export these:" in html
+
+
+def test_librarians_see_no_export_link_and_cannot_export(librarian_client, log):
+    assert "Export these" not in librarian_client.get(LIST).content.decode()
+    assert librarian_client.get(EXPORT).status_code == 403
 
 
 def test_touchpoint_subjects_and_names_are_escaped(librarian_client, librarian):
@@ -229,9 +236,9 @@ def test_touchpoint_subjects_and_names_are_escaped(librarian_client, librarian):
         "?q=" + "word+" * 500,
     ],
 )
-def test_touchpoint_pages_shrug_off_hostile_query_strings(librarian_client, log, query):
-    assert librarian_client.get(LIST + query).status_code == 200
-    response = librarian_client.get(EXPORT + query)
+def test_touchpoint_pages_shrug_off_hostile_query_strings(manager_client, log, query):
+    assert manager_client.get(LIST + query).status_code == 200
+    response = manager_client.get(EXPORT + query)
     assert response.status_code == 200
     b"".join(response.streaming_content)
 
@@ -252,8 +259,8 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
-def test_export_holds_exactly_the_filtered_rows(librarian_client, log):
-    response = librarian_client.get(EXPORT, {"kind": "health"})
+def test_export_holds_exactly_the_filtered_rows(manager_client, log):
+    response = manager_client.get(EXPORT, {"kind": "health"})
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="touchpoints-{today}.csv"'
     header, *rows = read_csv(response)
@@ -274,8 +281,8 @@ def test_export_holds_exactly_the_filtered_rows(librarian_client, log):
     ]
 
 
-def test_export_row_has_every_column_and_semicolon_separated_contacts(librarian_client, log):
-    header, *rows = read_csv(librarian_client.get(EXPORT, {"q": "fair"}))
+def test_export_row_has_every_column_and_semicolon_separated_contacts(manager_client, log):
+    header, *rows = read_csv(manager_client.get(EXPORT, {"q": "fair"}))
     assert [dict(zip(header, row, strict=True)) for row in rows] == [
         {
             "Date": "2025-03-03",
@@ -293,8 +300,8 @@ def test_export_row_has_every_column_and_semicolon_separated_contacts(librarian_
     ]
 
 
-def test_export_defuses_spreadsheet_formulas(librarian_client, log):
-    header, *rows = read_csv(librarian_client.get(EXPORT, {"channel": "video"}))
+def test_export_defuses_spreadsheet_formulas(manager_client, log):
+    header, *rows = read_csv(manager_client.get(EXPORT, {"channel": "video"}))
     row = dict(zip(header, rows[0], strict=True))
     assert row["Subject"] == "'=cmd|' /C calc'!A0"
     assert row["Notes"] == "'+SUM(A1:A9)"
@@ -302,27 +309,27 @@ def test_export_defuses_spreadsheet_formulas(librarian_client, log):
     assert row["Next step"] == "'@lunch"
 
 
-def test_export_defuses_formulas_in_names_too(librarian_client, librarian):
+def test_export_defuses_formulas_in_names_too(manager_client, librarian):
     organization = OrganizationFactory(name="=HYPERLINK(evil)")
     contact = person_at(organization, "\tTabbed Name")
     TouchpointFactory(organization=organization, staff=librarian, contacts=[contact])
-    header, *rows = read_csv(librarian_client.get(EXPORT))
+    header, *rows = read_csv(manager_client.get(EXPORT))
     row = dict(zip(header, rows[0], strict=True))
     assert row["Organization"] == "'=HYPERLINK(evil)"
     assert row["Contacts"] == "'\tTabbed Name"
 
 
-def test_export_holds_every_page_not_just_the_first(librarian_client, librarian):
+def test_export_holds_every_page_not_just_the_first(manager_client, librarian):
     for i in range(30):
         TouchpointFactory(staff=librarian, subject=f"Call {i:02}", channel="phone")
     TouchpointFactory(staff=librarian, subject="An email", channel="email")
-    header, *rows = read_csv(librarian_client.get(EXPORT, {"channel": "phone", "page": 1}))
+    header, *rows = read_csv(manager_client.get(EXPORT, {"channel": "phone", "page": 1}))
     assert len(rows) == 30
     assert sorted(row[5] for row in rows) == [f"Call {i:02}" for i in range(30)]
 
 
-def test_export_with_no_matching_rows_is_just_the_header(librarian_client, log):
-    assert read_csv(librarian_client.get(EXPORT, {"q": "nothing like this"})) == [HEADER]
+def test_export_with_no_matching_rows_is_just_the_header(manager_client, log):
+    assert read_csv(manager_client.get(EXPORT, {"q": "nothing like this"})) == [HEADER]
 
 
 # --- Detail --------------------------------------------------------------------------------
@@ -502,11 +509,11 @@ def test_touchpoint_list_queries(
 
 @pytest.mark.parametrize("rows", [5, 60])
 def test_touchpoint_export_queries(
-    librarian_client, librarian, has_profile, rows, django_assert_max_num_queries
+    manager_client, librarian, has_profile, rows, django_assert_max_num_queries
 ):
     make_touchpoints(rows, librarian)
     with django_assert_max_num_queries(MAX_QUERIES["touchpoint_export"]):
-        response = librarian_client.get(EXPORT, {"staff": librarian.pk})
+        response = manager_client.get(EXPORT, {"staff": librarian.pk})
         header, *lines = read_csv(response)
     assert len(lines) == rows
 

@@ -1,0 +1,448 @@
+"""The pipeline board: columns and counts, filters, paging, and moving cards (issue 6)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from core.tests.factories import UserFactory
+from outreach.models import FollowUp
+from outreach.tests.factories import TouchpointFactory
+from partners.models import FocusArea, Organization, Stage, StageChange
+from partners.services import organization_archive
+from partners.tests.factories import OrganizationFactory
+
+BOARD = "/pipeline/"
+MOVE = "/pipeline/move/"
+# Session, user, roles and time zone (4), then the board's own: the counts (one grouped
+# query), one query per column for its cards (7, last touchpoint and next follow-up as
+# subqueries), and the owner and focus-area choices of the filter form (2).
+BOARD_QUERIES = 14
+# 4, then the organization, the locked row, the stage change, the update, the fresh card and
+# the counts; plus the savepoint pair stage_change() opens inside the request.
+MOVE_QUERIES = 12
+
+
+def json_move(client, data, query=""):
+    return client.post(MOVE + query, data, headers={"Accept": "application/json"})
+
+
+def columns(response) -> dict[str, dict]:
+    return {column["stage"]: column for column in response.context["columns"]}
+
+
+def names(column: dict) -> list[str]:
+    return [organization.name for organization in column["cards"]]
+
+
+def staggered(n: int, stage: str, **fields) -> list[Organization]:
+    """n organizations at one stage, the last made the most recently moved."""
+    start = timezone.now() - dt.timedelta(days=n)
+    return [
+        OrganizationFactory(
+            name=f"{stage} partner {i:03}",
+            stage=stage,
+            stage_changed_at=start + dt.timedelta(days=i),
+            **fields,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.django_db
+class TestColumns:
+    def test_one_column_per_stage_in_pipeline_order_with_its_count(self, librarian_client):
+        OrganizationFactory(name="County Health", stage=Stage.ACTIVE)
+        OrganizationFactory(name="Eastside Clinic", stage=Stage.ACTIVE)
+        OrganizationFactory(name="Riverside School", stage=Stage.DECLINED)
+        organization_archive(organization=OrganizationFactory(name="Gone", stage=Stage.ACTIVE))
+
+        response = librarian_client.get(BOARD)
+
+        assert response.status_code == 200
+        board = columns(response)
+        assert list(board) == Stage.values
+        assert {stage: column["count"] for stage, column in board.items()} == {
+            "identified": 0,
+            "researching": 0,
+            "contacted": 0,
+            "in_discussion": 0,
+            "active": 2,
+            "dormant": 0,
+            "declined": 1,
+        }
+        assert sorted(names(board["active"])) == ["County Health", "Eastside Clinic"]
+        html = response.content.decode()
+        assert 'id="count-active">2<' in html
+        assert "Gone" not in html
+
+    def test_filters_narrow_the_cards_and_the_counts(self, librarian_client, librarian):
+        literacy = FocusArea.objects.get_or_create(name="Literacy")[0]
+        mine = OrganizationFactory(
+            name="City Workforce Office",
+            kind=Organization.Kind.GOVERNMENT,
+            government_level=Organization.GovernmentLevel.CITY,
+            owner=librarian,
+            stage=Stage.CONTACTED,
+        )
+        mine.focus_areas.set([literacy])
+        OrganizationFactory(
+            name="State Library Agency",
+            kind=Organization.Kind.GOVERNMENT,
+            government_level=Organization.GovernmentLevel.STATE,
+            stage=Stage.CONTACTED,
+        )
+        OrganizationFactory(name="Food Bank", stage=Stage.ACTIVE, owner=librarian)
+
+        for query, expected in [
+            ({"owner": librarian.pk}, {"contacted": 1, "active": 1}),
+            ({"kind": "government"}, {"contacted": 2}),
+            ({"government_level": "city"}, {"contacted": 1}),
+            ({"focus_area": literacy.pk}, {"contacted": 1}),
+            ({"kind": "government", "owner": librarian.pk}, {"contacted": 1}),
+        ]:
+            board = columns(librarian_client.get(BOARD, query))
+            counts = {stage: column["count"] for stage, column in board.items() if column["count"]}
+            assert counts == expected, query
+            shown = {
+                stage: len(column["cards"]) for stage, column in board.items() if column["cards"]
+            }
+            assert shown == expected, query
+
+    def test_cards_show_kind_owner_quiet_days_and_next_followup(
+        self, librarian_client, librarian, settings
+    ):
+        settings.LIAISON_QUIET_DAYS = 60
+        today = timezone.localdate()
+        amber = OrganizationFactory(name="Amber Org", owner=librarian)
+        TouchpointFactory(organization=amber, occurred_on=today - dt.timedelta(days=45))
+        red = OrganizationFactory(name="Red Org")
+        TouchpointFactory(organization=red, occurred_on=today - dt.timedelta(days=61))
+        fresh = OrganizationFactory(name="Fresh Org")
+        TouchpointFactory(organization=fresh, occurred_on=today - dt.timedelta(days=12))
+        FollowUp.objects.create(
+            organization=fresh, assignee=librarian, title="Send flyer", due_on=dt.date(2031, 3, 4)
+        )
+
+        html = librarian_client.get(BOARD).content.decode()
+
+        assert 'class="quiet-amber"' in html and "45 days ago" in html
+        assert 'class="quiet-red"' in html and "61 days ago" in html
+        assert "12 days ago" in html and "Mar 4, 2031" in html
+        assert "Alice Reyes" in html and "Nonprofit" in html
+
+
+@pytest.mark.django_db
+class TestShowMore:
+    def test_a_column_shows_its_50_most_recently_moved_then_show_more_gives_the_next(
+        self, librarian_client
+    ):
+        made = staggered(120, Stage.CONTACTED)
+        newest_first = [organization.name for organization in reversed(made)]
+        OrganizationFactory(name="Lone researcher", stage=Stage.RESEARCHING)
+
+        response = librarian_client.get(BOARD)
+        board = columns(response)
+        assert names(board["contacted"]) == newest_first[:50]
+        assert board["contacted"]["count"] == 120 and board["contacted"]["has_more"]
+        assert not board["researching"]["has_more"]
+        assert "stage=contacted&amp;page=2" in response.content.decode()
+
+        # htmx: only the next 50 cards, and a "show more" that points at page 3.
+        more = librarian_client.get(
+            BOARD, {"stage": "contacted", "page": "2"}, headers={"HX-Request": "true"}
+        )
+        assert more.templates[0].name == "partners/partials/board_more.html"
+        assert names(more.context["column"]) == newest_first[50:100]
+        assert "page=3" in more.content.decode()
+        last = librarian_client.get(
+            BOARD, {"stage": "contacted", "page": "3"}, headers={"HX-Request": "true"}
+        )
+        assert names(last.context["column"]) == newest_first[100:]
+        assert "Show more" not in last.content.decode()
+
+        # Without JavaScript the link reloads the board with that column 50 cards longer.
+        longer = columns(librarian_client.get(BOARD, {"stage": "contacted", "page": "2"}))
+        assert names(longer["contacted"]) == newest_first[:100]
+        assert names(longer["researching"]) == ["Lone researcher"]
+
+    def test_show_more_keeps_the_filters(self, librarian_client, librarian):
+        staggered(55, Stage.ACTIVE, owner=librarian)
+        staggered(3, Stage.ACTIVE)
+        html = librarian_client.get(BOARD, {"owner": librarian.pk}).content.decode()
+        assert f"owner={librarian.pk}&amp;stage=active&amp;page=2" in html
+        more = librarian_client.get(
+            BOARD,
+            {"owner": librarian.pk, "stage": "active", "page": "2"},
+            headers={"HX-Request": "true"},
+        )
+        assert len(more.context["column"]["cards"]) == 5
+
+
+@pytest.mark.django_db
+class TestMove:
+    def test_a_move_records_one_stage_change_with_the_note_as_the_form_does(
+        self, librarian_client, librarian
+    ):
+        on_board = OrganizationFactory(name="County Health", stage=Stage.CONTACTED)
+        by_form = OrganizationFactory(name="Eastside Clinic", stage=Stage.CONTACTED)
+
+        response = json_move(
+            librarian_client,
+            {"organization": on_board.pk, "to_stage": "in_discussion", "note": " Met Dana. "},
+        )
+        librarian_client.post(
+            f"/organizations/{by_form.pk}/stage/",
+            {"to_stage": "in_discussion", "note": " Met Dana. "},
+        )
+
+        assert response.status_code == 200
+        result = response.json()
+        assert result["ok"] and result["moved"] and result["stage"] == "in_discussion"
+        assert result["counts"]["contacted"] == 1 and result["counts"]["in_discussion"] == 1
+        assert f'id="card-{on_board.pk}"' in result["card"]
+        assert "County Health moved to “In discussion”" in result["message"]
+
+        def recorded(organization):
+            organization.refresh_from_db()
+            change = organization.stage_changes.exclude(from_stage="").get()
+            return (
+                organization.stage,
+                change.from_stage,
+                change.to_stage,
+                change.note,
+                change.changed_by,
+                change.changed_at == organization.stage_changed_at,
+            )
+
+        assert recorded(on_board) == recorded(by_form)
+        assert recorded(on_board) == (
+            "in_discussion",
+            "contacted",
+            "in_discussion",
+            "Met Dana.",
+            librarian,
+            True,
+        )
+
+    def test_without_javascript_the_form_returns_to_the_board_with_the_filters_kept(
+        self, librarian_client, librarian
+    ):
+        organization = OrganizationFactory(name="County Health", owner=librarian)
+        response = librarian_client.post(
+            f"{MOVE}?owner={librarian.pk}&kind=nonprofit&stage=evil",
+            {"organization": organization.pk, "to_stage": "researching", "note": ""},
+        )
+        assert response.status_code == 302
+        assert response.url == f"{BOARD}?owner={librarian.pk}&kind=nonprofit#card-{organization.pk}"
+        assert organization.stage_changes.count() == 2
+        page = librarian_client.get(response.url)
+        assert "County Health moved to “Researching”" in page.content.decode()
+
+    def test_a_move_to_the_stage_it_is_at_records_nothing(self, librarian_client):
+        organization = OrganizationFactory(stage=Stage.ACTIVE)
+        response = json_move(
+            librarian_client, {"organization": organization.pk, "to_stage": "active"}
+        )
+        assert response.status_code == 200
+        assert response.json()["moved"] is False
+        assert "nothing changed" in response.json()["message"]
+        assert organization.stage_changes.count() == 1
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"to_stage": "spaceship"}, "Choose one of the pipeline stages."),
+            ({"to_stage": ""}, "Choose the stage to move it to."),
+            ({"organization": ""}, "Say which organization to move."),
+            ({"organization": "999999"}, "not on the board"),
+            ({"organization": "abc"}, "not on the board"),
+            ({"organization": "9" * 30}, "not on the board"),
+            ({"note": "x" * 10_001}, "at most 10000 characters"),
+            ({"archived": True}, "not on the board"),
+        ],
+        ids=["stage", "no-stage", "no-org", "missing-org", "text-org", "huge-org", "long", "arch"],
+    )
+    def test_hostile_input_is_refused_clearly_and_changes_nothing(
+        self, librarian_client, data, message
+    ):
+        organization = OrganizationFactory(stage=Stage.CONTACTED)
+        if data.pop("archived", False):
+            organization_archive(organization=organization)
+        post = {"organization": organization.pk, "to_stage": "active", "note": "", **data}
+
+        response = json_move(librarian_client, post)
+        assert response.status_code == 400
+        assert response.json()["ok"] is False
+        assert message in response.json()["message"]
+
+        plain = librarian_client.post(MOVE, post, follow=True)
+        assert plain.status_code == 200
+        assert message in plain.content.decode()
+
+        organization.refresh_from_db()
+        assert organization.stage == Stage.CONTACTED
+        assert StageChange.objects.count() == 1
+
+    def test_a_nul_character_is_a_bad_request_and_changes_nothing(self, librarian_client):
+        organization = OrganizationFactory(stage=Stage.CONTACTED)
+        response = json_move(
+            librarian_client,
+            {"organization": organization.pk, "to_stage": "active", "note": "a\x00b"},
+        )
+        assert response.status_code == 400
+        assert StageChange.objects.count() == 1
+
+    def test_only_post_moves(self, librarian_client):
+        organization = OrganizationFactory(stage=Stage.CONTACTED)
+        response = librarian_client.get(
+            MOVE, {"organization": organization.pk, "to_stage": "active"}
+        )
+        assert response.status_code == 405
+        assert StageChange.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in_and_move_nothing(client):
+    organization = OrganizationFactory(stage=Stage.CONTACTED)
+    assert client.get(BOARD).url.startswith("/accounts/login/?next=/pipeline/")
+    response = client.post(MOVE, {"organization": organization.pk, "to_stage": "active"})
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert StageChange.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_staff_role_may_move_a_card(client, manager):
+    client.force_login(manager)
+    organization = OrganizationFactory(stage=Stage.CONTACTED)
+    assert json_move(client, {"organization": organization.pk, "to_stage": "active"}).json()[
+        "moved"
+    ]
+
+
+@pytest.mark.django_db
+def test_board_queries_stay_the_same_from_5_to_200_organizations(
+    librarian_client, librarian, django_assert_max_num_queries
+):
+    literacy = FocusArea.objects.get_or_create(name="Literacy")[0]
+
+    def add(n: int, offset: int) -> None:
+        for i in range(offset, offset + n):
+            organization = OrganizationFactory(
+                name=f"Partner {i:03}", owner=librarian, stage=Stage.values[i % 7]
+            )
+            organization.focus_areas.set([literacy])
+            TouchpointFactory(organization=organization, staff=librarian)
+            FollowUp.objects.create(
+                organization=organization,
+                assignee=librarian,
+                title="Call",
+                due_on=dt.date(2031, 1, 1),
+            )
+
+    filters = {"owner": librarian.pk, "kind": "nonprofit", "focus_area": literacy.pk}
+    counted = []
+    for n, offset in [(5, 0), (195, 5)]:
+        add(n, offset)
+        with CaptureQueriesContext(connection) as plain:
+            librarian_client.get(BOARD)
+        with CaptureQueriesContext(connection) as filtered:
+            librarian_client.get(BOARD, filters)
+        counted.append((len(plain), len(filtered)))
+    assert counted[0] == counted[1]
+
+    with django_assert_max_num_queries(BOARD_QUERIES):
+        response = librarian_client.get(BOARD)
+    assert sum(len(column["cards"]) for column in response.context["columns"]) == 200
+    with django_assert_max_num_queries(BOARD_QUERIES + 2):  # + owner and focus area lookups
+        librarian_client.get(BOARD, {**filters, "stage": "active", "page": "2"})
+    with django_assert_max_num_queries(6):  # htmx "show more": one column, no choices
+        librarian_client.get(BOARD, {"stage": "active", "page": "2"}, headers={"HX-Request": "1"})
+    organization = Organization.objects.filter(stage=Stage.ACTIVE).first()
+    with django_assert_max_num_queries(MOVE_QUERIES):
+        json_move(librarian_client, {"organization": organization.pk, "to_stage": "dormant"})
+
+
+# In Chromium, through the live server -------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dragging_a_card_asks_for_a_note_and_records_one_stage_change(page, log_in):
+    librarian = UserFactory(username="librarian", first_name="Rosa", role="Librarian")
+    clinic = OrganizationFactory(name="Eastside Community Clinic", stage=Stage.CONTACTED)
+    OrganizationFactory(name="County Health", stage=Stage.IN_DISCUSSION)
+    log_in(librarian)
+    page.goto(BOARD)
+    page.evaluate("window.notReloaded = true")
+    card = page.locator(f"#card-{clinic.pk}")
+    target = page.locator("#column-in_discussion")
+    dialog = page.locator("#move-dialog")
+
+    # Cancel puts the card back and records nothing.
+    card.drag_to(target)
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Move Eastside Community Clinic to “In discussion”")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(f"#column-contacted #card-{clinic.pk}")).to_be_visible()
+    assert clinic.stage_changes.count() == 1
+
+    card.drag_to(target)
+    dialog.get_by_label("Note (optional)").fill("Agreed to a pilot reading program.")
+    dialog.get_by_role("button", name="Move").click()
+
+    expect(page.locator(f"#column-in_discussion #card-{clinic.pk}")).to_be_visible()
+    expect(page.locator("#count-in_discussion")).to_have_text("2")
+    expect(page.locator("#count-contacted")).to_have_text("0")
+    expect(page.locator("#column-contacted .board-empty")).to_be_visible()
+    expect(page.locator("#board-status")).to_have_text(
+        "Eastside Community Clinic moved to “In discussion”."
+    )
+    assert page.evaluate("window.notReloaded") is True
+    change = clinic.stage_changes.exclude(from_stage="").get()
+    assert (change.from_stage, change.to_stage, change.note, change.changed_by) == (
+        "contacted",
+        "in_discussion",
+        "Agreed to a pilot reading program.",
+        librarian,
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_moving_a_card_with_the_keyboard_only(page, log_in):
+    librarian = UserFactory(username="librarian", first_name="Rosa", role="Librarian")
+    school = OrganizationFactory(name="Riverside Middle School", stage=Stage.IDENTIFIED)
+    log_in(librarian)
+    page.goto(BOARD)
+    page.evaluate("window.notReloaded = true")
+    card = page.locator(f"#card-{school.pk}")
+
+    card.get_by_role("link", name="Riverside Middle School").focus()
+    page.keyboard.press("Tab")
+    expect(card.locator("summary")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    stage = card.get_by_label("New stage")
+    expect(stage).to_be_focused()
+    for _ in range(4):  # Researching, Contacted, In discussion, Active partner
+        page.keyboard.press("ArrowDown")
+    expect(stage).to_have_value("active")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Signed the partnership letter.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    moved = page.locator(f"#column-active #card-{school.pk}")
+    expect(moved).to_be_visible()
+    expect(moved.get_by_role("link", name="Riverside Middle School")).to_be_focused()
+    expect(page.locator("#count-active")).to_have_text("1")
+    expect(page.locator("#count-identified")).to_have_text("0")
+    expect(page.locator("#board-status")).to_contain_text("moved to “Active partner”")
+    assert page.evaluate("window.notReloaded") is True
+    change = school.stage_changes.exclude(from_stage="").get()
+    assert (change.to_stage, change.note) == ("active", "Signed the partnership letter.")

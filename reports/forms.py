@@ -1,0 +1,69 @@
+"""The period picker every report shares."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from core.dates import EARLIEST, FIRST_YEAR, LAST_YEAR, LATEST
+
+
+class PeriodForm(forms.Form):
+    """From and to dates, both inclusive, within the range Liaison accepts anywhere."""
+
+    start = forms.DateField(
+        label="From",
+        widget=forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()},
+        ),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD.", "required": "Enter a date."},
+    )
+    end = forms.DateField(
+        label="To",
+        widget=forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()},
+        ),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD.", "required": "Enter a date."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"class": "form-control", "id": f"period-{name}"})
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        # The message next to the field is tied to it for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "class": "form-control is-invalid",
+                        "aria-invalid": "true",
+                        "aria-describedby": f"period-{name}-error",
+                    }
+                )
+        return valid
+
+    @staticmethod
+    def _in_range(day: dt.date) -> dt.date:
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
+            )
+        return day
+
+    def clean_start(self) -> dt.date:
+        return self._in_range(self.cleaned_data["start"])
+
+    def clean_end(self) -> dt.date:
+        return self._in_range(self.cleaned_data["end"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The “To” date is before the “From” date.")
+        return cleaned

@@ -1,0 +1,17 @@
+"""The four reports for managers and admins, each built from a few grouped queries."""
+
+from reports.selectors.activity import activity_report
+from reports.selectors.common import Chart, Report, Table
+from reports.selectors.pipeline import pipeline_report
+from reports.selectors.portfolio import portfolio_report
+from reports.selectors.programs import programs_report
+
+__all__ = [
+    "Chart",
+    "Report",
+    "Table",
+    "activity_report",
+    "pipeline_report",
+    "portfolio_report",
+    "programs_report",
+]

@@ -1,0 +1,157 @@
+"""Programs and impact: programs by status and kind, sessions and attendance per quarter,
+outcomes recorded, grants requested and awarded.
+
+Definitions (also shown on the page):
+
+- Programs count when their dates overlap the period; a missing start or end date leaves that
+  side open, so a program still being proposed without dates counts.
+- Sessions and attendance count by the session's start (current time zone); sessions without a
+  head count yet add nothing to attendance and are counted separately.
+- Outcomes count by the day they were measured.
+- Grants count when their submission deadline falls in the period.
+
+Four grouped queries, whatever the number of programs, sessions, outcomes and grants.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from outreach.models import Grant, Outcome, Program, ProgramSession
+from reports.selectors.common import (
+    Chart,
+    Report,
+    Table,
+    as_local_date,
+    local_bounds,
+    quarter_label,
+    quarters,
+)
+
+DEFINITIONS = [
+    "Programs count when their dates overlap the period (a missing date leaves that side open).",
+    "Sessions and attendance count by the session's date; sessions with no head count yet are "
+    "counted under “Sessions without a head count” and add nothing to attendance.",
+    "Outcomes count by the day they were measured; grants by their submission deadline.",
+]
+ZERO = Decimal("0.00")
+
+
+def programs_report(*, start: dt.date, end: dt.date) -> Report:
+    lo, hi = local_bounds(start, end)
+    zone = timezone.get_current_timezone()
+
+    overlapping = Program.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=end),
+        Q(end_date__isnull=True) | Q(end_date__gte=start),
+    )
+    counts = {
+        (row["kind"], row["status"]): row["n"]
+        for row in overlapping.order_by().values("kind", "status").annotate(n=Count("pk"))
+    }
+    statuses = Program.Status.choices
+    program_rows = []
+    for kind, label in Program.Kind.choices:
+        row = [counts.get((kind, status), 0) for status, _label in statuses]
+        if any(row):
+            program_rows.append([label, *row, sum(row)])
+
+    sessions = {
+        as_local_date(row["quarter"]): row
+        for row in ProgramSession.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
+        .annotate(quarter=TruncQuarter("starts_at", tzinfo=zone))
+        .order_by()
+        .values("quarter")
+        .annotate(
+            sessions=Count("pk"),
+            people=Sum("attendance"),
+            unknown=Count("pk", filter=Q(attendance__isnull=True)),
+        )
+    }
+    outcomes = {
+        as_local_date(quarter): n
+        for quarter, n in Outcome.objects.filter(measured_on__gte=start, measured_on__lte=end)
+        .annotate(quarter=TruncQuarter("measured_on"))
+        .order_by()
+        .values_list("quarter")
+        .annotate(n=Count("pk"))
+        .values_list("quarter", "n")
+    }
+    quarter_rows = []
+    for quarter in quarters(start, end):
+        row = sessions.get(quarter, {})
+        quarter_rows.append(
+            [
+                quarter_label(quarter),
+                row.get("sessions", 0),
+                row.get("people") or 0,
+                row.get("unknown", 0),
+                outcomes.get(quarter, 0),
+            ]
+        )
+
+    grants = {
+        row["status"]: row
+        for row in Grant.objects.filter(
+            submission_deadline__gte=start, submission_deadline__lte=end
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), requested=Sum("amount_requested"), awarded=Sum("amount_awarded"))
+    }
+    grant_rows = [
+        [
+            label,
+            grants[value]["n"],
+            grants[value]["requested"] or ZERO,
+            grants[value]["awarded"] or ZERO,
+        ]
+        for value, label in Grant.Status.choices
+        if value in grants
+    ]
+
+    def total(rows: list[list], columns: int) -> list:
+        return ["Total", *(sum(row[i] for row in rows) for i in range(1, columns))]
+
+    return Report(
+        slug="programs",
+        title="Programs and impact",
+        start=start,
+        end=end,
+        chart=Chart("Attendance per quarter", [(row[0], row[2]) for row in quarter_rows]),
+        tables=[
+            Table(
+                key="quarters",
+                title="Per quarter",
+                columns=[
+                    "Quarter",
+                    "Sessions",
+                    "Attendance",
+                    "Sessions without a head count",
+                    "Outcomes recorded",
+                ],
+                rows=quarter_rows,
+                footer=total(quarter_rows, 5),
+            ),
+            Table(
+                key="programs",
+                title="Programs by kind and status",
+                columns=["Kind", *(label for _value, label in statuses), "Total"],
+                rows=program_rows,
+                footer=total(program_rows, len(statuses) + 2) if program_rows else [],
+                empty="No programs ran in this period.",
+            ),
+            Table(
+                key="grants",
+                title="Grants requested and awarded",
+                columns=["Status", "Grants", "Requested ($)", "Awarded ($)"],
+                rows=grant_rows,
+                footer=total(grant_rows, 4) if grant_rows else [],
+                empty="No grant deadlines in this period.",
+            ),
+        ],
+        definitions=DEFINITIONS,
+    )

@@ -1,0 +1,151 @@
+"""Report pages and their CSV exports: managers and admins only.
+
+Each page and its CSV call the same selector with the same period, so the file holds exactly
+the tables on the page.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.roles import manager_required
+from imports.export import defuse as text_cell
+from outreach.selectors.impact import quick_periods
+from reports import selectors
+from reports.forms import PeriodForm
+from reports.selectors.common import Cell, Report
+
+# slug: (title, one-line description, builder(start, end, today))
+REPORTS: dict[str, tuple[str, str, Callable[[dt.date, dt.date, dt.date], Report]]] = {
+    "pipeline": (
+        "Pipeline funnel",
+        "Organizations entering each stage, conversion, time in stage, and who left and why.",
+        lambda start, end, today: selectors.pipeline_report(start=start, end=end),
+    ),
+    "activity": (
+        "Activity",
+        "Touchpoints per month by staff member and channel, meetings held, follow-ups done.",
+        lambda start, end, today: selectors.activity_report(start=start, end=end),
+    ),
+    "portfolio": (
+        "Partnership portfolio",
+        "Partners by kind, level and focus area; quiet partners; partners without a primary "
+        "contact.",
+        lambda start, end, today: selectors.portfolio_report(start=start, end=end, today=today),
+    ),
+    "programs": (
+        "Programs and impact",
+        "Programs by status and kind, sessions and attendance per quarter, outcomes, grants.",
+        lambda start, end, today: selectors.programs_report(start=start, end=end),
+    ),
+}
+
+
+@require_GET
+@manager_required
+def index(request: HttpRequest) -> HttpResponse:
+    reports = [
+        {"url_name": f"reports:{slug}", "title": title, "description": description}
+        for slug, (title, description, _build) in REPORTS.items()
+    ]
+    return render(request, "reports/index.html", {"reports": reports})
+
+
+def _period_form(request: HttpRequest, today: dt.date) -> PeriodForm:
+    """The period in ?start=&end=; this year so far when neither is given."""
+    if "start" not in request.GET and "end" not in request.GET:
+        data = {"start": dt.date(today.year, 1, 1).isoformat(), "end": today.isoformat()}
+    else:
+        data = {name: request.GET.get(name, "").strip() for name in ("start", "end")}
+    return PeriodForm(data)
+
+
+@require_GET
+@manager_required
+def report_page(request: HttpRequest, slug: str) -> HttpResponse:
+    title, _description, build = REPORTS[slug]
+    today = timezone.localdate()
+    form = _period_form(request, today)
+    report = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        report = build(start, end, today)
+    quick = [
+        {
+            "label": label,
+            "query": urlencode({"start": first.isoformat(), "end": last.isoformat()}),
+            "current": report is not None and (first, last) == (report.start, report.end),
+        }
+        for label, first, last in quick_periods(today)
+    ]
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "title": title,
+            "slug": slug,
+            "form": form,
+            "report": report,
+            "quick_periods": quick,
+            "csv_query": urlencode({"start": report.start, "end": report.end}) if report else "",
+        },
+    )
+
+
+def csv_value(value: Cell) -> str:
+    """A cell as the CSV holds it: numbers plain, text guarded against formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return text_cell(str(value))
+
+
+def report_csv_text(report: Report) -> str:
+    """Every table of the report, one after the other, each under its title."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_value(report.title)])
+    writer.writerow(["Period", report.start.isoformat(), report.end.isoformat()])
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([csv_value(table.title)])
+        writer.writerow([csv_value(column) for column in table.columns])
+        for row in table.rows:
+            writer.writerow([csv_value(value) for value in row])
+        if table.footer:
+            writer.writerow([csv_value(value) for value in table.footer])
+    return out.getvalue()
+
+
+@require_GET
+@manager_required
+def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _title, _description, build = REPORTS[slug]
+    today = timezone.localdate()
+    form = _period_form(request, today)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
+        )
+        return HttpResponse(
+            f"Choose a valid period ({errors}).", status=400, content_type="text/plain"
+        )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    report = build(start, end, today)
+    # The byte-order mark tells Excel the file is UTF-8, so accents show correctly.
+    response = HttpResponse(
+        "\ufeff" + report_csv_text(report), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slug}-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'
+    )
+    return response
