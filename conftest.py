@@ -118,8 +118,8 @@ def log_in(page):
 def _celery_in_memory():
     """Tasks published by ordinary tests go nowhere (not into var/broker/ of a laptop).
 
-    The real-service tests (core/tests/test_email_services.py) point Celery at their own Redis.
+    The real-service tests (config/tests/test_email_services.py) point Celery at their own Redis.
     """
-    from core.realservices import point_celery_at
+    from config.realservices import point_celery_at
 
     point_celery_at("memory://")

@@ -50,11 +50,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Liaison's apps, lowest layer first (the README's Architecture section).
     "core",
     "partners",
+    "mail",
     "outreach",
+    "programs",
+    "updates",
+    "notifications",
     "reports",
-    "imports",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -203,17 +208,17 @@ if REDIS_URL:
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat records a heartbeat row in the database, shown on the delivery log and the dashboard.
-CELERY_BEAT_SCHEDULER = "core.beat:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULER = "mail.beat:HeartbeatScheduler"
 # The database is the source of truth: these periodic tasks find what is due and queue it.
 CELERY_BEAT_SCHEDULE = {
-    "send-queued-email": {"task": "core.send_emails", "schedule": 60.0},
+    "send-queued-email": {"task": "mail.send_emails", "schedule": 60.0},
     # Digests (08:00 local), meeting reminders (the afternoon before), the weekly manager summary.
-    "queue-staff-email": {"task": "outreach.queue_staff_emails", "schedule": 60.0},
+    "queue-staff-email": {"task": "notifications.queue_staff_emails", "schedule": 60.0},
     # Partner progress updates: drafted (or sent) when a subscription's period has ended.
-    "queue-progress-updates": {"task": "outreach.queue_progress_updates", "schedule": 600.0},
+    "queue-progress-updates": {"task": "updates.queue_progress_updates", "schedule": 600.0},
 }
 
-# The outbox (core.outbox): a sender holds a claimed email for this long before another sender
+# The outbox (mail.outbox): a sender holds a claimed email for this long before another sender
 # may take it over; failed attempts are retried after 1, 5, 25… times the base, up to 6 attempts.
 LIAISON_EMAIL_LEASE_SECONDS = env.int("LIAISON_EMAIL_LEASE_SECONDS", default=300)
 if LIAISON_EMAIL_LEASE_SECONDS <= 2 * EMAIL_TIMEOUT + 5:
@@ -236,6 +241,9 @@ LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")
 LIAISON_QUIET_DAYS = env.int("LIAISON_QUIET_DAYS", default=60)
 # Demo users may be created outside DEBUG only when this is set.
 LIAISON_DEMO = env.bool("LIAISON_DEMO", default=False)
+# Demo data, benchmarks and the real-services harness: never part of a production install.
+if DEBUG or LIAISON_DEMO:
+    INSTALLED_APPS.append("demo")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.urls import email_urlpatterns
-from outreach.views.dashboard import home
+from core.views import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -18,9 +17,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("core.urls")),
-    path("email/", include(email_urlpatterns)),
+    path("email/", include("mail.urls")),
     path("", include("partners.urls")),
     path("", include("outreach.urls")),
+    path("", include("programs.urls")),
+    path("", include("updates.urls")),
     path("reports/", include("reports.urls")),
-    path("", include("imports.urls")),
+    path("", include("transfer.urls")),
 ]

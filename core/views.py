@@ -1,4 +1,4 @@
-"""A staff member's own settings: time zone, private calendar feed, which emails they get."""
+"""The dashboard, and a staff member's own settings: time zone, calendar feed, which emails."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,12 +6,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import profiles
 from core.forms import EmailPreferencesForm, ProfileForm, apply_service_errors
 from core.models import StaffProfile
+from core.panels import panels_for
 from core.roles import is_manager
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard: every app's panels (core.panels) for the person signed in."""
+    return render(request, "core/dashboard.html", {"panels": panels_for("dashboard", request)})
+
 
 # The profile page has two forms; this hidden field says which one was sent.
 EMAIL_PREFERENCES_FORM = "email-preferences"

@@ -6,11 +6,11 @@ relation (`ORGANIZATION_LINKS`, `CONTACT_LINKS`). Where the survivor already has
 record's copy is dropped instead of breaking a unique constraint. The merged record is then
 deleted — nothing points at it any more — and a `Merge` row keeps its field values.
 
-partners/tests/test_merge.py compares the links below with every relation Django knows of
+config/tests/test_merge.py compares the links below with every relation Django knows of
 (`_meta`), so a relation added later fails the tests until merging handles it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,16 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from core.models import OutgoingEmail
 from core.templatetags.liaison import person
-from outreach.models import (
-    FollowUp,
-    Meeting,
-    ProgramPartner,
-    ProgressSubscription,
-    SupportLetter,
-    Touchpoint,
-)
 from partners import services
 from partners.models import (
     Affiliation,
@@ -55,6 +46,9 @@ class Link:
     # `unique_when`) are duplicates: they are dropped rather than moved.
     unique_with: str | None = None
     unique_when: Q | None = None
+    # Rows that would name the survivor twice once moved, given (survivor pk, other pk): a
+    # meeting with one of the two that also lists the other. Dropped before the move.
+    redundant: Callable[[int, int], Q] | None = None
 
     @property
     def key(self) -> str:
@@ -78,58 +72,52 @@ class Link:
         """Point the other record's rows at the survivor: (rows moved, duplicates dropped)."""
         rows = self.rows(other_pk)
         dropped = 0
+        if self.redundant is not None:
+            redundant = self.model._base_manager.filter(self.redundant(survivor_pk, other_pk))
+            dropped += redundant.delete()[0]
         if self.unique_with is not None:
             when = self.unique_when or Q()
             taken = self.rows(survivor_pk).filter(when).values(f"{self.unique_with}_id")
-            dropped, _ = rows.filter(when, **{f"{self.unique_with}_id__in": taken}).delete()
+            dropped += rows.filter(when, **{f"{self.unique_with}_id__in": taken}).delete()[0]
         moved = rows.update(**{f"{self.field}_id": survivor_pk})
         return moved, dropped
 
 
 OPEN = Q(end_date__isnull=True)
 
-ORGANIZATION_LINKS = (
-    Link(Touchpoint, "organization", "touchpoints"),
-    Link(Meeting, "organization", "meetings"),
-    Link(
-        Meeting.other_organizations.through,
-        "organization",
-        "multi-partner meetings",
-        unique_with="meeting",
-    ),
-    Link(FollowUp, "organization", "follow-ups"),
-    Link(ProgramPartner, "organization", "programs", unique_with="program"),
-    Link(SupportLetter, "organization", "letters of support", unique_with="grant"),
-    Link(ProgressSubscription, "organization", "progress-update subscriptions"),
+# What merging moves. Partners' own links are here; each app above partners adds the links to
+# its own models from its AppConfig.ready() through `links_register` (outreach/merge_links.py,
+# programs/merge_links.py…), so the merge engine never imports them.
+ORGANIZATION_LINKS: list[Link] = [
     # One open affiliation per person and organization: the survivor's is kept.
     Link(Affiliation, "organization", "contacts", unique_with="contact", unique_when=OPEN),
     Link(StageChange, "organization", "stage changes"),
     Link(Organization.focus_areas.through, "organization", "focus areas", unique_with="focusarea"),
     Link(Merge, "organization", "earlier merges"),
-)
+]
 
-CONTACT_LINKS = (
-    Link(Touchpoint.contacts.through, "contact", "touchpoints", unique_with="touchpoint"),
-    Link(Meeting.contacts.through, "contact", "meetings", unique_with="meeting"),
+CONTACT_LINKS: list[Link] = [
     # One open affiliation per person and organization: the survivor's is kept.
     Link(Affiliation, "contact", "organizations", unique_with="organization", unique_when=OPEN),
-    Link(
-        ProgressSubscription.recipients.through,
-        "contact",
-        "progress-update subscriptions",
-        unique_with="progresssubscription",
-    ),
-    Link(OutgoingEmail, "contact", "emails"),
     Link(Merge, "contact", "earlier merges"),
-)
+]
 
 # Rows deliberately left pointing at the merged record, which its deletion then sets to NULL
-# (the tests check that on_delete is SET_NULL). An import's items stay with the record the import
-# created: moved to the survivor, undoing that import would delete the survivor.
-LEFT_BEHIND = {
-    "imports.ImportRunItem.organization": "undoing an import must not delete the survivor",
-    "imports.ImportRunItem.contact": "undoing an import must not delete the survivor",
-}
+# (the tests check that on_delete is SET_NULL), with the reason: "app.Model.field" -> why.
+LEFT_BEHIND: dict[str, str] = {}
+
+
+def links_register(
+    *,
+    organization: Iterable[Link] = (),
+    contact: Iterable[Link] = (),
+    left_behind: dict[str, str] | None = None,
+) -> None:
+    """Add an app's links to what merging moves (called from the app's AppConfig.ready())."""
+    for links, new in ((ORGANIZATION_LINKS, organization), (CONTACT_LINKS, contact)):
+        links.extend(link for link in new if link not in links)
+    LEFT_BEHIND.update(left_behind or {})
+
 
 # The fields a manager picks, one record's value or the other's, in the order shown. The
 # government level goes with the kind (a level without the kind breaks a constraint); focus
@@ -295,7 +283,7 @@ def _lock_pair(model: type[models.Model], survivor_pk: int, other_pk: int) -> tu
     return locked[survivor_pk], locked[other_pk]
 
 
-def _move_all(links: tuple[Link, ...], *, survivor_pk: int, other_pk: int) -> tuple[dict, dict]:
+def _move_all(links: Iterable[Link], *, survivor_pk: int, other_pk: int) -> tuple[dict, dict]:
     moved, dropped = {}, {}
     for link in links:
         moved[link.key], dropped[link.key] = link.move(survivor_pk=survivor_pk, other_pk=other_pk)
@@ -334,13 +322,7 @@ def organization_merge(
     if survivor_has_primary:
         affiliations.filter(organization=merged).update(is_primary=False)
 
-    # A meeting with one of the two that also lists the other would list the survivor twice.
-    joint = Meeting.other_organizations.through.objects
-    listed_twice = joint.filter(organization=merged, meeting__organization=current).delete()[0]
-    listed_twice += joint.filter(organization=current, meeting__organization=merged).delete()[0]
-
     moved, dropped = _move_all(ORGANIZATION_LINKS, survivor_pk=current.pk, other_pk=merged.pk)
-    dropped[f"{joint.model._meta.label}.organization"] += listed_twice
 
     if not survivor_has_primary and other_primary:
         # Their primary contact was also listed at the survivor: that listing becomes primary.

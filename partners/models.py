@@ -2,12 +2,13 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Expression, Q
 from django.utils import timezone
 
 from core.models import TimeStampedModel
@@ -85,6 +86,24 @@ class Stage(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# Columns of the organization lists computed by apps above partners: the outreach log fills
+# `last_touchpoint_on` and `next_followup_on` in its AppConfig.ready() (outreach/
+# organization_columns.py). Each value makes the expression for one organization (OuterRef("pk")).
+ORGANIZATION_COLUMNS: dict[str, Callable[[], Expression]] = {}
+
+
+def organization_column(
+    name: str,
+) -> Callable[[Callable[[], Expression]], Callable[[], Expression]]:
+    """Register the decorated function as the expression of the organization column `name`."""
+
+    def register(expression: Callable[[], Expression]) -> Callable[[], Expression]:
+        ORGANIZATION_COLUMNS[name] = expression
+        return expression
+
+    return register
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self) -> "OrganizationQuerySet":
         return self.filter(is_archived=False)
@@ -102,21 +121,21 @@ class OrganizationQuerySet(models.QuerySet):
         )
         return self.filter(Q(pk__in=by_name) | Q(pk__in=by_contact))
 
+    def with_column(self, name: str) -> "OrganizationQuerySet":
+        """Annotate a column that an app above partners computes (see ORGANIZATION_COLUMNS)."""
+        try:
+            expression = ORGANIZATION_COLUMNS[name]
+        except KeyError:
+            raise LookupError(f"No app has registered the organization column {name!r}.") from None
+        return self.annotate(**{name: expression()})
+
     def with_last_touchpoint(self) -> "OrganizationQuerySet":
         """Annotate `last_touchpoint_on`: the day of the latest touchpoint (None if never)."""
-        from outreach.models import Touchpoint  # outreach builds on partners: import late
-
-        latest = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
-        return self.annotate(last_touchpoint_on=Subquery(latest.values("occurred_on")[:1]))
+        return self.with_column("last_touchpoint_on")
 
     def with_next_followup(self) -> "OrganizationQuerySet":
         """Annotate `next_followup_on`: the due day of the earliest open follow-up."""
-        from outreach.models import FollowUp
-
-        soonest = FollowUp.objects.filter(
-            organization=OuterRef("pk"), status=FollowUp.Status.OPEN
-        ).order_by("due_on")
-        return self.annotate(next_followup_on=Subquery(soonest.values("due_on")[:1]))
+        return self.with_column("next_followup_on")
 
     def for_list(self) -> "OrganizationQuerySet":
         """What the organization list shows, each column without per-row queries."""

@@ -5,8 +5,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from outreach.models import ProgramPartner
-from outreach.selectors.progress import subscriptions_prefetch
 from partners.models import (
     Affiliation,
     Contact,
@@ -74,15 +72,6 @@ def organization_detail(pk: int) -> Organization:
         .prefetch_related(
             "focus_areas",
             Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations"),
-            Prefetch(
-                "program_roles",
-                # The ten most recent; the program list has them all.
-                queryset=ProgramPartner.objects.select_related("program").order_by(
-                    "-program__start_date", "program__title"
-                )[:10],
-                to_attr="program_role_list",
-            ),
-            subscriptions_prefetch(),
         )
         .get(pk=pk)
     )

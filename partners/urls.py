@@ -1,6 +1,5 @@
 from django.urls import path
 
-from imports import export
 from partners import board, views
 
 app_name = "partners"
@@ -10,7 +9,6 @@ urlpatterns = [
     path("pipeline/move/", board.board_move, name="board_move"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
-    path("organizations/export/", export.organization_export, name="organization_export"),
     path(
         "organizations/name-check/", views.organization_name_check, name="organization_name_check"
     ),
@@ -33,7 +31,6 @@ urlpatterns = [
     path("affiliations/<int:pk>/edit/", views.affiliation_edit, name="affiliation_edit"),
     path("affiliations/<int:pk>/end/", views.affiliation_end, name="affiliation_end"),
     path("contacts/", views.contact_list, name="contact_list"),
-    path("contacts/export/", export.contact_export, name="contact_export"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/merge/", views.contact_merge, name="contact_merge"),

@@ -11,11 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
 from core.http import htmx_targets, paginate, query_without
+from core.panels import panels_for
 from core.roles import is_manager, manager_required
-from outreach.forms.touchpoints import TouchpointForm
-from outreach.selectors.followups import open_followups_of_organization
-from outreach.selectors.timeline import timeline_page
-from outreach.selectors.touchpoints_of_contact import meetings_with, touchpoints_with
 from partners import merge, selectors, services
 from partners.forms import (
     AffiliationEndForm,
@@ -79,9 +76,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_affiliations": current,
             "past_affiliations": past,
             "stage_form": StageChangeForm(organization=organization),
-            "form": TouchpointForm(organization=organization),
-            "timeline": timeline_page(organization, request.GET.get("timeline")),
-            "open_followups": open_followups_of_organization(organization),
+            "panels": panels_for("organization", request, organization),
         },
     )
 
@@ -228,8 +223,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners/contact_detail.html",
         {
             "contact": contact,
-            "touchpoints": paginate(request, touchpoints_with(contact), 10, "touchpoints"),
-            "meetings": paginate(request, meetings_with(contact), 10, "meetings"),
+            "panels": panels_for("contact", request, contact),
         },
     )
 

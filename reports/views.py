@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.roles import manager_required
-from imports.export import defuse as text_cell
-from outreach.selectors.impact import quick_periods
+from core.spreadsheets import defuse as text_cell
+from programs.selectors.impact import quick_periods
 from reports import selectors
 from reports.forms import PeriodForm
 from reports.selectors.common import Cell, Report

@@ -3,6 +3,9 @@ import datetime as dt  # noqa: F401 (annotations)
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from core.panels import ShownPanel  # noqa: F401 (annotations)
 
 register = template.Library()
 
@@ -46,3 +49,14 @@ def person(user: object) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+@register.simple_tag(takes_context=True)
+def render_panels(context: template.Context, panels: "list[ShownPanel]") -> str:
+    """Render a page's panels in order, each with the page's context plus its own."""
+    rendered = []
+    for shown in panels:
+        panel_template = context.template.engine.get_template(shown.template)  # type: ignore[union-attr]
+        with context.push(**shown.context):
+            rendered.append(panel_template.render(context))
+    return mark_safe("".join(rendered))  # noqa: S308 — each part is a rendered, escaped template

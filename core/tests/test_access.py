@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 # Signed links work without a login: the secret in the URL is the credential. A wrong secret
 # shows nothing: the calendar feed answers 404, the unsubscribe link 400 (a partner clicked a
 # damaged link from an email, and is told so).
-SIGNED = {"outreach:calendar_feed": 404, "outreach:unsubscribe": 400}
+SIGNED = {"outreach:calendar_feed": 404, "updates:unsubscribe": 400}
 
 PUBLIC = {
     "login",

@@ -14,7 +14,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from outreach.models import FollowUp, Meeting, ProgramSession, Touchpoint
+from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Organization, StageChange
 
 PAGE_SIZE = 20
@@ -22,7 +22,7 @@ PAGE_SIZE = 20
 
 @dataclass
 class TimelineEntry:
-    # touchpoint | meeting | stage_change | followup_created | followup_done | program_session
+    # touchpoint | meeting | stage_change | followup_created | followup_done
     kind: str
     day: dt.date
     at: dt.datetime
@@ -89,7 +89,6 @@ LOADERS = {
     ),
     "meeting": lambda ids: Meeting.objects.prefetch_related("contacts").in_bulk(ids),
     "stage_change": lambda ids: StageChange.objects.select_related("changed_by").in_bulk(ids),
-    "program_session": lambda ids: ProgramSession.objects.select_related("program").in_bulk(ids),
     "followup": lambda ids: FollowUp.objects.select_related("assignee", "completed_by").in_bulk(
         ids
     ),

@@ -16,7 +16,7 @@ from partners.tests.factories import AffiliationFactory, ContactFactory, Organiz
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("outreach:touchpoint_list")
-EXPORT = reverse("outreach:touchpoint_export")
+EXPORT = reverse("transfer:touchpoint_export")
 HEADER = [
     "Date",
     "Time",

@@ -1,6 +1,6 @@
 """Touchpoint pages: the log across all partners, one touchpoint, corrections.
 
-The log's CSV and Excel export is imports.export.touchpoint_export.
+The log's CSV and Excel export is transfer.export.touchpoint_export.
 """
 
 from typing import Any

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from outreach.selectors.impact import MONTH_ABBREVIATIONS, period_in_words
+from programs.selectors.impact import MONTH_ABBREVIATIONS, period_in_words
 
 # A table cell: a label or note (str), a count (int), an amount, a median or a rate (Decimal),
 # or nothing to show (None, "—" on the page and an empty cell in the CSV).

@@ -20,7 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from outreach.models import Grant, Outcome, Program, ProgramSession
+from programs.models import Grant, Outcome, Program, ProgramSession
 from reports.selectors.common import (
     Chart,
     Report,

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from outreach.models import Outcome, Program
-from outreach.tests.factories import GrantFactory, ProgramFactory, ProgramSessionFactory
+from programs.models import Outcome, Program
+from programs.tests.factories import GrantFactory, ProgramFactory, ProgramSessionFactory
 from reports.selectors import programs_report
 from reports.tests.helpers import at
 

@@ -6,16 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach.models import FollowUp, Meeting, Outcome, Program
-from outreach.tests.factories import (
-    GrantFactory,
-    MeetingFactory,
-    ProgramFactory,
-    ProgramSessionFactory,
-    TouchpointFactory,
-)
+from outreach.models import FollowUp, Meeting
+from outreach.tests.factories import MeetingFactory, TouchpointFactory
 from partners.models import FocusArea, Organization, Stage
 from partners.tests.factories import AffiliationFactory
+from programs.models import Outcome, Program
+from programs.tests.factories import GrantFactory, ProgramFactory, ProgramSessionFactory
 from reports.tests.helpers import organization_with_history
 
 pytestmark = pytest.mark.django_db

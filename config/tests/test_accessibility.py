@@ -1,0 +1,170 @@
+"""Every page a librarian uses, checked with axe-core in Chromium: no serious or critical issues.
+
+axe-core is vendored under core/tests/vendor (a test asset, never served), so the check needs no
+network. The demo data set is loaded once and the pages are visited in one test, because a
+transactional test flushes the database after each test.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from core.tests.axe import violations as _violations
+from outreach.models import Meeting, Touchpoint
+from partners.models import Contact, Organization
+from programs.models import Program
+from updates.models import ProgressUpdate
+from updates.unsubscribe import unsubscribe_token
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _pages() -> list[tuple[str, str]]:
+    """(name, path) for each page to check, picked from the demo data."""
+    organization = (
+        Organization.objects.filter(is_archived=False)
+        .annotate(
+            n_contacts=Count("affiliations", distinct=True),
+            n_touchpoints=Count("touchpoints", distinct=True),
+        )
+        .filter(n_contacts__gt=0, n_touchpoints__gt=0)
+        .order_by("-n_touchpoints", "pk")
+        .first()
+    )
+    assert organization, "seed_demo made no organization with contacts and touchpoints"
+    contact = Contact.objects.filter(affiliations__organization=organization).order_by("pk").first()
+    touchpoint = Touchpoint.objects.filter(organization=organization).order_by("-pk").first()
+    meeting = (
+        Meeting.objects.annotate(n_contacts=Count("contacts"))
+        .filter(n_contacts__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    program = (
+        Program.objects.exclude(kind=Program.Kind.GRANT)
+        .annotate(n_outcomes=Count("outcomes"))
+        .filter(n_outcomes__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    grant_program = (
+        Program.objects.filter(kind=Program.Kind.GRANT, grant__isnull=False).order_by("pk").first()
+    )
+    draft = ProgressUpdate.objects.filter(status=ProgressUpdate.Status.DRAFT).first()
+    assert contact and touchpoint and meeting and program and grant_program and draft
+    return [
+        ("Dashboard", reverse("home")),
+        ("Organization list", reverse("partners:organization_list")),
+        ("Pipeline board", reverse("partners:board")),
+        ("Organization detail", organization.get_absolute_url()),
+        ("Organization create form", reverse("partners:organization_create")),
+        ("Contact list", reverse("partners:contact_list")),
+        ("Contact detail", reverse("partners:contact_detail", args=[contact.pk])),
+        ("Touchpoint list", reverse("outreach:touchpoint_list")),
+        ("Touchpoint detail", reverse("outreach:touchpoint_detail", args=[touchpoint.pk])),
+        ("Meeting list", reverse("outreach:meeting_list")),
+        ("Meeting calendar", reverse("outreach:meeting_calendar")),
+        ("Meeting detail", reverse("outreach:meeting_detail", args=[meeting.pk])),
+        ("Meeting create form", reverse("outreach:meeting_create", args=[organization.pk])),
+        ("Follow-ups", reverse("outreach:followup_list")),
+        ("Program list", reverse("programs:program_list")),
+        ("Program detail", reverse("programs:program_detail", args=[program.pk])),
+        ("Program create form", reverse("programs:program_create")),
+        ("Grant list", reverse("programs:grant_list")),
+        ("Grant edit form", reverse("programs:grant_edit", args=[grant_program.pk])),
+        ("Impact summary", f"{reverse('programs:impact_summary')}?program={program.pk}"),
+        ("Progress updates", reverse("updates:progress_update_list")),
+        ("Progress update review", draft.get_absolute_url()),
+        (
+            "Progress updates form",
+            reverse(
+                "updates:progress_subscription_create_for_organization", args=[organization.pk]
+            ),
+        ),
+        ("Profile", reverse("profile")),
+    ]
+
+
+def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settings):
+    settings.DEBUG = True  # seed_demo refuses to run otherwise
+    call_command("seed_demo", stdout=io.StringIO())
+    problems: list[str] = []
+
+    # Logged out first.
+    partner = Contact.objects.exclude(email="").order_by("pk").first()
+    for name, path in [
+        ("Login", reverse("login")),
+        ("Password reset", reverse("password_reset")),
+        ("Unsubscribe", reverse("updates:unsubscribe", args=[unsubscribe_token(partner)])),
+    ]:
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("librarian")
+    page.get_by_label("Password").fill("liaison-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+    for name, path in _pages():
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+        if name == "Organization create form":
+            page.get_by_role("button", name="Add organization").click()
+            page.wait_for_load_state()
+            assert page.locator(".invalid-feedback, .alert-danger").count(), (
+                "submitting the empty organization form showed no errors"
+            )
+            problems += _violations(page, "Organization create form, submitted empty")
+            # The duplicate-name warning htmx swaps in as the name is typed.
+            existing = Organization.objects.order_by("pk").values_list("name", flat=True)[0]
+            page.get_by_label("Name").fill(existing)
+            page.locator("#duplicate-warning .alert").wait_for()
+            problems += _violations(page, "Organization create form, duplicate name warning")
+
+    # A manager's pages: the dashboard with the scheduler banner, the delivery log, an email.
+    problems += _manager_pages(page)
+
+    assert not problems, f"{len(problems)} serious or critical axe violation(s):\n" + "\n".join(
+        problems
+    )
+
+
+def _manager_pages(page) -> list[str]:
+    from mail import outbox
+    from mail.models import OutgoingEmail
+
+    for n, status in enumerate(OutgoingEmail.Status.values):
+        row = outbox.email_queue(
+            outbox.Email(
+                kind=OutgoingEmail.Kind.DIGEST, key=f"axe:{n}", to_address=f"p{n}@example.org",
+                to_name=f"Person {n}", subject=f"Your day {n}", body_text="Text",
+                body_html="<p>Hello</p>",
+            )
+        )  # fmt: skip
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            status=status, last_error="550 No", lease_expires_at=row.created_at
+        )
+    failed = OutgoingEmail.objects.get(status=OutgoingEmail.Status.FAILED)
+    page.context.clear_cookies()
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("liaison-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    problems = []
+    for name, path in [
+        ("Manager dashboard", reverse("home")),
+        ("Delivery log", reverse("mail:delivery_log")),
+        ("Delivery log, failed only", reverse("mail:delivery_log") + "?status=failed"),
+        ("Failed email", reverse("mail:email_detail", args=[failed.pk])),
+    ]:
+        response = page.goto(path)
+        assert response and response.ok, f"{name}: {path} answered {response and response.status}"
+        problems += _violations(page, name)
+    return problems

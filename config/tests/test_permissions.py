@@ -1,0 +1,169 @@
+"""Who may open what: every view against the three roles, in one table.
+
+A new view cannot be added without a row here: `test_every_view_has_a_row` fails until it has
+one. Librarians view everything and edit partners, contacts, touchpoints, meetings, follow-ups
+and programs; managers and admins also archive, merge, reassign owners, import, export, and
+see reports and the delivery log; only admins manage users (the Django admin).
+
+Rows with real data come from the demo data set (see test_no_server_errors.py). The `librarian`
+fixture is not the demo librarian: she owns nothing there, so "owner or manager" pages refuse
+her.
+"""
+
+import pytest
+from django.urls import reverse
+
+from config.tests.test_no_server_errors import ROUTES, concrete, demo  # noqa: F401 (fixture)
+from core.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = "everyone"  # librarians, managers, admins
+MANAGERS = "managers"  # managers and admins
+OWNER_OR_MANAGERS = "owner or managers"  # the record's owner/assignee, managers and admins
+
+# Pages that need no login (tested in test_access.py), and logging out.
+NOT_ROLE_BASED = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "outreach:calendar_feed",
+    "updates:unsubscribe",
+}
+
+PERMISSIONS = {
+    "home": EVERYONE,
+    "profile": EVERYONE,
+    "calendar_token_rotate": EVERYONE,
+    "password_change": EVERYONE,
+    "password_change_done": EVERYONE,
+    # Partners and contacts.
+    "partners:organization_list": EVERYONE,
+    "partners:organization_create": EVERYONE,
+    "partners:organization_detail": EVERYONE,
+    "partners:organization_edit": EVERYONE,
+    "partners:organization_name_check": EVERYONE,
+    "partners:organization_stage": EVERYONE,
+    "partners:organization_archive": MANAGERS,
+    "partners:organization_restore": MANAGERS,
+    "transfer:organization_export": MANAGERS,
+    "partners:contact_list": EVERYONE,
+    "partners:contact_create": EVERYONE,
+    "partners:contact_detail": EVERYONE,
+    "partners:contact_edit": EVERYONE,
+    "transfer:contact_export": MANAGERS,
+    "partners:organization_merge": MANAGERS,
+    "partners:contact_merge": MANAGERS,
+    "partners:affiliation_add_existing": EVERYONE,
+    "partners:affiliation_edit": EVERYONE,
+    "partners:affiliation_end": EVERYONE,
+    "partners:board": EVERYONE,
+    "partners:board_move": EVERYONE,
+    # The outreach log.
+    "outreach:touchpoint_list": EVERYONE,
+    "outreach:touchpoint_create": EVERYONE,
+    "outreach:touchpoint_detail": EVERYONE,
+    "outreach:touchpoint_edit": EVERYONE,
+    "transfer:touchpoint_export": MANAGERS,
+    "outreach:timeline": EVERYONE,
+    "outreach:meeting_list": EVERYONE,
+    "outreach:meeting_calendar": EVERYONE,
+    "outreach:meeting_create": EVERYONE,
+    "outreach:meeting_detail": EVERYONE,
+    "outreach:meeting_edit": EVERYONE,
+    "outreach:meeting_held": EVERYONE,
+    "outreach:meeting_cancel": EVERYONE,
+    "outreach:meeting_ics": EVERYONE,
+    "outreach:followup_list": EVERYONE,
+    "outreach:followup_create": EVERYONE,
+    "outreach:followup_done": OWNER_OR_MANAGERS,
+    "outreach:followup_snooze": OWNER_OR_MANAGERS,
+    "outreach:followup_cancel": OWNER_OR_MANAGERS,
+    "outreach:followup_reassign": MANAGERS,
+    # Programs, grants, impact, progress updates.
+    "programs:program_list": EVERYONE,
+    "programs:program_create": EVERYONE,
+    "programs:program_detail": EVERYONE,
+    "programs:program_edit": EVERYONE,
+    "transfer:program_export": MANAGERS,
+    "programs:outcome_create": EVERYONE,
+    "programs:story_create": EVERYONE,
+    "programs:survey_upload": EVERYONE,
+    "programs:survey_detail": EVERYONE,
+    "programs:survey_outcome": EVERYONE,
+    "programs:grant_list": EVERYONE,
+    "programs:grant_edit": EVERYONE,
+    "programs:impact_summary": EVERYONE,
+    "updates:progress_update_list": EVERYONE,
+    "updates:progress_update_review": EVERYONE,
+    "updates:progress_update_preview": OWNER_OR_MANAGERS,
+    "updates:progress_update_skip": OWNER_OR_MANAGERS,
+    "updates:progress_subscription_create_for_organization": EVERYONE,
+    "updates:progress_subscription_create_for_program": EVERYONE,
+    "updates:progress_subscription_edit": EVERYONE,
+    # Reports and their CSV exports.
+    "reports:index": MANAGERS,
+    "reports:pipeline": MANAGERS,
+    "reports:pipeline_csv": MANAGERS,
+    "reports:activity": MANAGERS,
+    "reports:activity_csv": MANAGERS,
+    "reports:portfolio": MANAGERS,
+    "reports:portfolio_csv": MANAGERS,
+    "reports:programs": MANAGERS,
+    "reports:programs_csv": MANAGERS,
+    # Email.
+    "mail:delivery_log": MANAGERS,
+    "mail:email_detail": MANAGERS,
+    "mail:email_retry": MANAGERS,
+    # Imports.
+    "transfer:import_list": MANAGERS,
+    "transfer:import_upload": MANAGERS,
+    "transfer:import_detail": MANAGERS,
+    "transfer:import_confirm": MANAGERS,
+    "transfer:import_undo": MANAGERS,
+}
+
+
+def test_every_view_has_a_row():
+    names = {name for name, _ in ROUTES} - NOT_ROLE_BASED
+    assert names - set(PERMISSIONS) == set(), "views without a row in PERMISSIONS"
+    assert set(PERMISSIONS) - names == set(), "rows for views that no longer exist"
+
+
+def _answer(client, path: str):
+    """GET the page; a view that only takes POST is posted to, empty."""
+    response = client.get(path)
+    if response.status_code == 405:
+        response = client.post(path)
+    return response
+
+
+@pytest.mark.parametrize("role", ["Librarian", "Manager", "Admin"])
+def test_each_role_gets_exactly_what_the_table_says(client, demo, role):  # noqa: F811
+    user = UserFactory(username=f"perm-{role.lower()}", role=role)
+    client.force_login(user)
+    client.raise_request_exception = False
+    wrong = []
+    for name, route in ROUTES:
+        if name in NOT_ROLE_BASED:
+            continue
+        allowed = PERMISSIONS[name] == EVERYONE or role in ("Manager", "Admin")
+        response = _answer(client, concrete(route, demo))
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and response.url.startswith(reverse("login"))
+        )
+        if allowed == refused or response.status_code >= 500:
+            wrong.append(
+                f"{name}: {role} got {response.status_code}, table says {PERMISSIONS[name]}"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_only_admins_manage_users(client):
+    for role, status in (("Librarian", 403), ("Manager", 403), ("Admin", 200)):
+        client.force_login(UserFactory(username=f"users-{role.lower()}", role=role))
+        response = client.get(reverse("admin:auth_user_changelist"), follow=True)
+        assert response.status_code == status, role

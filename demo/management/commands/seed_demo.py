@@ -1,0 +1,145 @@
+"""Demo users and a realistic set of fictional partners, for trying Liaison or load testing."""
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from demo.outreach import demo_outreach_load
+from demo.partners import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    MAX_SCALE,
+    ORGANIZATIONS_PER_UNIT,
+    demo_partners_load,
+    demo_users_ensure,
+)
+from demo.programs import demo_programs_load
+from demo.progress import demo_progress_load
+from outreach.models import FollowUp, Meeting, Touchpoint
+from partners.models import Affiliation, Contact, Organization, StageChange
+from programs.models import (
+    Grant,
+    GrantDeliverable,
+    Outcome,
+    Program,
+    ProgramPartner,
+    ProgramSession,
+    Story,
+    SupportLetter,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo librarian and manager and load fictional partner organizations, "
+        "contacts, stage history, the outreach log (touchpoints, meetings, follow-ups) and "
+        "joint programs with their sessions, outcomes, stories and grants, and partner "
+        "progress-update subscriptions. "
+        "Only runs with DEBUG on or LIAISON_DEMO=1."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Always make sure the demo users exist; load partners only into an empty "
+            "database (what `make run` uses).",
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help=f"Load N times the data set, {ORGANIZATIONS_PER_UNIT} organizations per unit "
+            f"(250 gives 10,000 organizations; at most {MAX_SCALE}).",
+        )
+
+    def handle(self, *args: Any, if_empty: bool, scale: int, **options: Any) -> None:
+        # Accounts with a published password must never appear on a real deployment by accident.
+        if not (settings.DEBUG or settings.LIAISON_DEMO):
+            raise CommandError(
+                "Demo users have a published password, so seed_demo only runs with DEBUG on. "
+                "To load the demo on this server anyway, set LIAISON_DEMO=1."
+            )
+        if not 1 <= scale <= MAX_SCALE:
+            raise CommandError(f"--scale must be between 1 and {MAX_SCALE}.")
+        if not Group.objects.filter(name__in=[user.role for user in DEMO_USERS]).exists():
+            raise CommandError("The role groups are missing: run `manage.py migrate` first.")
+
+        started = time.monotonic()
+        with transaction.atomic():
+            existing = Organization.objects.count()
+            if existing and not if_empty:
+                raise CommandError(
+                    f"The database already has {existing} organizations; loading the demo again "
+                    "would duplicate them. Use --if-empty to only make sure the demo users exist."
+                )
+            staff = demo_users_ensure()
+            counts = outreach = programs = progress = None
+            if not existing:
+                counts = demo_partners_load(staff=staff, scale=scale)
+                outreach = demo_outreach_load(staff=staff)
+                programs = demo_programs_load(staff=staff)
+                progress = demo_progress_load(staff=staff)
+
+        if counts is not None and connection.vendor == "postgresql":
+            # Fresh statistics, so the planner knows the tables are no longer empty: before
+            # autovacuum gets to them it estimated 22 affiliations where there were 23,540.
+            tables = [
+                model._meta.db_table
+                for model in (
+                    Organization,
+                    Organization.focus_areas.through,
+                    StageChange,
+                    Contact,
+                    Affiliation,
+                    Touchpoint,
+                    Touchpoint.contacts.through,
+                    Meeting,
+                    Meeting.contacts.through,
+                    Meeting.staff.through,
+                    Meeting.other_organizations.through,
+                    FollowUp,
+                    Program,
+                    Program.focus_areas.through,
+                    ProgramPartner,
+                    ProgramSession,
+                    Outcome,
+                    Story,
+                    Grant,
+                    SupportLetter,
+                    GrantDeliverable,
+                )
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
+
+        if counts is None or outreach is None or programs is None:
+            self.stdout.write(
+                f"Partner data already present ({existing} organizations); nothing loaded."
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {counts.organizations} organizations, {counts.contacts} contacts, "
+                    f"{counts.affiliations} affiliations, {counts.stage_changes} stage changes, "
+                    f"{outreach.touchpoints} touchpoints, {outreach.meetings} meetings, "
+                    f"{programs.programs} programs, {programs.sessions} program sessions, "
+                    f"{programs.outcomes} outcomes, {programs.stories} stories, "
+                    f"{programs.grants} grants and {outreach.followups + programs.followups} "
+                    f"follow-ups in {time.monotonic() - started:.1f} s."
+                )
+            )
+            if progress is not None:
+                self.stdout.write(
+                    f"Partner progress updates: {progress.subscriptions} subscriptions, "
+                    f"{progress.drafts} draft{'' if progress.drafts == 1 else 's'} awaiting "
+                    "review."
+                )
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.username:<10} – {user.role}")

@@ -1,0 +1,103 @@
+"""Reads for the delivery log and the scheduler-health panel."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from mail.models import Heartbeat, OutgoingEmail
+
+Status = OutgoingEmail.Status
+
+
+def delivery_log(
+    *,
+    kind: str = "",
+    status: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    recipient: str = "",
+) -> QuerySet[OutgoingEmail]:
+    """Outgoing email, newest first, filtered as on the delivery log; dates are local days."""
+    emails = OutgoingEmail.objects.select_related("user", "contact").defer(
+        "body_text", "body_html", "headers"
+    )
+    if kind:
+        emails = emails.filter(kind=kind)
+    if status:
+        emails = emails.filter(status=status)
+    zone = timezone.get_current_timezone()
+    if start:
+        emails = emails.filter(created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone))
+    if end:
+        emails = emails.filter(
+            created_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        )
+    if recipient:
+        emails = emails.filter(Q(to_address__icontains=recipient) | Q(to_name__icontains=recipient))
+    return emails.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class SchedulerHealth:
+    beat_last_run: dt.datetime | None
+    sender_last_run: dt.datetime | None
+    sender_last_result: str
+    queued: int
+    due: int
+    oldest_queued: dt.datetime | None
+    sending: int
+    failed_last_7_days: int
+    beat_silent_minutes: int
+    now: dt.datetime
+
+    @property
+    def beat_is_silent(self) -> bool:
+        """Beat never ran, or not within LIAISON_BEAT_SILENT_MINUTES: no reminder is going out."""
+        if self.beat_last_run is None:
+            return True
+        return self.now - self.beat_last_run > dt.timedelta(minutes=self.beat_silent_minutes)
+
+    @property
+    def sender_is_behind(self) -> bool:
+        """Email has been due for over 5 minutes: the workers are down or overwhelmed."""
+        return bool(self.oldest_due_minutes and self.oldest_due_minutes > 5)
+
+    @property
+    def oldest_due_minutes(self) -> int | None:
+        if self.oldest_queued is None or not self.due:
+            return None
+        return int((self.now - self.oldest_queued).total_seconds() // 60)
+
+
+def scheduler_health() -> SchedulerHealth:
+    """Heartbeats and the queue, in two queries whatever the size of the outbox."""
+    now = timezone.now()
+    beats = {beat.name: beat for beat in Heartbeat.objects.all()}
+    # status is the leading column of the outbox_due index: each count is an index range.
+    queue = OutgoingEmail.objects.filter(
+        Q(status__in=[Status.QUEUED, Status.SENDING])
+        | Q(status=Status.FAILED, created_at__gte=now - dt.timedelta(days=7))
+    ).aggregate(
+        queued=Count("id", filter=Q(status=Status.QUEUED)),
+        due=Count("id", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)),
+        oldest_queued=Min("created_at", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)),
+        sending=Count("id", filter=Q(status=Status.SENDING)),
+        failed=Count("id", filter=Q(status=Status.FAILED)),
+    )
+    beat = beats.get(Heartbeat.BEAT)
+    sender = beats.get(Heartbeat.SENDER)
+    return SchedulerHealth(
+        beat_last_run=beat.last_run_at if beat else None,
+        sender_last_run=sender.last_run_at if sender else None,
+        sender_last_result=sender.last_result if sender else "",
+        queued=queue["queued"],
+        due=queue["due"],
+        oldest_queued=queue["oldest_queued"],
+        sending=queue["sending"],
+        failed_last_7_days=queue["failed"],
+        beat_silent_minutes=settings.LIAISON_BEAT_SILENT_MINUTES,
+        now=now,
+    )

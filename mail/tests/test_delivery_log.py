@@ -1,0 +1,179 @@
+"""The delivery log and scheduler health: managers see every email and whether email runs."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mail import outbox
+from mail.models import Heartbeat, OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+Status = OutgoingEmail.Status
+
+
+def queue(n: int, **extra) -> list[OutgoingEmail]:
+    rows = []
+    for i in range(n):
+        fields = {
+            "kind": OutgoingEmail.Kind.DIGEST,
+            "key": f"log:{i}:{extra.get('kind', '')}",
+            "to_address": f"person{i}@example.org",
+            "to_name": f"Person {i}",
+            "subject": f"Your day {i}",
+            "body_text": "Text body",
+            "body_html": "<p>HTML body</p>",
+        }
+        rows.append(outbox.email_queue(outbox.Email(**{**fields, **extra})))
+    return rows
+
+
+def test_librarians_cannot_see_the_delivery_log(librarian_client):
+    [email] = queue(1)
+    assert librarian_client.get(reverse("mail:delivery_log")).status_code == 403
+    assert librarian_client.get(reverse("mail:email_detail", args=[email.pk])).status_code == 403
+    assert librarian_client.post(reverse("mail:email_retry", args=[email.pk])).status_code == 403
+
+
+def test_the_log_lists_emails_with_their_status(manager_client):
+    queue(3)
+    OutgoingEmail.objects.filter(to_address="person1@example.org").update(
+        status=Status.FAILED, attempts=6, last_error="SMTPRecipientsRefused: 550"
+    )
+    page = manager_client.get(reverse("mail:delivery_log")).content.decode()
+    assert "3 emails" in page
+    assert "Your day 2" in page
+    assert "after 6 attempts" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "failed"}, {"Your day 1"}),
+        ({"kind": "meeting_reminder"}, set()),
+        ({"recipient": "person2@"}, {"Your day 2"}),
+        ({"recipient": "Person 0"}, {"Your day 0"}),
+    ],
+)
+def test_filters(manager_client, query, expected):
+    queue(3)
+    OutgoingEmail.objects.filter(to_address="person1@example.org").update(status=Status.FAILED)
+    page = manager_client.get(reverse("mail:delivery_log"), query).content.decode()
+    shown = {f"Your day {i}" for i in range(3) if f"Your day {i}<" in page}
+    assert shown == expected
+
+
+def test_date_filters_use_the_viewers_local_days(manager_client):
+    [early, late] = queue(2)
+    OutgoingEmail.objects.filter(pk=early.pk).update(
+        created_at=dt.datetime(2026, 3, 1, 4, 30, tzinfo=dt.UTC)  # Feb 28, 23:30 in New York
+    )
+    OutgoingEmail.objects.filter(pk=late.pk).update(
+        created_at=dt.datetime(2026, 3, 1, 5, 30, tzinfo=dt.UTC)  # Mar 1, 00:30 in New York
+    )
+    page = manager_client.get(
+        reverse("mail:delivery_log"), {"start": "2026-03-01", "end": "2026-03-01"}
+    ).content.decode()
+    assert "Your day 1<" in page and "Your day 0<" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "exploded", "kind": "<script>"},
+        {"start": "2026-02-30", "end": "9999-12-31"},
+        {"recipient": "x" * 500},
+        {"page": "-1"},
+    ],
+)
+def test_hostile_filters_are_ignored_with_a_note(manager_client, query):
+    queue(2)
+    response = manager_client.get(reverse("mail:delivery_log"), query)
+    assert response.status_code == 200
+    assert b"<script>" not in response.content
+
+
+def test_the_email_page_shows_both_bodies_escaped_and_the_error(manager_client):
+    [email] = queue(1, subject="<b>Bold</b> & co", body_html='<p onclick="x()">Hi</p>')
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=Status.FAILED, last_error="SMTPDataError: 554 <rejected>"
+    )
+    page = manager_client.get(reverse("mail:email_detail", args=[email.pk])).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in page
+    assert "Text body" in page
+    # The HTML version sits in a sandboxed iframe, as an attribute value, never as markup.
+    assert 'sandbox srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Hi&lt;/p&gt;"' in page
+    assert "554 &lt;rejected&gt;" in page
+    assert "Retry now" in page
+
+
+def test_retry_now_puts_a_failed_email_back_in_the_queue(manager_client):
+    [email] = queue(1)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, attempts=6)
+    response = manager_client.post(reverse("mail:email_retry", args=[email.pk]), follow=True)
+    assert "queued again" in response.content.decode()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.QUEUED, 0)
+    assert email.next_attempt_at <= timezone.now()
+
+
+def test_retry_of_a_sent_email_changes_nothing(manager_client):
+    [email] = queue(1)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=Status.SENT)
+    response = manager_client.post(reverse("mail:email_retry", args=[email.pk]), follow=True)
+    assert "Only a failed email" in response.content.decode()
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+
+
+class TestSchedulerHealth:
+    def test_red_banner_when_beat_never_ran(self, manager_client):
+        page = manager_client.get(reverse("mail:delivery_log")).content.decode()
+        assert "Scheduled email is not running" in page
+        assert "Celery beat has never run" in page
+
+    def test_red_banner_when_beat_is_silent_for_15_minutes(self, manager_client):
+        Heartbeat.objects.create(
+            name=Heartbeat.BEAT, last_run_at=timezone.now() - dt.timedelta(minutes=16)
+        )
+        for url in (reverse("mail:delivery_log"), reverse("home")):
+            assert "Scheduled email is not running" in manager_client.get(url).content.decode()
+
+    def test_no_banner_while_beat_runs(self, manager_client):
+        Heartbeat.objects.create(
+            name=Heartbeat.BEAT, last_run_at=timezone.now() - dt.timedelta(minutes=14)
+        )
+        for url in (reverse("mail:delivery_log"), reverse("home")):
+            assert "Scheduled email is not running" not in manager_client.get(url).content.decode()
+
+    def test_librarians_dashboard_has_no_scheduler_panel(self, librarian_client):
+        page = librarian_client.get(reverse("home")).content.decode()
+        assert "Scheduled email is not running" not in page
+        assert "Delivery log" not in page
+
+    def test_queue_depth_and_oldest_due_email(self, manager_client):
+        Heartbeat.objects.create(name=Heartbeat.BEAT, last_run_at=timezone.now())
+        rows = queue(4)
+        OutgoingEmail.objects.filter(pk=rows[0].pk).update(
+            created_at=timezone.now() - dt.timedelta(minutes=42)
+        )
+        OutgoingEmail.objects.filter(pk=rows[3].pk).update(
+            next_attempt_at=timezone.now() + dt.timedelta(hours=1)
+        )
+        page = manager_client.get(reverse("mail:delivery_log")).content.decode()
+        assert "4 queued (3 due now)" in page
+        assert "Email is waiting to be sent" in page
+        assert "the oldest queued 42 minutes ago" in page
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_delivery_log_query_count(manager_client, rows, django_assert_max_num_queries):
+    queue(rows)
+    # 4 (session, user, roles, time zone) + count + page + heartbeats + queue figures.
+    with django_assert_max_num_queries(8):
+        assert manager_client.get(reverse("mail:delivery_log")).status_code == 200
+    email = OutgoingEmail.objects.first()
+    with django_assert_max_num_queries(5):
+        assert manager_client.get(reverse("mail:email_detail", args=[email.pk])).status_code == 200

@@ -1,0 +1,236 @@
+"""Every write to the outreach log goes through these functions."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.dates import LATEST
+from outreach.models import FollowUp, Meeting, Touchpoint
+from outreach.signals import followup_assigned
+from partners.models import Affiliation, Contact, Organization
+
+# The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
+# cannot go past year 9999, so a typo like 9999-12-31 would break the owner's feed for good.
+
+
+def _check_due(day: dt.date) -> None:
+    if day > LATEST:
+        raise ValidationError({"due_on": f"Pick a day in {LATEST.year} or earlier."})
+
+
+def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iterable[Contact]):
+    """Only people affiliated (now or in the past) with one of the organizations may be listed."""
+    contacts = list(contacts)
+    if not contacts:
+        return
+    allowed = set(
+        Affiliation.objects.filter(
+            organization__in=list(organizations), contact__in=contacts
+        ).values_list("contact_id", flat=True)
+    )
+    strangers = [c for c in contacts if c.pk not in allowed]
+    if strangers:
+        names = ", ".join(c.name for c in strangers)
+        raise ValidationError({"contacts": f"Not affiliated with this organization: {names}."})
+
+
+@transaction.atomic
+def touchpoint_log(
+    *,
+    organization: Organization,
+    staff: User,
+    occurred_on: dt.date,
+    subject: str,
+    channel: str = Touchpoint.Channel.PHONE,
+    occurred_time: dt.time | None = None,
+    contacts: Iterable[Contact] = (),
+    notes: str = "",
+    outcome: str = "",
+    next_step: str = "",
+    meeting: Meeting | None = None,
+    follow_up_on: dt.date | None = None,
+    follow_up_title: str = "",
+) -> Touchpoint:
+    """Log a contact with a partner and, when asked, the follow-up it promised."""
+    contacts = list(contacts)
+    _check_contacts_belong([organization], contacts)
+    touchpoint = Touchpoint(
+        organization=organization,
+        staff=staff,
+        occurred_on=occurred_on,
+        occurred_time=occurred_time,
+        channel=channel,
+        subject=subject.strip(),
+        notes=notes,
+        outcome=outcome,
+        next_step=next_step,
+        meeting=meeting,
+    )
+    touchpoint.full_clean()
+    touchpoint.save()
+    touchpoint.contacts.set(contacts)
+    if follow_up_on is not None:
+        followup_create(
+            organization=organization,
+            assignee=staff,
+            created_by=staff,
+            due_on=follow_up_on,
+            title=follow_up_title.strip() or f"Follow up: {touchpoint.subject}",
+            details=next_step,
+            touchpoint=touchpoint,
+        )
+    return touchpoint
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    meeting: Meeting,
+    by: User,
+    contacts: Iterable[Contact] = (),
+    staff: Iterable[User] = (),
+    other_organizations: Iterable[Organization] = (),
+) -> Meeting:
+    """Create or update a meeting with its attendees."""
+    contacts, other_organizations = list(contacts), list(other_organizations)
+    other_organizations = [o for o in other_organizations if o.pk != meeting.organization_id]
+    _check_contacts_belong([meeting.organization, *other_organizations], contacts)
+    if meeting.pk is None:
+        meeting.created_by = by
+    meeting.full_clean()
+    meeting.save()
+    meeting.contacts.set(contacts)
+    meeting.staff.set(staff)
+    meeting.other_organizations.set(other_organizations)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(
+    *, meeting: Meeting, by: User, minutes: str, log_touchpoint: bool = True
+) -> Touchpoint | None:
+    """The meeting took place: keep the minutes and, unless declined, log it as a touchpoint."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.status = Meeting.Status.HELD
+    meeting.minutes = minutes
+    meeting.save(update_fields=["status", "minutes", "updated_at"])
+    if not log_touchpoint or Touchpoint.objects.filter(meeting=meeting).exists():
+        return None
+    local_start = timezone.localtime(meeting.starts_at)
+    return touchpoint_log(
+        organization=meeting.organization,
+        staff=by,
+        occurred_on=local_start.date(),
+        occurred_time=local_start.time().replace(second=0, microsecond=0),
+        channel=Touchpoint.Channel.VIDEO if meeting.video_link else Touchpoint.Channel.IN_PERSON,
+        subject=meeting.title,
+        notes=minutes,
+        contacts=meeting.contacts.filter(affiliations__organization=meeting.organization),
+        meeting=meeting,
+    )
+
+
+def meeting_cancel(*, meeting: Meeting) -> None:
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status", "updated_at"])
+
+
+def followup_create(
+    *,
+    organization: Organization,
+    assignee: User,
+    created_by: User | None,
+    due_on: dt.date,
+    title: str,
+    details: str = "",
+    due_time: dt.time | None = None,
+    touchpoint: Touchpoint | None = None,
+    meeting: Meeting | None = None,
+) -> FollowUp:
+    _check_due(due_on)
+    followup = FollowUp(
+        organization=organization,
+        assignee=assignee,
+        created_by=created_by,
+        due_on=due_on,
+        due_time=due_time,
+        title=title.strip(),
+        details=details,
+        touchpoint=touchpoint,
+        meeting=meeting,
+    )
+    followup.full_clean()
+    followup.save()
+    # Made for someone else (by a manager, for a grant deliverable's owner): they are told.
+    followup_assigned.send(sender=FollowUp, followup=followup, by=created_by)
+    return followup
+
+
+def followup_complete(*, followup: FollowUp, by: User) -> FollowUp:
+    """Mark done; done twice (a double click, two tabs) records the first completion only."""
+    now = timezone.now()
+    updated = FollowUp.objects.filter(pk=followup.pk, status=FollowUp.Status.OPEN).update(
+        status=FollowUp.Status.DONE, completed_by=by, completed_at=now, updated_at=now
+    )
+    followup.refresh_from_db()
+    if not updated and followup.status == FollowUp.Status.CANCELLED:
+        raise ValidationError("This follow-up was cancelled.")
+    return followup
+
+
+def followup_snooze(*, followup: FollowUp, until: dt.date) -> FollowUp:
+    if followup.status != FollowUp.Status.OPEN:
+        raise ValidationError("Only open follow-ups can be snoozed.")
+    if until < timezone.localdate():
+        raise ValidationError({"due_on": "Snooze to today or a later day."})
+    _check_due(until)
+    followup.due_on = until
+    followup.save(update_fields=["due_on", "updated_at"])
+    return followup
+
+
+def followup_reassign(*, followup: FollowUp, assignee: User, by: User | None = None) -> FollowUp:
+    """Give the follow-up to someone else; they are emailed unless they gave it to themselves."""
+    changed = followup.assignee_id != assignee.pk
+    followup.assignee = assignee
+    followup.save(update_fields=["assignee", "updated_at"])
+    if changed:
+        followup_assigned.send(sender=FollowUp, followup=followup, by=by)
+    return followup
+
+
+def followup_cancel(*, followup: FollowUp) -> FollowUp:
+    if followup.status == FollowUp.Status.OPEN:
+        followup.status = FollowUp.Status.CANCELLED
+        followup.save(update_fields=["status", "updated_at"])
+    return followup
+
+
+# What a correction may change: not the organization, the staff member or the meeting recorded.
+TOUCHPOINT_EDITABLE = frozenset(
+    {"occurred_on", "occurred_time", "channel", "subject", "notes", "outcome", "next_step"}
+)
+
+
+@transaction.atomic
+def touchpoint_update(
+    *, touchpoint: Touchpoint, contacts: Iterable[Contact], **fields: object
+) -> Touchpoint:
+    """Correct a logged touchpoint; its contacts stay people of its organization."""
+    unknown = set(fields) - TOUCHPOINT_EDITABLE
+    if unknown:
+        raise TypeError(f"touchpoint_update cannot change {', '.join(sorted(unknown))}")
+    contacts = list(contacts)
+    _check_contacts_belong([touchpoint.organization], contacts)
+    if isinstance(fields.get("subject"), str):
+        fields["subject"] = fields["subject"].strip()
+    for name, value in fields.items():
+        setattr(touchpoint, name, value)
+    touchpoint.full_clean()
+    touchpoint.save()
+    touchpoint.contacts.set(contacts)
+    return touchpoint

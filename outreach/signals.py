@@ -1,0 +1,11 @@
+"""Events of the outreach log that higher layers act on, without the log importing them.
+
+Receivers connect in their AppConfig.ready() (notifications emails the new assignee). A signal
+is sent inside the service's transaction; a receiver must never fail its sender.
+"""
+
+from django.dispatch import Signal
+
+# A follow-up was given to its assignee by someone (`by`, None for Liaison itself): sent with
+# followup=, by=. Sent on creation too; the receiver decides whether anyone is told.
+followup_assigned = Signal()

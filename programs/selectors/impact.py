@@ -1,0 +1,313 @@
+"""The impact summary: what one program, or one partner and the library, achieved in a period.
+
+Built once here for the impact page and for the progress-update email, so both tell the same
+story from the same numbers. No requests and no HTML: plain data in dataclasses.
+
+Days are the current time zone's days: a session at 23:30 on the last day of the period counts,
+although it is stored as the next day in UTC. The email task activates its recipient's zone.
+
+The cost is fixed: five queries for a program, seven for an organization, however many programs,
+sessions, outcomes and stories there are.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from outreach.models import Meeting, Touchpoint
+from partners.models import Organization
+from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
+
+# Fixed English names: the summary reads the same in a page, a PDF and an email.
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+MONTH_ABBREVIATIONS = [name[:3] for name in MONTH_NAMES]
+# Past five years of months the chart shows one bar per year instead: still readable.
+MAX_MONTH_POINTS = 60
+
+# A program with no recorded activity in the period still belongs in a partner's summary while
+# it was running: a joint grant or a shared resource has no sessions to show.
+RUNNING_STATUSES = (Program.Status.PLANNING, Program.Status.ACTIVE, Program.Status.COMPLETED)
+OPEN_ENDED_STATUSES = (Program.Status.PLANNING, Program.Status.ACTIVE)
+
+
+@dataclass(frozen=True)
+class ProgramImpact:
+    """One program's share of the summary."""
+
+    program: Program
+    # The organization's role in this program ("Co-host"); "" in a program's own summary.
+    role: str
+    sessions: int
+    attendance: int
+    # Sessions held in the period with no head count yet; left out of `attendance`.
+    unknown_attendance: int
+    outcomes: list[Outcome]
+    # Only stories told with consent to share.
+    stories: list[Story]
+    partners: list[ProgramPartner]
+
+
+@dataclass(frozen=True)
+class ImpactSummary:
+    start: dt.date
+    end: dt.date
+    program: Program | None
+    organization: Organization | None
+    programs: list[ProgramImpact]
+    sessions: int
+    attendance: int
+    unknown_attendance: int
+    outcomes: int
+    stories: int
+    # [("Jan 2026", 42), …]: every month of the period, or every year past MAX_MONTH_POINTS.
+    attendance_over_time: list[tuple[str, int]] = field(default_factory=list)
+    # What one point of attendance_over_time covers: "month" or "year".
+    over_time_by: str = "month"
+    # Only for an organization: how often the library was in touch, and met, in the period.
+    touchpoints: int | None = None
+    meetings: int | None = None
+
+    @property
+    def heading(self) -> str:
+        if self.organization is not None:
+            return f"What {self.organization.name} and the library did together"
+        assert self.program is not None
+        return f"Impact of {self.program.title}"
+
+    @property
+    def period_in_words(self) -> str:
+        return period_in_words(self.start, self.end)
+
+    @property
+    def people_reached(self) -> int:
+        return self.attendance
+
+
+def period_in_words(start: dt.date, end: dt.date) -> str:
+    """“March 5, 2026”, “March 1–31, 2026”, “January 1 – June 30, 2026”, or across years."""
+
+    def day(d: dt.date, year: bool = True) -> str:
+        text = f"{MONTH_NAMES[d.month - 1]} {d.day}"
+        return f"{text}, {d.year}" if year else text
+
+    if start == end:
+        return day(start)
+    if start.year != end.year:
+        return f"{day(start)} – {day(end)}"
+    if start.month != end.month:
+        return f"{day(start, year=False)} – {day(end)}"
+    return f"{MONTH_NAMES[start.month - 1]} {start.day}–{end.day}, {end.year}"
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quick_periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The period picker's shortcuts: (label, start, end), as of `today` (a local date)."""
+    this_quarter = _quarter_start(today)
+    last_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
+    # Whole months, so the chart shows twelve full bars and this month so far.
+    months_back = today.year * 12 + today.month - 1 - 11
+    twelve_months = dt.date(months_back // 12, months_back % 12 + 1, 1)
+    return [
+        ("This year", dt.date(today.year, 1, 1), today),
+        ("Last year", dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+        ("Last 12 months", twelve_months, today),
+        ("This quarter", this_quarter, today),
+        ("Last quarter", last_quarter, this_quarter - dt.timedelta(days=1)),
+    ]
+
+
+def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight at the start of `start` and after `end`: [lo, hi) in aware datetimes."""
+    zone = timezone.get_current_timezone()
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min), zone)
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), zone)
+    return lo, hi
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return [(n // 12, n % 12 + 1) for n in range(first, last + 1)]
+
+
+def _over_time(
+    start: dt.date, end: dt.date, by_month: dict[tuple[int, int], int]
+) -> tuple[list[tuple[str, int]], str]:
+    """Every month of the period with its attendance, zeros included; years for long periods."""
+    months = _months(start, end)
+    if len(months) <= MAX_MONTH_POINTS:
+        points = [
+            (f"{MONTH_ABBREVIATIONS[month - 1]} {year}", by_month.get((year, month), 0))
+            for year, month in months
+        ]
+        return points, "month"
+    by_year: dict[int, int] = {}
+    for (year, _month), people in by_month.items():
+        by_year[year] = by_year.get(year, 0) + people
+    return [(str(year), by_year.get(year, 0)) for year in range(start.year, end.year + 1)], "year"
+
+
+def _programs(
+    *,
+    program: Program | None,
+    organization: Organization | None,
+    start: dt.date,
+    end: dt.date,
+    lo: dt.datetime,
+    hi: dt.datetime,
+) -> list[Program]:
+    consented = Story.objects.filter(consent_to_share=True, told_on__gte=start, told_on__lte=end)
+    outcomes = Outcome.objects.filter(measured_on__gte=start, measured_on__lte=end)
+    qs = Program.objects.prefetch_related(
+        Prefetch(
+            "outcomes",
+            queryset=outcomes.order_by("measured_on", "metric", "pk"),
+            to_attr="period_outcomes",
+        ),
+        Prefetch("stories", queryset=consented.order_by("told_on", "pk"), to_attr="period_stories"),
+        Prefetch(
+            "program_partners",
+            queryset=ProgramPartner.objects.select_related("organization").order_by(
+                "role", "organization__name", "pk"
+            ),
+            to_attr="partner_roles",
+        ),
+    )
+    if program is not None:
+        return list(qs.filter(pk=program.pk))
+    sessions = ProgramSession.objects.filter(
+        program=OuterRef("pk"), starts_at__gte=lo, starts_at__lt=hi
+    )
+    running = Q(status__in=RUNNING_STATUSES, start_date__lte=end) & (
+        Q(end_date__gte=start) | Q(end_date__isnull=True, status__in=OPEN_ENDED_STATUSES)
+    )
+    return list(
+        qs.filter(
+            pk__in=ProgramPartner.objects.filter(organization=organization).values("program_id")
+        )
+        .filter(
+            Exists(sessions)
+            | Exists(outcomes.filter(program=OuterRef("pk")))
+            | Exists(consented.filter(program=OuterRef("pk")))
+            | running
+        )
+        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    )
+
+
+def impact_summary(
+    *,
+    program: Program | None = None,
+    organization: Organization | None = None,
+    start: dt.date,
+    end: dt.date,
+) -> ImpactSummary:
+    """Sessions, attendance, outcomes and consented stories from `start` to `end` inclusive.
+
+    For a program: that program. For an organization: every program it is a partner in that
+    had a session, an outcome or a consented story in the period, or was running then (its
+    dates overlap the period), with the organization's role in each, plus how many touchpoints
+    and held meetings the library had with it.
+    """
+    if (program is None) == (organization is None):
+        raise ValueError("Give exactly one of program and organization.")
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    lo, hi = _local_bounds(start, end)
+    programs = _programs(
+        program=program, organization=organization, start=start, end=end, lo=lo, hi=hi
+    )
+
+    # One grouped query: per program and local month, so both the sections and the chart add up.
+    zone = timezone.get_current_timezone()
+    stats = {p.pk: {"sessions": 0, "attendance": 0, "unknown": 0} for p in programs}
+    by_month: dict[tuple[int, int], int] = {}
+    if programs:
+        rows = (
+            ProgramSession.objects.filter(
+                program_id__in=list(stats), starts_at__gte=lo, starts_at__lt=hi
+            )
+            .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+            .order_by()
+            .values("program_id", "month")
+            .annotate(
+                sessions=Count("pk"),
+                people=Sum("attendance"),
+                unknown=Count("pk", filter=Q(attendance__isnull=True)),
+            )
+        )
+        for row in rows:
+            people = row["people"] or 0
+            counts = stats[row["program_id"]]
+            counts["sessions"] += row["sessions"]
+            counts["attendance"] += people
+            counts["unknown"] += row["unknown"]
+            month = timezone.localtime(row["month"], zone)
+            by_month[month.year, month.month] = by_month.get((month.year, month.month), 0) + people
+
+    impacts = []
+    for each in programs:
+        role = ""
+        if organization is not None:
+            role = next(
+                (
+                    partner.get_role_display()
+                    for partner in each.partner_roles
+                    if partner.organization_id == organization.pk
+                ),
+                "",
+            )
+        counts = stats[each.pk]
+        impacts.append(
+            ProgramImpact(
+                program=each,
+                role=role,
+                sessions=counts["sessions"],
+                attendance=counts["attendance"],
+                unknown_attendance=counts["unknown"],
+                outcomes=each.period_outcomes,
+                stories=each.period_stories,
+                partners=each.partner_roles,
+            )
+        )
+
+    touchpoints = meetings = None
+    if organization is not None:
+        touchpoints = Touchpoint.objects.filter(
+            organization=organization, occurred_on__gte=start, occurred_on__lte=end
+        ).count()
+        joint = Meeting.other_organizations.through.objects.filter(
+            organization_id=organization.pk
+        ).values("meeting_id")
+        meetings = Meeting.objects.filter(
+            Q(organization=organization) | Q(pk__in=joint),
+            status=Meeting.Status.HELD,
+            starts_at__gte=lo,
+            starts_at__lt=hi,
+        ).count()
+
+    over_time, over_time_by = _over_time(start, end, by_month)
+    return ImpactSummary(
+        start=start,
+        end=end,
+        program=(programs[0] if programs else program) if program is not None else None,
+        organization=organization,
+        programs=impacts,
+        sessions=sum(i.sessions for i in impacts),
+        attendance=sum(i.attendance for i in impacts),
+        unknown_attendance=sum(i.unknown_attendance for i in impacts),
+        outcomes=sum(len(i.outcomes) for i in impacts),
+        stories=sum(len(i.stories) for i in impacts),
+        attendance_over_time=over_time,
+        over_time_by=over_time_by,
+        touchpoints=touchpoints,
+        meetings=meetings,
+    )

@@ -1,0 +1,279 @@
+"""Program pages: the list, the program form with partners and sessions inline, the detail
+page, and adding outcomes and stories.
+
+Any staff user may create and edit programs; a later issue adds a role table.
+"""
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.forms import apply_service_errors
+from core.http import htmx_targets, paginate, query_without
+from core.panels import panels_for
+from partners.models import Organization
+from programs.forms.programs import (
+    OutcomeForm,
+    PartnerFormSet,
+    ProgramFilterForm,
+    ProgramForm,
+    SessionFormSet,
+    StoryForm,
+    organization_label,
+)
+from programs.models import Program
+from programs.selectors import programs as selectors
+from programs.services import programs as services
+
+# A primary key that fits a bigint; anything else is not an organization.
+PK_RE = re.compile(r"[1-9]\d{0,17}")
+# The partner box asking for matches: ?find=partners-3&partners-3-organization=…
+PARTNER_ROW_RE = re.compile(r"partners-\d{1,3}")
+
+
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    form = ProgramFilterForm(request.GET)
+    filters = form.filters()
+    page = paginate(request, selectors.program_list(filters))
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without(request, "page"),
+        "filtered": bool(filters),
+    }
+    if htmx_targets(request, "results"):
+        return render(request, "programs/partials/program_results.html", context)
+    return render(request, "programs/program_list.html", context)
+
+
+def _organization_in_query(request: HttpRequest) -> Organization | None:
+    """The organization in ?organization=<pk>, the page the program is started from."""
+    value = request.GET.get("organization", "")
+    if not PK_RE.fullmatch(value):
+        return None
+    return Organization.objects.filter(pk=int(value)).first()
+
+
+def _partner_matches(request: HttpRequest) -> HttpResponse | None:
+    """The partner box's request for organizations matching what was typed (htmx only)."""
+    if request.method != "GET" or not request.headers.get("HX-Request"):
+        return None
+    row = request.GET.get("find", "")
+    if not PARTNER_ROW_RE.fullmatch(row):
+        return None
+    text = " ".join(request.GET.get(f"{row}-organization", "").split())[:200]
+    matches = selectors.organization_matches(text)
+    return render(
+        request,
+        "programs/partials/program_partner_matches.html",
+        {
+            "matches": [(o, organization_label(o)) for o in matches],
+            "text": text,
+            "input_id": f"id_{row}-organization",
+        },
+    )
+
+
+def _partner_changes(formset: BaseFormSet) -> dict[str, list]:
+    """The partner rows as the service takes them: entries to save, organizations removed."""
+    entries, removed = [], []
+    deleted = formset.deleted_forms
+    for form in formset.forms:
+        original = form.initial.get("organization") if form.instance.pk else None
+        if form in deleted:
+            if original is not None:
+                removed.append(original)
+            continue
+        if not form.has_changed():
+            continue
+        organization = form.cleaned_data["organization"]
+        entries.append(
+            services.PartnerEntry(
+                organization, form.cleaned_data["role"], form.cleaned_data["contribution"]
+            )
+        )
+        if original is not None and original.pk != organization.pk:
+            removed.append(original)
+    return {"partners": entries, "removed_partners": removed}
+
+
+def _session_changes(formset: BaseFormSet) -> dict[str, list]:
+    sessions, removed = [], []
+    deleted = formset.deleted_forms
+    for form in formset.forms:
+        if form in deleted:
+            if form.instance.pk is not None:
+                removed.append(form.instance)
+            continue
+        if form.has_changed():
+            sessions.append(form.session())
+    return {"sessions": sessions, "removed_sessions": removed}
+
+
+def _partner_ids(partners: BaseFormSet, prefill: Organization | None) -> list[int]:
+    """Organizations whose meetings a session may link to: saved, prefilled and typed ones."""
+    ids = {form.instance.organization_id for form in partners.initial_forms}
+    if prefill is not None:
+        ids.add(prefill.pk)
+    if partners.is_bound:
+        for form in partners.forms:
+            organization = getattr(form, "cleaned_data", {}).get("organization")
+            if organization is not None:
+                ids.add(organization.pk)
+    return sorted(ids)
+
+
+def _program_form_page(request: HttpRequest, program: Program | None) -> HttpResponse:
+    """Create and edit: the program, its partners and its sessions, saved all together."""
+    helper = _partner_matches(request)
+    if helper is not None:
+        return helper
+    instance = program or Program()
+    prefill = _organization_in_query(request) if program is None else None
+    data = request.POST if request.method == "POST" else None
+    form = ProgramForm(data, instance=instance, user=request.user)
+    partners = PartnerFormSet(
+        data,
+        instance=instance,
+        prefix="partners",
+        queryset=selectors.partners_for_form(instance),
+        initial=[{"organization": prefill}] if prefill else None,
+        form_kwargs={"helper_url": request.path},
+    )
+    partners_valid = data is not None and partners.is_valid()
+    linked = (
+        list(instance.sessions.exclude(meeting=None).values_list("meeting_id", flat=True))
+        if instance.pk
+        else []
+    )
+    meetings = selectors.session_meeting_choices(
+        organization_ids=_partner_ids(partners, prefill), linked_ids=linked
+    )
+    sessions = SessionFormSet(
+        data,
+        instance=instance,
+        prefix="sessions",
+        queryset=selectors.sessions_for_form(instance),
+        form_kwargs={"meetings": meetings},
+    )
+    if data is not None:
+        # Every part validated, so that every error shows at once.
+        if all([form.is_valid(), partners_valid, sessions.is_valid()]):
+            try:
+                saved = services.program_save(
+                    program=form.instance,
+                    focus_areas=form.cleaned_data["focus_areas"],
+                    **_partner_changes(partners),
+                    **_session_changes(sessions),
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                verb = "saved" if program else "created"
+                messages.success(request, f"“{saved.title}” was {verb}.")
+                return redirect(saved)
+        if program is not None:
+            # The form wrote the typed values onto the program; the page shows the saved ones.
+            program.refresh_from_db()
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "form": form,
+            "partners": partners,
+            "sessions": sessions,
+            "program": program,
+            "prefill": prefill,
+            "has_meetings": bool(meetings),
+            "time_zone": timezone.get_current_timezone_name(),
+        },
+    )
+
+
+def program_create(request: HttpRequest) -> HttpResponse:
+    return _program_form_page(request, None)
+
+
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program, pk=pk)
+    return _program_form_page(request, program)
+
+
+@require_GET
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        program = selectors.program_detail(pk)
+    except Program.DoesNotExist as error:
+        raise Http404("No such program.") from error
+    related = selectors.related_outreach(program)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "partners": program.program_partners.all(),
+            "sessions": program.sessions.all(),
+            "reach": selectors.total_reach(program),
+            "chart_points": selectors.attendance_points(program),
+            "touchpoints": related["touchpoints"],
+            "meetings": related["meetings"],
+            "time_zone": timezone.get_current_timezone_name(),
+            "panels": panels_for("program", request, program),
+        },
+    )
+
+
+def _add_to_program(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type,
+    add: Any,
+    template: str,
+    message: str,
+) -> HttpResponse:
+    """Outcome and story pages: a small form, a service, a message, back to the program."""
+    program = get_object_or_404(Program, pk=pk)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                add(program=program, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(program)
+    else:
+        form = form_class()
+    return render(request, template, {"form": form, "program": program})
+
+
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_program(
+        request,
+        pk,
+        form_class=OutcomeForm,
+        add=services.outcome_add,
+        template="programs/outcome_form.html",
+        message="The outcome was added.",
+    )
+
+
+def story_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_to_program(
+        request,
+        pk,
+        form_class=StoryForm,
+        add=services.story_add,
+        template="programs/story_form.html",
+        message="The story was added.",
+    )

@@ -1,0 +1,120 @@
+"""Imports of organizations and contacts from spreadsheets: what was uploaded, and what it did.
+
+An ImportRun is made when a file is uploaded (status "preview"); the file is kept with it, so
+the confirmed import re-reads exactly the data that was previewed, never values posted back
+by the browser. Each organization or contact the import created or updated is an
+ImportRunItem, which is what an undo works from.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from partners.models import Affiliation, Contact, Organization
+
+
+class ImportRun(models.Model):
+    class Kind(models.TextChoices):
+        ORGANIZATIONS = "organizations", "Organizations"
+        CONTACTS = "contacts", "Contacts"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Not imported yet"
+        DONE = "done", "Imported"
+        UNDONE = "undone", "Undone"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    # The librarian's own file name, for display only: the stored file has a random name.
+    original_name = models.CharField("file name", max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    # The field each column of the file goes to, in column order ("" = not imported), e.g.
+    # ["name", "", "website"]. A list: PostgreSQL's jsonb keeps no key order.
+    mapping = models.JSONField(default=list, blank=True)
+    rows = models.PositiveIntegerField("rows in the file", default=0)
+    # Filled in when the import is confirmed.
+    update_existing = models.BooleanField(
+        default=False, help_text="Rows matching an existing record updated it (else skipped)."
+    )
+    created_count = models.PositiveIntegerField("created", default=0)
+    updated_count = models.PositiveIntegerField("updated", default=0)
+    skipped_count = models.PositiveIntegerField("skipped", default=0)
+    error_count = models.PositiveIntegerField("rows with errors", default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The import history page, newest first.
+            models.Index(fields=["-created_at", "-id"], name="importrun_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="preview", confirmed_at__isnull=True)
+                | Q(~Q(status="preview"), confirmed_at__isnull=False),
+                name="importrun_confirmed_at_iff_imported",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="undone", undone_at__isnull=False)
+                | Q(~Q(status="undone"), undone_at__isnull=True),
+                name="importrun_undone_at_iff_undone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("transfer:import_detail", args=[self.pk])
+
+
+class ImportRunItem(models.Model):
+    """One record an import created or updated (a contact's new affiliation rides along)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="items")
+    # The spreadsheet row (header = row 1) the record came from.
+    row_number = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # SET_NULL: a record merged or deleted since keeps the import's history readable.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The affiliation the import made for a contact row that named an organization.
+    affiliation = models.ForeignKey(
+        Affiliation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "row_number"]
+        indexes = [
+            # Undo: the records one run created (WHERE run_id = … AND action = 'created').
+            models.Index(fields=["run", "action"], name="importrunitem_run_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Row {self.row_number}: {self.get_action_display().lower()}"

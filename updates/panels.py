@@ -1,0 +1,43 @@
+"""Progress updates' panels: drafts to review on the dashboard, subscriptions on partner pages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from core.panels import panel
+from partners.models import Organization
+from programs.models import Program
+from updates.models import ProgressUpdate
+from updates.selectors import subscriptions_of
+
+LIST_LIMIT = 10
+
+
+@panel(page="dashboard", slot="main", order=20, template="updates/panels/dashboard_drafts.html")
+def drafts_to_review(request: HttpRequest, obj: None) -> dict[str, Any] | None:
+    """Updates drafted for this person to review (review mode); hidden when there are none."""
+    drafts = list(
+        ProgressUpdate.objects.filter(
+            status=ProgressUpdate.Status.DRAFT,
+            subscription__owner=request.user,  # type: ignore[misc]
+            subscription__is_active=True,
+        )
+        .select_related("subscription__organization", "subscription__program")
+        .order_by("period_end", "pk")[:LIST_LIMIT]
+    )
+    return {"drafts_to_review": drafts} if drafts else None
+
+
+@panel(
+    page="organization",
+    slot="side",
+    order=40,
+    template="updates/panels/organization_subscriptions.html",
+)
+def organization_subscriptions(request: HttpRequest, organization: Organization) -> dict[str, Any]:
+    return {"progress_subscriptions": subscriptions_of(organization=organization)}
+
+
+@panel(page="program", slot="side", order=10, template="updates/panels/program_subscriptions.html")
+def program_subscriptions(request: HttpRequest, program: Program) -> dict[str, Any]:
+    return {"progress_subscriptions": subscriptions_of(program=program)}

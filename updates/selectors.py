@@ -1,0 +1,173 @@
+"""Reads for partner progress updates: who may receive them, the list page, the review page."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from mail.models import OutgoingEmail
+from mail.outbox import suppression_reason
+from partners.models import Affiliation, Contact, Organization
+from programs.models import Program, ProgramPartner
+from updates.emails import library_zone, progress_email_key_prefix
+from updates.models import ProgressSubscription, ProgressUpdate
+
+
+def _organization_ids(*, organization: Organization | None, program: Program | None):
+    """The organizations whose people may receive the updates: the one, or the program's."""
+    if organization is not None:
+        return [organization.pk]
+    assert program is not None
+    return ProgramPartner.objects.filter(program=program).values("organization_id")
+
+
+def recipient_candidates(
+    *, organization: Organization | None = None, program: Program | None = None
+) -> QuerySet[Contact]:
+    """Everyone currently affiliated with the organization, or with one of the program's
+    partners, each with `subject_affiliations` (their roles there) prefetched."""
+    current = Affiliation.objects.current().filter(
+        organization_id__in=_organization_ids(organization=organization, program=program)
+    )
+    return (
+        Contact.objects.filter(pk__in=current.values("contact_id"))
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=current.select_related("organization").order_by(
+                    "organization__name", "pk"
+                ),
+                to_attr="subject_affiliations",
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def unavailable_reason(contact: Contact) -> str:
+    """Why this contact cannot be chosen as a recipient, or "" if they can."""
+    if contact.do_not_contact:
+        return "marked “do not contact”"
+    if contact.opted_out_of_updates:
+        when = contact.opted_out_at
+        day = f" on {timezone.localtime(when, library_zone()):%b %-d, %Y}" if when else ""
+        return f"unsubscribed from progress updates{day}"
+    if not contact.email:
+        return "no email address"
+    return ""
+
+
+def current_recipients(subscription: ProgressSubscription) -> list[Contact]:
+    """The subscription's recipients who are still at the organization (or a program partner)
+    and have an email address: who an update is queued for. The outbox suppresses those who
+    opted out or must not be contacted, and records why."""
+    current = Affiliation.objects.current().filter(
+        organization_id__in=_organization_ids(
+            organization=subscription.organization, program=subscription.program
+        )
+    )
+    return list(
+        subscription.recipients.filter(pk__in=current.values("contact_id"))
+        .exclude(email="")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    contact: Contact
+    # Why no email goes to them, or is suppressed; "" when it will be delivered.
+    reason: str
+    # An email is queued for them (possibly to be suppressed by the outbox, with the reason).
+    queued: bool
+
+
+def recipient_rows(subscription: ProgressSubscription) -> list[RecipientRow]:
+    """Every chosen recipient, and whether the next update reaches them (and if not, why)."""
+    current = {contact.pk for contact in current_recipients(subscription)}
+    rows = []
+    for contact in subscription.recipients.order_by("name", "pk"):
+        if contact.pk in current:
+            reason = suppression_reason(kind=OutgoingEmail.Kind.PROGRESS_UPDATE, contact=contact)
+            rows.append(RecipientRow(contact, reason, queued=True))
+        elif not contact.email:
+            rows.append(RecipientRow(contact, "No email address.", queued=False))
+        else:
+            rows.append(RecipientRow(contact, f"No longer at {subscription.about}.", queued=False))
+    return rows
+
+
+def update_emails(update: ProgressUpdate) -> list[OutgoingEmail]:
+    """The outbox rows of a sent update, one per recipient, with their delivery status."""
+    return list(
+        OutgoingEmail.objects.filter(idempotency_key__startswith=progress_email_key_prefix(update))
+        .select_related("contact")
+        .defer("body_text", "body_html")
+        .order_by("to_name", "to_address", "pk")
+    )
+
+
+def sent_email_sample(update: ProgressUpdate) -> OutgoingEmail | None:
+    """One recipient's email as it was queued, bodies included, for the page's preview."""
+    return (
+        OutgoingEmail.objects.filter(idempotency_key__startswith=progress_email_key_prefix(update))
+        .select_related("contact")
+        .order_by("pk")
+        .first()
+    )
+
+
+def update_list(*, owner: User | None) -> QuerySet[ProgressUpdate]:
+    """Drafts awaiting review first, then the history newest first; `owner` None for all."""
+    qs = ProgressUpdate.objects.select_related(
+        "subscription__organization",
+        "subscription__program",
+        "subscription__owner",
+        "approved_by",
+        "skipped_by",
+    ).defer("message")
+    if owner is not None:
+        qs = qs.filter(subscription__owner=owner)
+    waiting_first = Case(
+        When(status=ProgressUpdate.Status.DRAFT, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(waiting=waiting_first).order_by("waiting", "-period_end", "-pk")
+
+
+def update_detail(pk: int) -> ProgressUpdate:
+    return ProgressUpdate.objects.select_related(
+        "subscription__organization",
+        "subscription__program",
+        "subscription__owner",
+        "approved_by",
+        "skipped_by",
+    ).get(pk=pk)
+
+
+def subscriptions_of(
+    *, organization: Organization | None = None, program: Program | None = None
+) -> list[ProgressSubscription]:
+    """An organization's or a program's subscriptions for its page, in one query."""
+    return list(
+        ProgressSubscription.objects.filter(organization=organization, program=program)
+        .select_related("owner")
+        .annotate(recipient_count=Count("recipients"))
+        .order_by("-is_active", "pk")
+    )
+
+
+def subscription_detail(pk: int) -> ProgressSubscription:
+    return ProgressSubscription.objects.select_related("organization", "program", "owner").get(
+        pk=pk
+    )
+
+
+def recent_updates(subscription: ProgressSubscription, limit: int = 12) -> list[ProgressUpdate]:
+    return list(
+        subscription.updates.select_related("approved_by", "skipped_by")
+        .defer("message")
+        .order_by("-period_start")[:limit]
+    )
