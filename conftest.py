@@ -65,6 +65,30 @@ def manager_client(client, manager):
     return client
 
 
+# The partners the tests of every app above partners work with.
+
+
+@pytest.fixture
+def county(db):
+    from partners.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Riverside County Health Department")
+
+
+@pytest.fixture
+def clinic(db):
+    from partners.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Eastside Community Clinic")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads land in a temporary folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -1,10 +1,23 @@
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BaseModelFormSet
 
 from core.models import StaffProfile
+
+Change = TypeVar("Change")
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's own copy of field `name`, typed as its kind (form.fields types all as Field)."""
+    field = form.fields[name]
+    assert isinstance(field, kind), f"{name} is a {type(field).__name__}, not a {kind.__name__}"
+    return field
 
 
 def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -14,6 +27,27 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def formset_changes(
+    formset: BaseModelFormSet, change: Callable[[Any, bool], Change | None]
+) -> list[Change]:
+    """A valid model formset's rows as a service's change records, in the order shown.
+
+    `change(form, removed)` makes one row's record, or returns None when the row asks nothing
+    of the service. It sees saved rows, kept or removed, and new rows with something typed in
+    them: a new row that was left blank or removed before it was ever saved is no change.
+    """
+    removed = formset.deleted_forms
+    changes = []
+    for form in formset.forms:
+        is_removed = form in removed
+        if form.instance.pk is None and (is_removed or not form.has_changed()):
+            continue
+        record = change(form, is_removed)
+        if record is not None:
+            changes.append(record)
+    return changes
 
 
 # Most Liaison libraries are in the United States: their zones come first, by everyday name.
@@ -61,7 +95,7 @@ class ProfileForm(forms.Form):
         if current not in _all_names(choices):
             # A zone set elsewhere (the library default, the admin) stays selectable.
             choices = [("Current", [(current, current.replace("_", " "))]), *choices]
-        self.fields["time_zone"].choices = choices
+        form_field(self, "time_zone", forms.ChoiceField).choices = choices
         self.fields["time_zone"].initial = current
 
 

@@ -21,7 +21,7 @@ def role_names(user: User | AnonymousUser) -> frozenset[str]:
     cached = getattr(user, "_liaison_roles", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("name", flat=True))
-        user._liaison_roles = cached  # type: ignore[union-attr]
+        user._liaison_roles = cached  # type: ignore[attr-defined]  # per-request cache on the user
     return cached
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import profiles
 from core.forms import EmailPreferencesForm, ProfileForm, apply_service_errors
+from core.http import AuthenticatedHttpRequest
 from core.models import StaffProfile
 from core.panels import panels_for
 from core.roles import is_manager
@@ -38,7 +39,7 @@ def _email_preferences(staff_profile: StaffProfile) -> dict:
     }
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff_profile = profiles.profile_for(request.user)
     manager = is_manager(request.user)
     form = ProfileForm(current=staff_profile.time_zone)
@@ -79,7 +80,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def calendar_token_rotate(request: HttpRequest) -> HttpResponse:
+def calendar_token_rotate(request: AuthenticatedHttpRequest) -> HttpResponse:
     profiles.calendar_token_rotate(user=request.user)
     messages.success(
         request,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from core.periods import local_bounds
 from mail.models import Heartbeat, OutgoingEmail
 
 Status = OutgoingEmail.Status
@@ -28,13 +29,10 @@ def delivery_log(
         emails = emails.filter(kind=kind)
     if status:
         emails = emails.filter(status=status)
-    zone = timezone.get_current_timezone()
     if start:
-        emails = emails.filter(created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=zone))
+        emails = emails.filter(created_at__gte=local_bounds(start, start)[0])
     if end:
-        emails = emails.filter(
-            created_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        )
+        emails = emails.filter(created_at__lt=local_bounds(end, end)[1])
     if recipient:
         emails = emails.filter(Q(to_address__icontains=recipient) | Q(to_name__icontains=recipient))
     return emails.order_by("-created_at", "-id")

@@ -41,6 +41,7 @@ class DeliveryLogFilterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         for name in ("start", "end"):
             day = data.get(name)
             if day and not EARLIEST <= day <= LATEST:

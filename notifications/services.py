@@ -39,6 +39,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import StaffProfile
+from core.people import display_name, display_name_of_row
+from core.periods import local_bounds
 from core.profiles import profile_for, user_time_zone
 from core.roles import LIBRARIAN, MANAGER, is_manager, role_names
 from mail.models import OutgoingEmail
@@ -141,19 +143,6 @@ def _zone(user: User) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def _local_day_bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The instants a local day starts and ends (23 or 25 hours apart on a DST change day)."""
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return start, end
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def _email(
     *,
     kind: str,
@@ -169,7 +158,7 @@ def _email(
         kind=kind,
         key=key,
         to_address=user.email,
-        to_name=_name(user),
+        to_name=display_name(user),
         user=user,
         subject=rendered.subject,
         body_text=rendered.body_text,
@@ -222,7 +211,7 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
 
     user_ids = [user.pk for user, _ in due.values()]
     days = [day for _, day in due.values()]
-    bounds = {user.pk: _local_day_bounds(day, _zone(user)) for user, day in due.values()}
+    bounds = {user.pk: local_bounds(day, day, _zone(user)) for user, day in due.values()}
     followups: dict[int, list[FollowUp]] = defaultdict(list)
     for followup in open_followups_due_by(user_ids, max(days)):
         followups[followup.assignee_id].append(followup)
@@ -281,7 +270,7 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
             user=user,
             template="digest",
             context=context,
-            related_label=f"Follow-ups of {_name(user)}",
+            related_label=f"Follow-ups of {display_name(user)}",
             related_url=reverse("outreach:followup_list"),
         )
 
@@ -425,12 +414,16 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
                 "week_start": week_start,
                 "week_end": today - dt.timedelta(days=1),
                 "touchpoint_counts": [
-                    {"name": _row_name(row), "staff": row["staff"], "count": row["touchpoints"]}
+                    {
+                        "name": display_name_of_row(row, "staff") or "Nobody recorded",
+                        "staff": row["staff"],
+                        "count": row["touchpoints"],
+                    }
                     for row in counts
                 ],
                 "touchpoint_total": sum(row["touchpoints"] for row in counts),
                 "nothing_logged": [
-                    _name(user)
+                    display_name(user)
                     for user in staff
                     if user.pk not in counted and {LIBRARIAN, MANAGER} & role_names(user)
                 ],
@@ -449,7 +442,7 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             if len(group.followups) < SUMMARY_PER_PERSON:
                 group.followups.append((followup, (today - followup.due_on).days))
         shared = for_day(today)
-        overdue_people = sorted(people.values(), key=lambda g: (-g.count, _name(g.person)))
+        overdue_people = sorted(people.values(), key=lambda g: (-g.count, display_name(g.person)))
         if not (
             overdue_people
             or shared["quiet_count"]
@@ -489,13 +482,6 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
     return _built(due.items(), build)
 
 
-def _row_name(row: dict) -> str:
-    if row["staff"] is None:
-        return "Nobody recorded"
-    full = f"{row['staff__first_name']} {row['staff__last_name']}".strip()
-    return full or row["staff__username"]
-
-
 # --- Follow-up assigned -------------------------------------------------------------------
 
 
@@ -516,7 +502,7 @@ def _followup_assigned_email_queue(*, followup: FollowUp, by: User | None) -> Ou
         context={
             "followup": followup,
             "by": by,
-            "by_name": _name(by),
+            "by_name": display_name(by),
             "reason": "You get this email because the follow-up is now yours and “an email "
             "when someone else gives me a follow-up” is on in your profile.",
         },

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from core.people import display_name
 from outreach.models import FollowUp, Meeting
 
 PRODID = "-//Liaison//Partnership CRM//EN"
@@ -113,7 +114,7 @@ def feed_ics(
     zone = zoneinfo.ZoneInfo(time_zone)
     stamp = timezone.now()
     calendar = _calendar()
-    calendar.add("x-wr-calname", f"Liaison – {user.get_full_name() or user.username}")
+    calendar.add("x-wr-calname", f"Liaison – {display_name(user)}")
     calendar.add("x-wr-timezone", time_zone)
     calendar.add("x-wr-caldesc", "Meetings and follow-ups from Liaison")
     # How often a subscribed calendar should look again (RFC 7986, and Outlook's own name).

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from partners import services
@@ -24,8 +25,8 @@ class StageChangeInline(admin.TabularInline):
     model = StageChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_stage", "to_stage", "changed_by", "note"]
-    readonly_fields = fields
+    readonly_fields = ("changed_at", "from_stage", "to_stage", "changed_by", "note")
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -54,6 +55,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Organization, form, change: bool) -> None:
         """Stage changes made here are recorded by the same service as everywhere else."""
+        assert isinstance(request.user, User)  # the admin site lets in signed-in admins only
         if not change:
             super().save_model(request, obj, form, change)
             services.stage_history_begin(

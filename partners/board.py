@@ -14,9 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from partners import selectors, services
 from partners.forms import BoardFilterForm, BoardMoveForm
-from partners.models import Stage
+from partners.models import Organization, Stage
 from partners.selectors import BOARD_PAGE_SIZE
 
 # "Show more" without JavaScript reloads the board with one column longer; past this many pages
@@ -85,12 +86,34 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/board.html", context)
 
 
+def _moved_json(
+    request: HttpRequest, filter_form: BoardFilterForm, organization: Organization, *, moved: bool
+) -> dict[str, Any]:
+    """What the board's JavaScript redraws after a move: the card and every column's count."""
+    query = filter_form.query()
+    card = render_to_string(
+        "partners/partials/board_card.html",
+        {
+            "organization": selectors.board_card(organization.pk),
+            "query": query,
+            "move_action": _with_query("partners:board_move", query),
+        },
+        request=request,
+    )
+    return {
+        "ok": True,
+        "moved": moved,
+        "stage": organization.stage,
+        "card": card,
+        "counts": selectors.board_counts(filter_form.filters()),
+    }
+
+
 @require_POST
-def board_move(request: HttpRequest) -> HttpResponse:
+def board_move(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Move one card: JSON (the new card, the counts) for JavaScript, else back to the board."""
     filter_form = BoardFilterForm(request.GET)
-    query = filter_form.query()
-    board_url = _with_query("partners:board", query)
+    board_url = _with_query("partners:board", filter_form.query())
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = BoardMoveForm(request.POST)
     if not form.is_valid():
@@ -114,22 +137,5 @@ def board_move(request: HttpRequest) -> HttpResponse:
     if not wants_json:
         messages.success(request, text)
         return redirect(f"{board_url}#card-{organization.pk}")
-    card = render_to_string(
-        "partners/partials/board_card.html",
-        {
-            "organization": selectors.board_card(organization.pk),
-            "query": query,
-            "move_action": _with_query("partners:board_move", query),
-        },
-        request=request,
-    )
-    return JsonResponse(
-        {
-            "ok": True,
-            "moved": change is not None,
-            "message": text,
-            "stage": organization.stage,
-            "card": card,
-            "counts": selectors.board_counts(filter_form.filters()),
-        }
-    )
+    moved = _moved_json(request, filter_form, organization, moved=change is not None)
+    return JsonResponse(moved | {"message": text})

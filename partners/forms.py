@@ -10,6 +10,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import form_field
+from core.people import display_name
 from core.roles import ALL_ROLES
 from partners.models import LONG_TEXT, Affiliation, Contact, FocusArea, Organization, Stage
 from partners.selectors import ORGANIZATION_SORTS
@@ -39,7 +41,7 @@ def staff_users() -> Any:
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 def clean_display_name(value: str, *, what: str) -> str:
@@ -155,6 +157,7 @@ class OrganizationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         # A level chosen before the kind was changed away from "government" is dropped quietly.
         if cleaned.get("kind") != Organization.Kind.GOVERNMENT:
             cleaned["government_level"] = ""
@@ -289,7 +292,9 @@ class ExistingContactAffiliationForm(AffiliationFieldsMixin):
         super().__init__(*args, **kwargs)
         self.organization = organization
         # Only the search results are offered; any contact id is accepted when posted.
-        self.fields["contact"].choices = [(c.pk, str(c)) for c in candidates]
+        form_field(self, "contact", forms.ModelChoiceField).choices = [
+            (c.pk, str(c)) for c in candidates
+        ]
 
     def clean_contact(self) -> Contact:
         contact = self.cleaned_data["contact"]
@@ -363,7 +368,7 @@ class BoardMoveForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, max_length=LONG_TEXT)
 
     def error_text(self) -> str:
-        return " ".join(error for errors in self.errors.values() for error in errors)
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 class MergeTargetForm(forms.Form):

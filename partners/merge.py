@@ -10,7 +10,7 @@ config/tests/test_merge.py compares the links below with every relation Django k
 (`_meta`), so a relation added later fails the tests until merging handles it.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from core.templatetags.liaison import person
+from core.people import display_name
 from partners import services
 from partners.models import (
     Affiliation,
@@ -182,12 +182,13 @@ class Comparison:
 
 def _display(record: models.Model, name: str) -> str:
     field = record._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of the record, as the CHOICES list them
     if name == "kind" and isinstance(record, Organization) and record.government_level:
         return f"{record.get_kind_display()} · {record.get_government_level_display()}"
     if field.choices:
         return str(getattr(record, f"get_{name}_display")())
     if field.is_relation:
-        return person(getattr(record, name))
+        return display_name(getattr(record, name))
     return str(getattr(record, name))
 
 
@@ -197,7 +198,7 @@ def _comparison(
     survivor_pk: int,
     other_pk: int,
     choices: Iterable[str],
-    links: tuple[Link, ...],
+    links: Sequence[Link],
 ) -> Comparison:
     annotations = {f"link_{i}": link.count_of() for i, link in enumerate(links)}
     records = {
@@ -438,7 +439,9 @@ def _copy_to(instance: models.Model, fresh: models.Model) -> None:
         setattr(instance, field.attname, getattr(fresh, field.attname))
 
 
-def survivor_of(model: type[Organization] | type[Contact], pk: int) -> models.Model | None:
+def survivor_of(
+    model: type[Organization] | type[Contact], pk: int
+) -> Organization | Contact | None:
     """What became of a merged record: the record it was merged into, if any."""
     kind = Merge.Kind.ORGANIZATION if model is Organization else Merge.Kind.CONTACT
     merge = (

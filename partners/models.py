@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
-from django.db.models import Expression, Q
+from django.db.models import Q
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from core.models import TimeStampedModel
@@ -89,15 +90,15 @@ class Stage(models.TextChoices):
 # Columns of the organization lists computed by apps above partners: the outreach log fills
 # `last_touchpoint_on` and `next_followup_on` in its AppConfig.ready() (outreach/
 # organization_columns.py). Each value makes the expression for one organization (OuterRef("pk")).
-ORGANIZATION_COLUMNS: dict[str, Callable[[], Expression]] = {}
+ORGANIZATION_COLUMNS: dict[str, Callable[[], BaseExpression]] = {}
 
 
 def organization_column(
     name: str,
-) -> Callable[[Callable[[], Expression]], Callable[[], Expression]]:
+) -> Callable[[Callable[[], BaseExpression]], Callable[[], BaseExpression]]:
     """Register the decorated function as the expression of the organization column `name`."""
 
-    def register(expression: Callable[[], Expression]) -> Callable[[], Expression]:
+    def register(expression: Callable[[], BaseExpression]) -> Callable[[], BaseExpression]:
         ORGANIZATION_COLUMNS[name] = expression
         return expression
 

@@ -1,6 +1,6 @@
 """Reads for the partner pages: each page's queries live here, covered by query-count tests."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -9,9 +9,13 @@ from partners.models import (
     Affiliation,
     Contact,
     Organization,
+    OrganizationQuerySet,
     Stage,
     full_text_filter,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ORGANIZATION_SORTS = {
     "name": ("name", "pk"),
@@ -62,7 +66,11 @@ def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
     return qs.annotate(stage_order=_stage_order()).order_by(*ORGANIZATION_SORTS[sort])
 
 
-def organization_detail(pk: int) -> Organization:
+class AllAffiliations(TypedDict):
+    all_affiliations: list[Affiliation]
+
+
+def organization_detail(pk: int) -> "WithAnnotations[Organization, AllAffiliations]":
     """One organization with everything its page shows, in a fixed number of queries."""
     affiliations = Affiliation.objects.select_related("contact").order_by(
         "-is_primary", "contact__name"
@@ -123,6 +131,17 @@ def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
     return qs.order_by("name", "pk")
 
 
+def contacts_to_add(organization: Organization, search: str, limit: int = 10) -> list[Contact]:
+    """People matching the search who are not at the organization now (none without a search)."""
+    if not search:
+        return []
+    return list(
+        contact_list({"q": search}).exclude(
+            affiliations__organization=organization, affiliations__end_date__isnull=True
+        )[:limit]
+    )
+
+
 def contact_detail(pk: int) -> Contact:
     return Contact.objects.prefetch_related(
         Prefetch(
@@ -159,7 +178,7 @@ BOARD_CARD_FIELDS = (
 )
 
 
-def board_organizations(filters: dict[str, Any]) -> QuerySet[Organization]:
+def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
     """Organizations on the board (not archived), narrowed by the board's filter form."""
     qs = Organization.objects.active()
     if filters.get("owner"):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from core.http import htmx_targets, paginate, query_without
+from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from core.roles import is_manager, manager_required
 from partners import merge, selectors, services
@@ -81,7 +81,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     duplicates: list[Organization] = []
     if request.method == "POST":
         form = OrganizationCreateForm(request.POST)
@@ -125,7 +125,7 @@ def organization_name_check(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/partials/duplicate_warning.html", {"duplicates": duplicates})
 
 
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
     duplicates: list[Organization] = []
     if request.method == "POST":
@@ -156,7 +156,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def organization_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
     if request.method == "POST":
         form = StageChangeForm(request.POST, organization=organization)
@@ -286,15 +286,7 @@ def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
     """Find someone already in Liaison and add them to this organization."""
     organization = get_object_or_404(Organization, pk=org_pk)
     search = request.GET.get("q", "").strip()[:200]
-    candidates = (
-        list(
-            selectors.contact_list({"q": search}).exclude(
-                affiliations__organization=organization, affiliations__end_date__isnull=True
-            )[:10]
-        )
-        if search
-        else []
-    )
+    candidates = selectors.contacts_to_add(organization, search)
     if request.method == "POST":
         form = ExistingContactAffiliationForm(
             request.POST, organization=organization, candidates=candidates
@@ -377,39 +369,34 @@ def affiliation_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _merge_page(
+def _merge_pick(
     request: HttpRequest,
     record: Organization | Contact,
+    target: MergeTargetForm,
     *,
-    compare: Callable[..., merge.Comparison],
-    merge_into: Callable[..., Any],
     candidates: Callable[[str], list],
     suggestions: Callable[[], list],
 ) -> HttpResponse:
-    """Pick the duplicate (a search, no JavaScript needed), compare the two, confirm the merge."""
-    kind = record._meta.model_name
-    data = request.POST if request.method == "POST" else request.GET
-    target = MergeTargetForm(data if "other" in data else None, survivor_pk=record.pk)
-    comparison = None
-    if target.is_valid():
-        try:
-            comparison = compare(survivor_pk=record.pk, other_pk=target.cleaned_data["other"])
-        except record.DoesNotExist:
-            target.add_error("other", f"That {kind} is no longer in Liaison: choose again.")
-    if comparison is None:
-        search = request.GET.get("q", "").strip()[:200]
-        return render(
-            request,
-            "partners/merge_pick.html",
-            {
-                "record": record,
-                "kind": kind,
-                "search": search,
-                "candidates": candidates(search) if search_words(search) else [],
-                "suggestions": suggestions(),
-                "errors": target.errors.get("other", []),
-            },
-        )
+    """Step one: find the duplicate, by a search or among the suggestions."""
+    search = request.GET.get("q", "").strip()[:200]
+    context = {
+        "record": record,
+        "kind": record._meta.model_name,
+        "search": search,
+        "candidates": candidates(search) if search_words(search) else [],
+        "suggestions": suggestions(),
+        "errors": target.errors.get("other", []),
+    }
+    return render(request, "partners/merge_pick.html", context)
+
+
+def _merge_compare(
+    request: HttpRequest,
+    record: Organization | Contact,
+    comparison: merge.Comparison,
+    merge_into: Callable[..., Any],
+) -> HttpResponse:
+    """Step two: the two side by side, a choice where they differ, and the merge on POST."""
     form = MergeForm(
         request.POST if request.method == "POST" else None,
         survivor_pk=record.pk,
@@ -433,17 +420,35 @@ def _merge_page(
                 f"{comparison.rows_to_move} linked records moved.",
             )
             return redirect(comparison.survivor)
-    return render(
-        request,
-        "partners/merge_compare.html",
-        {
-            "record": record,
-            "kind": kind,
-            "comparison": comparison,
-            "form": form,
-            "rows": [(row, form[row.name] if row.differs else None) for row in comparison.fields],
-        },
-    )
+    context: dict[str, Any] = {"record": record, "kind": record._meta.model_name}
+    context["comparison"] = comparison
+    context["form"] = form
+    context["rows"] = [(row, form[row.name] if row.differs else None) for row in comparison.fields]
+    return render(request, "partners/merge_compare.html", context)
+
+
+def _merge_page(
+    request: HttpRequest,
+    record: Organization | Contact,
+    *,
+    compare: Callable[..., merge.Comparison],
+    merge_into: Callable[..., Any],
+    candidates: Callable[[str], list],
+    suggestions: Callable[[], list],
+) -> HttpResponse:
+    """Pick the duplicate (a search, no JavaScript needed), compare the two, confirm the merge."""
+    data = request.POST if request.method == "POST" else request.GET
+    target = MergeTargetForm(data if "other" in data else None, survivor_pk=record.pk)
+    comparison = None
+    if target.is_valid():
+        try:
+            comparison = compare(survivor_pk=record.pk, other_pk=target.cleaned_data["other"])
+        except record.DoesNotExist:
+            kind = record._meta.model_name
+            target.add_error("other", f"That {kind} is no longer in Liaison: choose again.")
+    if comparison is None:
+        return _merge_pick(request, record, target, candidates=candidates, suggestions=suggestions)
+    return _merge_compare(request, record, comparison, merge_into)
 
 
 @manager_required

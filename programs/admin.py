@@ -47,8 +47,8 @@ class GrantDeliverableInline(admin.TabularInline):
     model = GrantDeliverable
     extra = 0
     can_delete = False
-    fields = ["title", "due_on", "owner", "followup"]
-    readonly_fields = fields
+    readonly_fields = ("title", "due_on", "owner", "followup")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -59,7 +59,7 @@ class Program(TimeStampedModel):
         blank=True,
         help_text="Books, databases, rooms, staff time…",
     )
-    partners = models.ManyToManyField(
+    partners: "models.ManyToManyField[Organization, ProgramPartner]" = models.ManyToManyField(
         Organization, through="ProgramPartner", related_name="programs", blank=True
     )
 
@@ -175,7 +175,7 @@ class Grant(TimeStampedModel):
     submission_deadline = models.DateField(null=True, blank=True)
     decision_expected = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RESEARCHING)
-    support_letters = models.ManyToManyField(
+    support_letters: "models.ManyToManyField[Organization, SupportLetter]" = models.ManyToManyField(
         Organization,
         through="SupportLetter",
         related_name="support_letters_given",

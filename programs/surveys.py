@@ -30,7 +30,6 @@ combination is what the respondent ticked.
 import codecs
 import csv
 import io
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -38,7 +37,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-MB = 1024 * 1024
+from core import tabular
+from core.tabular import MB, column_letter, csv_error_message, sniff_delimiter
+
 MAX_BYTES = 5 * MB
 MAX_RESPONSES = 20_000
 # Far more than any survey; bounds the work (and the stored summary) of a tampered file.
@@ -108,17 +109,13 @@ class SurveyTable:
 
 def size_error(size: int) -> str | None:
     """The message for a file over the limit, from its size alone (nothing is read)."""
-    if size <= MAX_BYTES:
-        return None
-    # Rounded up, so a file just over the limit never reads as "5.0 MB; the limit is 5 MB".
-    megabytes = math.ceil(size * 10 / MB) / 10
-    return f"The file is {megabytes:.1f} MB; the limit is {MAX_BYTES // MB} MB."
+    return tabular.size_error(size, MAX_BYTES)
 
 
 def read_survey(data: bytes) -> SurveyTable:
     """The header and responses of a survey CSV, or SurveyFileError naming row and column."""
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
     row_number = 0
@@ -142,7 +139,7 @@ def read_survey(data: bytes) -> SurveyTable:
                 )
             rows.append(cells)
     except csv.Error as error:
-        raise SurveyFileError(_csv_error_message(str(error), row_number + 1)) from None
+        raise SurveyFileError(csv_error_message(str(error), row_number + 1)) from None
     if header is None:
         raise SurveyFileError(
             "The file is empty. Export the survey responses as CSV, with the questions in "
@@ -183,7 +180,9 @@ def _place(data: bytes, position: int) -> str:
     text = data[:position].decode("utf-8", errors="replace")
     try:
         # The marker closes the prefix's last row without ending it: that row is the one.
-        records = list(csv.reader(io.StringIO(text + "x", newline=""), delimiter=_delimiter(text)))
+        records = list(
+            csv.reader(io.StringIO(text + "x", newline=""), delimiter=sniff_delimiter(text))
+        )
     except csv.Error:
         return f"line {text.count(chr(10)) + 1}"
     row, column = len(records), len(records[-1])
@@ -191,19 +190,6 @@ def _place(data: bytes, position: int) -> str:
     if header is not None and column <= len(header) and header[column - 1].strip():
         return f"row {row}, column {column} (“{_short(header[column - 1].strip())}”)"
     return f"row {row}, column {column}"
-
-
-def _delimiter(text: str) -> str:
-    """Comma, unless the header row has none and does have semicolons or tabs."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-
-    def fields(delimiter: str) -> int:
-        return len(next(csv.reader([first], delimiter=delimiter), []))
-
-    if fields(",") > 1:
-        return ","
-    best = max((";", "\t"), key=fields)
-    return best if fields(best) > 1 else ","
 
 
 def _checked_header(cells: list[str], row_number: int) -> list[str]:
@@ -237,28 +223,6 @@ def _checked_header(cells: list[str], row_number: int) -> list[str]:
             )
         seen[key] = number
     return cells
-
-
-def _csv_error_message(error: str, row_number: int) -> str:
-    if "end of data" in error:
-        return f"Row {row_number} opens a quotation mark that is never closed."
-    if "expected after" in error:
-        return (
-            f"Row {row_number} has a quotation mark inside a value. A value with quotation "
-            'marks must be wrapped in quotes, with each mark inside doubled ("").'
-        )
-    if "field larger than field limit" in error:
-        return f"Row {row_number} has a value longer than {csv.field_size_limit():,} characters."
-    return f"Row {row_number} cannot be read as CSV ({error})."
-
-
-def column_letter(number: int) -> str:
-    """The spreadsheet name of a 1-based column number: 1 → A, 27 → AA."""
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 # Summarising

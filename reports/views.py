@@ -16,9 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.periods import quick_period_links
 from core.roles import manager_required
 from core.spreadsheets import defuse as text_cell
-from programs.selectors.impact import quick_periods
 from reports import selectors
 from reports.forms import PeriodForm
 from reports.selectors.common import Cell, Report
@@ -78,14 +78,6 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         report = build(start, end, today)
-    quick = [
-        {
-            "label": label,
-            "query": urlencode({"start": first.isoformat(), "end": last.isoformat()}),
-            "current": report is not None and (first, last) == (report.start, report.end),
-        }
-        for label, first, last in quick_periods(today)
-    ]
     return render(
         request,
         "reports/report.html",
@@ -94,7 +86,7 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "form": form,
             "report": report,
-            "quick_periods": quick,
+            "quick_periods": quick_period_links(today, report and (report.start, report.end)),
             "csv_query": urlencode({"start": report.start, "end": report.end}) if report else "",
         },
     )
@@ -134,7 +126,7 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     form = _period_form(request, today)
     if not form.is_valid():
         errors = "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
+            f"{name}: {' '.join(map(str, messages))}" for name, messages in form.errors.items()
         )
         return HttpResponse(
             f"Choose a valid period ({errors}).", status=400, content_type="text/plain"

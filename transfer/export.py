@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.people import display_name_of_row
 from core.roles import manager_required
 from core.spreadsheets import Row, csv_response, xlsx_response
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
@@ -81,12 +82,6 @@ def _staff_fields(relation: str) -> tuple[str, ...]:
     return tuple(f"{relation}__{name}" for name in ("first_name", "last_name", "username"))
 
 
-def _staff_name(record: Record, relation: str) -> str:
-    """As core.templatetags.liaison.person writes it: full name, else username; "" for nobody."""
-    full = f"{record[relation + '__first_name'] or ''} {record[relation + '__last_name'] or ''}"
-    return full.strip() or record[relation + "__username"] or ""
-
-
 # Choice labels by value (get_FOO_display() needs a model instance, and rebuilds the choices).
 ORGANIZATION_KINDS = dict(Organization.Kind.choices)
 GOVERNMENT_LEVELS = dict(Organization.GovernmentLevel.choices)
@@ -118,7 +113,7 @@ def _organization_rows(o: Record, related: dict[str, Related]) -> Iterator[Row]:
         _label(GOVERNMENT_LEVELS, o["government_level"]),
         _label(STAGES, o["stage"]),
         _local_day(o["stage_changed_at"]),
-        _staff_name(o, "owner"),
+        display_name_of_row(o, "owner"),
         _joined(related["focus_areas"].get(o["pk"], [])),
         o["website"],
         o["email"],
@@ -263,7 +258,7 @@ def _touchpoint_rows(t: Record, related: dict[str, Related]) -> Iterator[Row]:
         _label(ORGANIZATION_KINDS, t["organization__kind"]),
         _label(CHANNELS, t["channel"]),
         t["subject"],
-        _staff_name(t, "staff"),
+        display_name_of_row(t, "staff"),
         _joined(related["contacts"].get(t["pk"], [])),
         t["notes"],
         t["outcome"],
@@ -341,7 +336,7 @@ def _program_rows(p: Record, related: dict[str, Related]) -> Iterator[Row]:
         _label(PROGRAM_STATUSES, p["status"]),
         p["start_date"],
         p["end_date"],
-        _staff_name(p, "lead"),
+        display_name_of_row(p, "lead"),
         _joined(related["focus_areas"].get(p["pk"], [])),
         "; ".join(f"{name} ({_label(PARTNER_ROLES, role)})" for name, role in partners),
         p["session_count"],

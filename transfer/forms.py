@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.tabular import column_letter
 from transfer import parsing
 from transfer.columns import TARGETS
 from transfer.models import ImportRun
@@ -46,8 +47,9 @@ class MappingForm(forms.Form):
     def __init__(self, *args: Any, run: ImportRun, header: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Not imported")] + [(t.key, t.label) for t in TARGETS[run.kind]]
+        self.target_labels = dict(choices)
         for index, name in enumerate(header):
-            letter = parsing.column_letter(index + 1)
+            letter = column_letter(index + 1)
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=f"{letter}: {name}" if name else f"Column {letter}",
                 choices=choices,
@@ -58,8 +60,9 @@ class MappingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         seen: dict[str, str] = {}
-        labels = dict(self.fields[next(iter(self.fields))].choices) if self.fields else {}
+        labels = self.target_labels
         for name, key in cleaned.items():
             if not key:
                 continue

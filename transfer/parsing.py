@@ -22,17 +22,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from programs.surveys import (
-    MAX_BYTES,
-    MB,
-    _csv_error_message,
-    _delimiter,
-    column_letter,
-    size_error,
-)
+from core import tabular
+from core.tabular import MB, column_letter, csv_error_message, sniff_delimiter
 
-__all__ = ["MAX_BYTES", "MB", "column_letter", "size_error"]
-
+MAX_BYTES = 5 * MB
 MAX_ROWS = 20_000
 # More than any export of organizations or contacts has; each column gets a select to map it.
 MAX_COLUMNS = 100
@@ -42,6 +35,11 @@ MAX_HEADER_LENGTH = 200
 MAX_UNPACKED_BYTES = 100 * MB
 # Characters no text file has: a file holding them is binary, whatever its encoding.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def size_error(size: int) -> str | None:
+    """The message for a file over the limit, from its size alone (nothing is read)."""
+    return tabular.size_error(size, MAX_BYTES)
 
 
 class ImportFileError(ValueError):
@@ -108,7 +106,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _read_csv(text: str, encoding: str) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     records: list[tuple[int, list[str]]] = []
     row_number = 0
     try:
@@ -121,7 +119,7 @@ def _read_csv(text: str, encoding: str) -> Table:
                 if len(records) > MAX_ROWS + 1:
                     raise ImportFileError(_too_many_rows())
     except csv.Error as error:
-        raise ImportFileError(_csv_error_message(str(error), row_number + 1)) from None
+        raise ImportFileError(csv_error_message(str(error), row_number + 1)) from None
     return _table(records, encoding)
 
 

@@ -14,7 +14,6 @@ are: the import keeps no copy of the values it replaced.
 """
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from core.tabular import read_within_limit, upload_name
 from partners.models import Affiliation, Contact, Organization, StageChange, normalize_name
-from programs.services.surveys import _read_within_limit
 from transfer import parsing
 from transfer.columns import auto_mapping, clean_mapping
 from transfer.models import ImportRun, ImportRunItem
@@ -54,14 +53,14 @@ def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> Impor
     too_large = parsing.size_error(upload.size or 0)
     if too_large:
         raise ValidationError({"file": too_large}, code="too_large")
-    data = _read_within_limit(upload)
+    data = read_within_limit(upload, parsing.MAX_BYTES)
     try:
         table = parsing.read_table(data)
     except parsing.ImportFileError as error:
         raise ValidationError({"file": str(error)}, code="unreadable") from None
     run = ImportRun(
         kind=kind,
-        original_name=_display_name(upload.name),
+        original_name=upload_name(upload.name, default="import.csv", length=NAME_LENGTH),
         uploaded_by=by,
         mapping=auto_mapping(kind, table.header),
         rows=len(table.rows),
@@ -75,12 +74,6 @@ def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> Impor
         run.file.delete(save=False)
         raise
     return run
-
-
-def _display_name(name: str | None) -> str:
-    name = os.path.basename((name or "").replace("\\", "/"))
-    name = "".join(char for char in name if char.isprintable()).strip() or "import.csv"
-    return name[:NAME_LENGTH]
 
 
 def import_table(run: ImportRun) -> parsing.Table:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from core.http import paginate
+from core.http import AuthenticatedHttpRequest, paginate
 from core.roles import manager_required
 from transfer import selectors, services
 from transfer.forms import ImportConfirmForm, ImportUploadForm, MappingForm
@@ -33,7 +33,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -103,7 +103,7 @@ def _preview(
 
 @require_POST
 @manager_required
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(pk)
     if run.status != ImportRun.Status.PREVIEW:
         messages.info(request, "This file has already been imported.")
@@ -140,7 +140,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def import_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: what undoing would do, and a button; POST: undo."""
     run = _run_or_404(pk)
     if run.status != ImportRun.Status.DONE:

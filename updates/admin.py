@@ -7,8 +7,15 @@ class ProgressUpdateInline(admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     can_delete = False
-    fields = ["period_start", "period_end", "status", "subject", "sent_at", "recipients_count"]
-    readonly_fields = fields
+    readonly_fields = (
+        "period_start",
+        "period_end",
+        "status",
+        "subject",
+        "sent_at",
+        "recipients_count",
+    )
+    fields = readonly_fields
     show_change_link = True
 
     def has_add_permission(self, request, obj=None) -> bool:

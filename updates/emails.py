@@ -11,11 +11,13 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
+from core.people import display_name
+from core.periods import MONTH_NAMES
 from mail.models import OutgoingEmail
 from mail.outbox import Email
 from mail.rendering import RenderedEmail, render_email
 from partners.models import Contact
-from programs.selectors.impact import MONTH_NAMES, ImpactSummary, impact_summary
+from programs.selectors.impact import ImpactSummary, impact_summary
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_url
 
@@ -52,7 +54,7 @@ def default_message(subscription: ProgressSubscription, start: dt.date, end: dt.
     """The owner's words, prefilled: a thank-you and a signature, to make their own."""
     label = period_label(start, end)
     owner = subscription.owner
-    signature = owner.get_full_name() or owner.get_username()
+    signature = display_name(owner)
     if subscription.program_id:
         opening = (
             f"Thank you for being part of {subscription.program.title}. Here is what the "

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from core.forms import form_field
 from partners.forms import StaffChoiceField, staff_users
 from partners.models import LONG_TEXT, Contact
 from updates.models import ProgressSubscription
@@ -38,7 +39,7 @@ class RecipientChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value"
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private Django API
 
     def label_from_instance(self, obj: Contact) -> str:
         where = "; ".join(
@@ -91,7 +92,7 @@ class ProgressSubscriptionForm(forms.Form):
         self, *args: Any, candidates: QuerySet[Contact], editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = candidates
+        form_field(self, "recipients", forms.ModelMultipleChoiceField).queryset = candidates
         if not editing:
             del self.fields["is_active"]
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.periods import local_bounds, quarter_of
 from mail.models import OutgoingEmail
 from mail.outbox import emails_queue, suppression_reason
 from partners.models import LONG_TEXT, Contact, Organization
@@ -150,24 +151,13 @@ def progress_subscription_update(
 # Drafting -----------------------------------------------------------------------------------
 
 
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def last_ended_period(cadence: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """The most recent whole month, or calendar quarter, that ended before `today` began."""
     if cadence == Cadence.MONTHLY:
         end = today.replace(day=1) - dt.timedelta(days=1)
         return end.replace(day=1), end
-    end = _quarter_start(today) - dt.timedelta(days=1)
-    return _quarter_start(end), end
-
-
-def _midnight_after(day: dt.date) -> dt.datetime:
-    """When `day` ends in the library's time zone."""
-    return timezone.make_aware(
-        dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), library_zone()
-    )
+    end = quarter_of(today) - dt.timedelta(days=1)
+    return quarter_of(end), end
 
 
 def progress_update_draft(
@@ -220,7 +210,9 @@ def progress_updates_draft_due(*, now: dt.datetime | None = None) -> list[Progre
     made = []
     for subscription in subscriptions:
         start, end = periods[subscription.cadence]
-        if (subscription.pk, start) in done or _midnight_after(end) <= subscription.created_at:
+        if (subscription.pk, start) in done or local_bounds(end, end, library_zone())[
+            1
+        ] <= subscription.created_at:
             continue
         try:
             update = progress_update_draft(

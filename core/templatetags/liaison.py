@@ -2,10 +2,12 @@ import datetime as dt  # noqa: F401 (annotations)
 
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from core.panels import ShownPanel  # noqa: F401 (annotations)
+from core.people import display_name
 
 register = template.Library()
 
@@ -44,11 +46,9 @@ def quiet_class(day: "dt.date | None") -> str:
 
 
 @register.filter
-def person(user: object) -> str:
+def person(user: AbstractBaseUser | None) -> str:
     """A staff member's name as shown everywhere: full name, else username; "" for nobody."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    return display_name(user)
 
 
 @register.simple_tag(takes_context=True)

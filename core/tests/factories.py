@@ -7,7 +7,7 @@ from core import roles
 from core.profiles import profile_for
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "liaison-test")
 
     @factory.post_generation
-    def role(self, create, extracted, **kwargs):
+    def role(self: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create:
             # get_or_create: transactional tests (the browser ones) flush the migrated groups.
             group, _ = Group.objects.get_or_create(name=extracted or roles.LIBRARIAN)

@@ -43,6 +43,7 @@ class SnoozeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if cleaned.get("until"):
             day = cleaned["until"]
         elif cleaned.get("days"):

@@ -8,8 +8,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from core.dates import FIRST_YEAR, LAST_YEAR
+from core.forms import form_field
+from core.people import display_name
 from outreach.forms.touchpoints import ContactsOfOrganizationField, contacts_of
 from outreach.models import Meeting
 from partners.forms import staff_users
@@ -57,7 +60,7 @@ def attendee_contacts(organization: Organization, other_ids: list[int]) -> Query
     )
 
 
-class IdsOnly:
+class IdsOnly(forms.ModelMultipleChoiceField):
     """Turn away posted values that cannot be ids before they reach a query.
 
     A tampered value like 99999999999999999999 would otherwise overflow SQLite's integers.
@@ -81,7 +84,7 @@ class AttendeeContactsField(IdsOnly, ContactsOfOrganizationField):
 
 class StaffMultipleChoiceField(IdsOnly, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class OrganizationsField(IdsOnly, forms.ModelMultipleChoiceField):
@@ -147,6 +150,7 @@ class MeetingForm(forms.ModelForm):
             list(meeting.other_organizations.values_list("pk", flat=True)) if meeting.pk else []
         )
         if self.is_bound:
+            assert isinstance(self.data, MultiValueDict)  # request.POST
             self.other_ids = posted_ids(self.data.getlist(self.add_prefix("other_organizations")))
         elif "other_organizations" in self.initial:
             self.other_ids = posted_ids(list(self.initial["other_organizations"]))
@@ -154,10 +158,11 @@ class MeetingForm(forms.ModelForm):
             self.other_ids = linked_ids
         self.other_ids = [pk for pk in self.other_ids if pk != organization.pk]
         # Any current partner, and those already at this meeting even if archived since.
-        self.fields["other_organizations"].queryset = Organization.objects.filter(
-            Q(is_archived=False) | Q(pk__in=linked_ids)
-        )
-        self.fields["contacts"].queryset = attendee_contacts(organization, self.other_ids)
+        form_field(
+            self, "other_organizations", OrganizationsField
+        ).queryset = Organization.objects.filter(Q(is_archived=False) | Q(pk__in=linked_ids))
+        contacts = form_field(self, "contacts", AttendeeContactsField)
+        contacts.queryset = attendee_contacts(organization, self.other_ids)
         if meeting.pk:
             start = timezone.localtime(meeting.starts_at)
             self.initial.setdefault("date", start.date())
@@ -172,7 +177,8 @@ class MeetingForm(forms.ModelForm):
         """The further partners to show ticked: as posted, as asked for, or as saved."""
         if not self.other_ids:
             return []
-        allowed = self.fields["other_organizations"].queryset
+        allowed = form_field(self, "other_organizations", OrganizationsField).queryset
+        assert allowed is not None  # set in __init__
         return list(allowed.filter(pk__in=self.other_ids).order_by("name", "pk"))
 
     def clean_date(self) -> dt.date:
@@ -189,6 +195,7 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         day = cleaned.get("date")
         if day is None:
             return cleaned
@@ -242,6 +249,7 @@ class MeetingHeldForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if self.meeting.starts_at > timezone.now():
             raise ValidationError(
                 "This meeting has not started yet. If it took place earlier, correct its date "

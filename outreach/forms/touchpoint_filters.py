@@ -31,6 +31,7 @@ class TouchpointFilterForm(FilterForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             # Dropped, like any invalid filter; the results say so.

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.dates import EARLIEST, LATEST
+from core.forms import form_field
 from outreach.models import Touchpoint
 from partners.models import Contact, Organization
 
@@ -67,7 +68,9 @@ class TouchpointForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["contacts"].queryset = contacts_of(organization)
+        form_field(self, "contacts", ContactsOfOrganizationField).queryset = contacts_of(
+            organization
+        )
         if not self.instance.pk:
             self.fields["occurred_on"].initial = timezone.localdate
         if with_follow_up:
@@ -94,6 +97,7 @@ class TouchpointForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         choice = cleaned.get("follow_up")
         if choice == "date":
             day = cleaned.get("follow_up_on")

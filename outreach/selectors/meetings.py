@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.periods import local_bounds
 from outreach.models import FollowUp, Meeting
 from partners.models import Organization
 
@@ -36,17 +37,13 @@ def meetings_by_local_day(
     *, first_day: dt.date, last_day: dt.date, user: User, mine: bool = False
 ) -> dict[dt.date, list[Meeting]]:
     """Meetings starting on each day from first_day to last_day, days in the current time zone."""
-    zone = timezone.get_current_timezone()
-    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min), zone)
-    end = timezone.make_aware(
-        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min), zone
-    )
+    start, end = local_bounds(first_day, last_day)
     qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
     if mine:
         qs = qs.filter(_attended_by(user))
     days: dict[dt.date, list[Meeting]] = defaultdict(list)
     for meeting in qs.only("pk", "title", "starts_at", "ends_at", "status"):
-        days[timezone.localtime(meeting.starts_at, zone).date()].append(meeting)
+        days[timezone.localtime(meeting.starts_at).date()].append(meeting)
     return days
 
 

@@ -1,14 +1,17 @@
 import datetime as dt
+from collections.abc import Iterable
 
 import factory
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.tests.factories import UserFactory
 from outreach.models import Meeting, Touchpoint
+from partners.models import Contact, Organization
 from partners.tests.factories import OrganizationFactory
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     """A one-hour meeting; pass starts_at (aware) for a particular moment."""
 
     class Meta:
@@ -22,22 +25,28 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     location = "Main Library, Room 2"
 
     @factory.post_generation
-    def staff(self, create, extracted, **kwargs):
+    def staff(
+        self: Meeting, create: bool, extracted: Iterable[User] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.staff.set(extracted)
 
     @factory.post_generation
-    def contacts(self, create, extracted, **kwargs):
+    def contacts(
+        self: Meeting, create: bool, extracted: Iterable[Contact] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.contacts.set(extracted)
 
     @factory.post_generation
-    def other_organizations(self, create, extracted, **kwargs):
+    def other_organizations(
+        self: Meeting, create: bool, extracted: Iterable[Organization] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.other_organizations.set(extracted)
 
 
-class TouchpointFactory(factory.django.DjangoModelFactory):
+class TouchpointFactory(factory.django.DjangoModelFactory[Touchpoint]):
     """A logged touchpoint; contacts=[…] lists people (affiliate them with the organization)."""
 
     class Meta:
@@ -51,6 +60,8 @@ class TouchpointFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Call about the reading program {n}")
 
     @factory.post_generation
-    def contacts(self, create, extracted, **kwargs):
+    def contacts(
+        self: Touchpoint, create: bool, extracted: Iterable[Contact] | None, **kwargs: object
+    ) -> None:
         if create and extracted:
             self.contacts.set(extracted)

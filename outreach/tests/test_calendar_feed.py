@@ -4,11 +4,11 @@ import datetime as dt
 
 import icalendar
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from core.profiles import calendar_token_rotate, profile_for, profile_update
+from core.tests.clock import NOW, frozen_clock
 from outreach import services
 from outreach.models import Meeting
 from outreach.tests.factories import MeetingFactory
@@ -17,13 +17,8 @@ from partners.tests.factories import OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+clock = frozen_clock(NOW)
 
 
 @pytest.fixture
@@ -43,11 +38,6 @@ def parse(response) -> icalendar.Calendar:
 
 def summaries(calendar: icalendar.Calendar) -> set[str]:
     return {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
-
-
-@pytest.fixture
-def county():
-    return OrganizationFactory(name="Riverside County Health Department")
 
 
 def followup(organization, assignee, title, **fields):

@@ -1,64 +1,31 @@
-"""Scheduling meetings, marking them held or cancelled, the lists, the calendar and .ics files."""
+"""Scheduling meetings, editing them, marking them held or cancelled, the page and .ics file."""
 
 import datetime as dt
 
 import icalendar
 import pytest
-import time_machine
 from django.urls import reverse
 
-from core.profiles import profile_for
+from core.tests.clock import frozen_clock
 from outreach.models import Meeting, Touchpoint
 from outreach.tests.factories import MeetingFactory
+from outreach.tests.helpers import (
+    MEETING_CALENDAR,
+    MEETING_LIST,
+    at,
+    meeting_create_url,
+    meeting_data,
+    meeting_held_url,
+    person_at,
+)
 from partners import services as partner_services
-from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
+from partners.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-# Monday, November 2, 2026, 10:00 in New York (the librarians' default time zone).
-NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
-LIST = reverse("outreach:meeting_list")
-CALENDAR = reverse("outreach:meeting_calendar")
 
-
-@pytest.fixture(autouse=True)
-def _frozen_clock(request):
-    if request.node.get_closest_marker("browser"):
-        yield  # the browser and the live server keep real time
-        return
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def county():
-    return OrganizationFactory(name="Riverside County Health Department")
-
-
-def person_at(organization, name: str):
-    return AffiliationFactory(organization=organization, contact=ContactFactory(name=name)).contact
-
-
-def meeting_data(**fields) -> dict:
-    return {
-        "title": "Health fair planning",
-        "date": "2026-11-20",
-        "start_time": "10:00",
-        "end_time": "11:30",
-        "location": "Main Library, Room 2",
-        "agenda": "Tables\nFlyers",
-        **fields,
-    }
-
-
-def create_url(organization) -> str:
-    return reverse("outreach:meeting_create", args=[organization.pk])
-
-
-def at(day: int, hour: int, month: int = 11) -> dt.datetime:
-    """A moment in November 2026, New York time (UTC-5)."""
-    return dt.datetime(2026, month, day, hour + 5, 0, tzinfo=UTC)
+clock = frozen_clock()
 
 
 # Scheduling
@@ -73,7 +40,7 @@ def test_the_form_offers_the_organizations_contacts_and_the_staff(
         affiliation=past.affiliations.get(), end_date=dt.date(2026, 1, 1)
     )
     person_at(OrganizationFactory(name="Eastside Clinic"), "Carla Stranger")
-    response = librarian_client.get(create_url(county))
+    response = librarian_client.get(meeting_create_url(county))
     form = response.context["form"]
     assert list(form.fields["contacts"].queryset) == [ana, past]
     assert set(form.fields["staff"].queryset) == {librarian, manager}
@@ -87,7 +54,7 @@ def test_the_form_offers_the_organizations_contacts_and_the_staff(
 def test_a_meeting_is_scheduled_with_its_attendees(librarian_client, librarian, manager, county):
     ana = person_at(county, "Ana Ruiz")
     response = librarian_client.post(
-        create_url(county),
+        meeting_create_url(county),
         meeting_data(contacts=[ana.pk], staff=[librarian.pk, manager.pk]),
         follow=True,
     )
@@ -108,7 +75,7 @@ def test_an_end_before_the_start_is_refused_and_nothing_is_saved(
     librarian_client, county, start, end
 ):
     response = librarian_client.post(
-        create_url(county), meeting_data(start_time=start, end_time=end)
+        meeting_create_url(county), meeting_data(start_time=start, end_time=end)
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -120,11 +87,11 @@ def test_an_end_before_the_start_is_refused_and_nothing_is_saved(
 
 def test_required_fields_and_a_bad_date_are_reported_next_to_them(librarian_client, county):
     response = librarian_client.post(
-        create_url(county), {"title": " ", "date": "1066-10-14", "start_time": "noon"}
+        meeting_create_url(county), {"title": " ", "date": "1066-10-14", "start_time": "noon"}
     )
     errors = response.context["form"].errors
     assert set(errors) == {"title", "date", "start_time", "end_time"}
-    response = librarian_client.post(create_url(county), meeting_data(date="9999-12-31"))
+    response = librarian_client.post(meeting_create_url(county), meeting_data(date="9999-12-31"))
     assert "Pick a day between 1990 and 2100." in response.content.decode()
     assert not Meeting.objects.exists()
 
@@ -142,7 +109,7 @@ def test_required_fields_and_a_bad_date_are_reported_next_to_them(librarian_clie
     ],
 )
 def test_tampered_values_are_form_errors_never_a_crash(librarian_client, county, tampered):
-    response = librarian_client.post(create_url(county), meeting_data(**tampered))
+    response = librarian_client.post(meeting_create_url(county), meeting_data(**tampered))
     assert response.status_code == 200
     assert set(response.context["form"].errors) == set(tampered)
     assert not Meeting.objects.exists()
@@ -150,7 +117,7 @@ def test_tampered_values_are_form_errors_never_a_crash(librarian_client, county,
 
 def test_tampered_partner_search_is_harmless(librarian_client, county):
     response = librarian_client.get(
-        create_url(county),
+        meeting_create_url(county),
         {"org_q": "x" * 5000, "other_organizations": ["99999999999999999999", "abc", "-1"]},
         headers={"HX-Request": "true", "HX-Target": "other-organizations"},
     )
@@ -165,7 +132,9 @@ def test_a_contact_of_another_organization_is_refused(
     if county_has_contacts:
         person_at(county, "Ana Ruiz")
     stranger = person_at(OrganizationFactory(name="Eastside Clinic"), "Carla Stranger")
-    response = librarian_client.post(create_url(county), meeting_data(contacts=[stranger.pk]))
+    response = librarian_client.post(
+        meeting_create_url(county), meeting_data(contacts=[stranger.pk])
+    )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["contacts"]
     assert "is not a contact of this organization" in response.content.decode()
@@ -176,7 +145,7 @@ def test_a_multi_partner_meeting_is_saved_with_the_other_organizations(librarian
     clinic = OrganizationFactory(name="Eastside Community Clinic")
     schools = OrganizationFactory(name="Oak Valley Unified School District")
     response = librarian_client.post(
-        create_url(county),
+        meeting_create_url(county),
         meeting_data(other_organizations=[clinic.pk, schools.pk, county.pk]),
     )
     assert response.status_code == 302
@@ -201,7 +170,7 @@ def test_archived_or_unknown_organizations_cannot_be_added(librarian_client, cou
     partner_services.organization_archive(organization=archived)
     for value in (archived.pk, 999_999, "abc"):
         response = librarian_client.post(
-            create_url(county), meeting_data(other_organizations=[value])
+            meeting_create_url(county), meeting_data(other_organizations=[value])
         )
         assert response.status_code == 200
         assert "other_organizations" in response.context["form"].errors
@@ -215,7 +184,7 @@ def test_the_partner_search_returns_only_the_checkboxes_fragment(librarian_clien
     archived = OrganizationFactory(name="Eastside Old Club")
     partner_services.organization_archive(organization=archived)
     response = librarian_client.get(
-        create_url(county),
+        meeting_create_url(county),
         {"org_q": "eastside", "other_organizations": [clinic.pk]},
         headers={"HX-Request": "true", "HX-Target": "other-organizations"},
     )
@@ -230,7 +199,7 @@ def test_the_partner_search_lists_at_most_ten_matches(librarian_client, county):
     for i in range(12):
         OrganizationFactory(name=f"Library Partner {i:02}")
     response = librarian_client.get(
-        create_url(county),
+        meeting_create_url(county),
         {"org_q": "partner"},
         headers={"HX-Request": "true", "HX-Target": "other-organizations"},
     )
@@ -239,44 +208,11 @@ def test_the_partner_search_lists_at_most_ten_matches(librarian_client, county):
 
 def test_without_javascript_the_partner_search_reloads_the_form(librarian_client, county):
     OrganizationFactory(name="Eastside Community Clinic")
-    response = librarian_client.get(create_url(county), {"org_q": "clinic"})
+    response = librarian_client.get(meeting_create_url(county), {"org_q": "clinic"})
     html = response.content.decode()
     assert 'id="meeting-form"' in html
     assert "Eastside Community Clinic" in html
     assert "tick the ones at the meeting" in html
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_librarian_schedules_a_meeting_with_partners_found_by_search(page, log_in, librarian):
-    county = OrganizationFactory(name="Riverside County Health Department")
-    person_at(county, "Ana Ruiz")
-    OrganizationFactory(name="Eastside Community Clinic")
-    OrganizationFactory(name="Eastside Food Bank")
-    log_in(librarian)
-    page.goto(create_url(county))
-    page.get_by_label("What the meeting is about").fill("Fair planning")
-    page.get_by_label("Date").fill("2030-12-03")
-    page.get_by_label("Start time").fill("10:00")
-    page.get_by_label("End time").fill("11:00")
-    page.get_by_label("Ana Ruiz").check()
-    search = page.get_by_label("Find another organization")
-    search.fill("eastside")  # htmx searches as the librarian types
-    page.get_by_label("Eastside Food Bank").check()
-    search.fill("clinic")
-    search.press("Enter")  # searches again, and does not submit the meeting
-    page.get_by_label("Eastside Community Clinic").check()
-    assert page.get_by_label("Eastside Food Bank").is_checked()  # kept across searches
-    assert page.get_by_label("What the meeting is about").input_value() == "Fair planning"
-    page.get_by_role("button", name="Schedule meeting").click()
-    page.wait_for_url("**/meetings/*/")
-    meeting = Meeting.objects.get()
-    assert {o.name for o in meeting.other_organizations.all()} == {
-        "Eastside Community Clinic",
-        "Eastside Food Bank",
-    }
-    assert [c.name for c in meeting.contacts.all()] == ["Ana Ruiz"]
-    assert meeting.starts_at == dt.datetime(2030, 12, 3, 15, 0, tzinfo=UTC)
 
 
 def test_editing_keeps_the_form_values_and_saves_changes(librarian_client, librarian, county):
@@ -318,13 +254,9 @@ def test_meeting_for_an_unknown_organization_is_404(librarian_client):
 # Held, cancelled
 
 
-def held_url(meeting) -> str:
-    return reverse("outreach:meeting_held", args=[meeting.pk])
-
-
 def test_the_held_page_offers_to_log_a_touchpoint(librarian_client, county):
     meeting = MeetingFactory(organization=county, starts_at=at(1, 10), minutes="Draft notes")
-    form = librarian_client.get(held_url(meeting)).context["form"]
+    form = librarian_client.get(meeting_held_url(meeting)).context["form"]
     assert form["minutes"].value() == "Draft notes"
     assert form["log_touchpoint"].value() is True
     assert form.fields["log_touchpoint"].label == "Also log this meeting as a touchpoint"
@@ -336,7 +268,9 @@ def test_marking_held_logs_one_touchpoint_with_the_minutes(librarian_client, lib
         organization=county, title="Fair planning", starts_at=at(1, 10), contacts=[ana]
     )
     response = librarian_client.post(
-        held_url(meeting), {"minutes": "Agreed on 20 tables.", "log_touchpoint": "on"}, follow=True
+        meeting_held_url(meeting),
+        {"minutes": "Agreed on 20 tables.", "log_touchpoint": "on"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == county.get_absolute_url()
     assert "“Fair planning” was held and is logged as a touchpoint." in response.content.decode()
@@ -353,10 +287,10 @@ def test_marking_held_logs_one_touchpoint_with_the_minutes(librarian_client, lib
     assert list(touchpoint.contacts.all()) == [ana]
 
     # Twice (a second tab, a corrected minute): still one touchpoint.
-    form = librarian_client.get(held_url(meeting)).context["form"]
+    form = librarian_client.get(meeting_held_url(meeting)).context["form"]
     assert "log_touchpoint" not in form.fields
     librarian_client.post(
-        held_url(meeting), {"minutes": "Agreed on 22 tables.", "log_touchpoint": "on"}
+        meeting_held_url(meeting), {"minutes": "Agreed on 22 tables.", "log_touchpoint": "on"}
     )
     assert Touchpoint.objects.count() == 1
     meeting.refresh_from_db()
@@ -369,7 +303,7 @@ def test_marking_held_logs_one_touchpoint_with_the_minutes(librarian_client, lib
 
 def test_marking_held_without_logging_makes_no_touchpoint(librarian_client, county):
     meeting = MeetingFactory(organization=county, title="Quick sync", starts_at=at(1, 10))
-    response = librarian_client.post(held_url(meeting), {"minutes": "Short."}, follow=True)
+    response = librarian_client.post(meeting_held_url(meeting), {"minutes": "Short."}, follow=True)
     assert "“Quick sync” is marked as held." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD and meeting.minutes == "Short."
@@ -378,7 +312,9 @@ def test_marking_held_without_logging_makes_no_touchpoint(librarian_client, coun
 
 def test_a_meeting_still_to_come_cannot_be_marked_held(librarian_client, county):
     meeting = MeetingFactory(organization=county, starts_at=at(20, 10))
-    response = librarian_client.post(held_url(meeting), {"minutes": "x", "log_touchpoint": "on"})
+    response = librarian_client.post(
+        meeting_held_url(meeting), {"minutes": "x", "log_touchpoint": "on"}
+    )
     assert response.status_code == 200
     assert "has not started yet" in response.content.decode()
     meeting.refresh_from_db()
@@ -398,7 +334,9 @@ def test_cancelling_a_meeting(librarian_client, county):
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
     # A cancelled meeting cannot be marked held afterwards.
-    response = librarian_client.post(held_url(meeting), {"minutes": "x", "log_touchpoint": "on"})
+    response = librarian_client.post(
+        meeting_held_url(meeting), {"minutes": "x", "log_touchpoint": "on"}
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
@@ -452,10 +390,10 @@ def test_user_text_is_escaped(librarian_client, county):
     )
     urls = [
         meeting.get_absolute_url(),
-        LIST,
-        CALENDAR,
+        MEETING_LIST,
+        MEETING_CALENDAR,
         reverse("outreach:meeting_edit", args=[meeting.pk]),
-        held_url(meeting),
+        meeting_held_url(meeting),
     ]
     for url in urls:
         html = librarian_client.get(url).content.decode()
@@ -496,179 +434,3 @@ def test_a_meeting_downloads_as_an_ics_file(librarian_client, county, settings):
 def test_unknown_meetings_are_404(librarian_client):
     for name in ("meeting_detail", "meeting_edit", "meeting_held", "meeting_ics"):
         assert librarian_client.get(reverse(f"outreach:{name}", args=[999])).status_code == 404
-
-
-# Lists and the month calendar
-
-
-def titles(response) -> list[str]:
-    return [m.title for m in response.context["page"].object_list]
-
-
-@pytest.fixture
-def meetings(librarian, manager, county):
-    clinic = OrganizationFactory(name="Eastside Community Clinic")
-    return {
-        "old": MeetingFactory(organization=county, title="Old", starts_at=at(1, 10)),
-        "older": MeetingFactory(
-            organization=county, title="Older", starts_at=at(20, 10, month=10), staff=[librarian]
-        ),
-        "soon": MeetingFactory(
-            organization=county,
-            title="Soon",
-            starts_at=at(3, 9),
-            staff=[librarian],
-            other_organizations=[clinic],
-        ),
-        "later": MeetingFactory(
-            organization=clinic, title="Later", starts_at=at(25, 14), staff=[manager]
-        ),
-        "called_off": MeetingFactory(
-            organization=clinic,
-            title="Called off",
-            starts_at=at(4, 11),
-            status=Meeting.Status.CANCELLED,
-        ),
-    }
-
-
-def test_the_list_shows_upcoming_meetings_soonest_first(librarian_client, meetings):
-    response = librarian_client.get(LIST)
-    assert titles(response) == ["Soon", "Called off", "Later"]
-    html = response.content.decode()
-    assert "Tue, Nov 3, 2026<br>9:00 a.m.–10:00 a.m." in html
-    assert "Riverside County Health Department</a>, <a" in html  # both partners of "Soon"
-    assert ">Cancelled</span>" in html and "<s>Called off</s>" in html
-
-
-def test_the_list_shows_past_meetings_newest_first(librarian_client, meetings):
-    assert titles(librarian_client.get(LIST, {"when": "past"})) == ["Old", "Older"]
-
-
-def test_only_mine_shows_meetings_i_attend(librarian_client, meetings):
-    assert titles(librarian_client.get(LIST, {"who": "mine"})) == ["Soon"]
-    assert titles(librarian_client.get(LIST, {"who": "mine", "when": "past"})) == ["Older"]
-    assert titles(librarian_client.get(LIST, {"who": "all"})) == ["Soon", "Called off", "Later"]
-
-
-def test_the_list_is_paginated_25_a_page(librarian_client, county):
-    for i in range(30):
-        MeetingFactory(
-            organization=county, title=f"M{i:02}", starts_at=at(10, 8) + dt.timedelta(hours=i)
-        )
-    first, second = librarian_client.get(LIST), librarian_client.get(LIST, {"page": 2})
-    assert len(titles(first)) == 25 and titles(second) == [f"M{i:02}" for i in range(25, 30)]
-    assert 'href="?page=2"' in first.content.decode()
-    assert librarian_client.get(LIST, {"page": "x<y"}).status_code == 200
-
-
-def test_the_month_calendar_lists_each_days_meetings(librarian_client, meetings):
-    response = librarian_client.get(CALENDAR)
-    assert response.context["month"] == dt.date(2026, 11, 1)
-    weeks = response.context["weeks"]
-    assert weeks[0][0]["date"] == dt.date(2026, 11, 1)  # November 1, 2026 is a Sunday
-    assert all(len(week) == 7 for week in weeks)
-    days = {d["date"]: [m.title for m in d["meetings"]] for week in weeks for d in week}
-    assert days[dt.date(2026, 11, 3)] == ["Soon"]
-    assert days[dt.date(2026, 11, 25)] == ["Later"]
-    today = [d for week in weeks for d in week if d["is_today"]]
-    assert [d["date"] for d in today] == [dt.date(2026, 11, 2)]
-    html = response.content.decode()
-    assert "<caption" in html and "November 2026" in html
-    assert '<th scope="col"' in html and "Sunday" in html
-    assert 'aria-current="date"' in html
-    assert "?month=2026-10" in html and "?month=2026-12" in html
-
-
-def test_the_month_calendar_can_show_only_mine(librarian_client, meetings):
-    response = librarian_client.get(CALENDAR, {"who": "mine"})
-    found = [m.title for week in response.context["weeks"] for d in week for m in d["meetings"]]
-    assert found == ["Soon"]
-
-
-@pytest.mark.parametrize(
-    "month", ["abc", "2026-13", "2026-00", "0000-01", "99999-01", "2026-1x", "<script>", ""]
-)
-def test_a_bad_month_shows_this_month(librarian_client, month):
-    response = librarian_client.get(CALENDAR, {"month": month})
-    assert response.status_code == 200
-    assert response.context["month"] == dt.date(2026, 11, 1)
-
-
-def test_another_month(librarian_client):
-    response = librarian_client.get(CALENDAR, {"month": "2027-02"})
-    assert response.context["month"] == dt.date(2027, 2, 1)
-    assert "February 2027" in response.content.decode()
-
-
-# Query counts: a fixed number, whatever the number of meetings.
-
-# Session, user, roles and profile (4), then the page's own queries.
-MAX_QUERIES = {
-    "meeting_list": 7,  # + count, page of meetings, their other organizations
-    "meeting_calendar": 5,  # + the meetings of the month's weeks
-    "meeting_detail": 8,  # + meeting (organization, creator, touchpoint), 3 prefetches
-}
-
-
-def make_meetings(n: int, librarian, county) -> None:
-    others = [OrganizationFactory(name=f"Partner {i}") for i in range(3)]
-    for i in range(n):
-        MeetingFactory(
-            organization=county,
-            starts_at=at(3, 8) + dt.timedelta(hours=7 * i),
-            staff=[librarian],
-            other_organizations=others,
-        )
-
-
-@pytest.fixture
-def has_profile(librarian):
-    profile_for(librarian)
-
-
-@pytest.mark.parametrize("rows", [5, 60])
-def test_meeting_list_queries(
-    librarian_client, librarian, county, has_profile, rows, django_assert_max_num_queries
-):
-    make_meetings(rows, librarian, county)
-    for params in ({}, {"who": "mine"}, {"when": "past"}):
-        with django_assert_max_num_queries(MAX_QUERIES["meeting_list"]):
-            librarian_client.get(LIST, params)
-    assert len(librarian_client.get(LIST).context["page"].object_list) == min(rows, 25)
-
-
-@pytest.mark.parametrize("rows", [5, 60])
-def test_meeting_calendar_queries(
-    librarian_client, librarian, county, has_profile, rows, django_assert_max_num_queries
-):
-    make_meetings(rows, librarian, county)
-    with django_assert_max_num_queries(MAX_QUERIES["meeting_calendar"]):
-        response = librarian_client.get(CALENDAR)
-    found = sum(len(d["meetings"]) for week in response.context["weeks"] for d in week)
-    assert found == rows
-    with django_assert_max_num_queries(MAX_QUERIES["meeting_calendar"]):
-        librarian_client.get(CALENDAR, {"who": "mine", "month": "2026-12"})
-
-
-@pytest.mark.parametrize("rows", [5, 60])
-def test_meeting_detail_queries(
-    librarian_client, librarian, county, has_profile, rows, django_assert_max_num_queries
-):
-    meeting = MeetingFactory(
-        organization=county,
-        starts_at=at(1, 10),
-        contacts=[person_at(county, f"Person {i}") for i in range(rows)],
-        other_organizations=[OrganizationFactory() for _ in range(rows)],
-        staff=[librarian],
-    )
-    Touchpoint.objects.create(
-        organization=county,
-        staff=librarian,
-        occurred_on=dt.date(2026, 11, 1),
-        meeting=meeting,
-        subject="Logged",
-    )
-    with django_assert_max_num_queries(MAX_QUERIES["meeting_detail"]):
-        response = librarian_client.get(meeting.get_absolute_url())
-    assert response.status_code == 200

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tests.clock import frozen_clock
 from core.tests.factories import UserFactory
 from outreach import services
 from outreach.models import FollowUp, Meeting, Touchpoint
@@ -17,13 +17,8 @@ from partners.tests.factories import AffiliationFactory, ContactFactory, Organiz
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday
-FROZEN = time_machine.travel(dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC), tick=False)
 
-
-@pytest.fixture(autouse=True)
-def clock():
-    with FROZEN as traveller:
-        yield traveller
+clock = frozen_clock(dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ import zoneinfo
 
 import icalendar
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from core.profiles import profile_for, profile_update
+from core.tests.clock import frozen_clock
 from core.tests.factories import UserFactory
 from outreach.models import Meeting
 from outreach.tests.factories import MeetingFactory
@@ -18,13 +18,8 @@ from partners.tests.factories import OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 
-
-@pytest.fixture(autouse=True)
-def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+clock = frozen_clock()
 
 
 def client_for(user) -> Client:

@@ -1,17 +1,16 @@
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from core.profiles import profile_for
+from core.tests.downloads import read_csv
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.services import followup_create, touchpoint_update
 from outreach.tests.factories import TouchpointFactory
-from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
+from outreach.tests.helpers import person_at
+from partners.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +41,6 @@ MAX_QUERIES = {"touchpoint_list": 8, "touchpoint_detail": 7, "touchpoint_export"
 
 def subjects(response) -> list[str]:
     return [t.subject for t in response.context["page"].object_list]
-
-
-def person_at(organization, name: str):
-    return AffiliationFactory(organization=organization, contact=ContactFactory(name=name)).contact
 
 
 @pytest.fixture
@@ -250,13 +245,6 @@ def test_a_nul_character_is_a_bad_request_not_a_server_error(librarian_client, l
 
 
 # --- CSV export ---------------------------------------------------------------------------
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    raw = b"".join(response.streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for Excel"
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def test_export_holds_exactly_the_filtered_rows(manager_client, log):
@@ -472,12 +460,6 @@ def test_touchpoint_update_cannot_move_a_touchpoint_to_another_organization(log)
 
 
 # --- Query counts --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def has_profile(librarian):
-    """Steady state: the time-zone profile is made once, on a user's very first page."""
-    profile_for(librarian)
 
 
 def make_touchpoints(n: int, staff) -> None:

@@ -9,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from core.http import paginate, query_without
+from core.http import AuthenticatedHttpRequest, paginate, query_without
+from core.people import display_name
 from core.roles import is_manager, manager_required
 from outreach import services
 from outreach.forms.followups import FollowUpForm, ReassignForm, SnoozeForm
@@ -50,7 +51,7 @@ def _own_or_manager(request: HttpRequest, followup: FollowUp) -> None:
 
 
 @require_GET
-def followup_list(request: HttpRequest) -> HttpResponse:
+def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     manager = is_manager(request.user)
     choice = request.GET.get("assignee", "")
     assignee: User | None = request.user
@@ -81,7 +82,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def followup_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+def followup_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     if request.method == "POST":
         form = FollowUpForm(request.POST)
@@ -103,7 +104,7 @@ def followup_create(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @require_POST
-def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
     _own_or_manager(request, followup)
     try:
@@ -129,7 +130,7 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as e:
             error = e.messages[0]
     else:
-        error = form.non_field_errors()[0] if form.non_field_errors() else "Pick a valid day."
+        error = str(form.non_field_errors()[0]) if form.non_field_errors() else "Pick a valid day."
     if request.headers.get("HX-Request"):
         return _row(request, followup, error=error, snoozed=error is None)
     if error:
@@ -141,14 +142,14 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def followup_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
     form = ReassignForm(request.POST)
     if form.is_valid():
         services.followup_reassign(
             followup=followup, assignee=form.cleaned_data["assignee"], by=request.user
         )
-        name = followup.assignee.get_full_name() or followup.assignee.username
+        name = display_name(followup.assignee)
         if request.headers.get("HX-Request"):
             return _row(request, followup, reassigned_to=name)
         messages.success(request, f"“{followup}” is now {name}'s.")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import apply_service_errors
-from core.http import htmx_targets, paginate, query_without
+from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from outreach import ical, services
 from outreach.forms.meetings import MeetingForm, MeetingHeldForm, posted_ids
 from outreach.models import Meeting, Touchpoint
@@ -43,7 +43,7 @@ def _mine(request: HttpRequest) -> bool:
 
 
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     past = request.GET.get("when") == "past"
     mine = _mine(request)
     page = paginate(request, selectors.meeting_list(user=request.user, past=past, mine=mine))
@@ -71,7 +71,7 @@ def _month(value: str | None, today: dt.date) -> dt.date:
 
 
 @require_GET
-def meeting_calendar(request: HttpRequest) -> HttpResponse:
+def meeting_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = _month(request.GET.get("month"), today)
     mine = _mine(request)
@@ -108,46 +108,58 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _other_organizations_search(
+    request: AuthenticatedHttpRequest,
+    organization: Organization,
+    meeting: Meeting | None,
+    search: str,
+) -> HttpResponse:
+    """The search box asked for partners: the ticked ones stay, matches are added unticked."""
+    ids = posted_ids(request.GET.getlist("other_organizations"))
+    form = MeetingForm(
+        instance=meeting,
+        organization=organization,
+        user=request.user,
+        initial={"other_organizations": ids},
+    )
+    return render(
+        request,
+        "outreach/partials/meeting_other_organizations.html",
+        _other_organizations_context(form, organization, search),
+    )
+
+
+def _meeting_save(request: AuthenticatedHttpRequest, form: MeetingForm) -> Meeting | None:
+    """The meeting saved from a valid form, or None with the service's errors on the form."""
+    try:
+        return services.meeting_save(
+            meeting=form.apply_to(form.instance),
+            by=request.user,
+            contacts=form.cleaned_data["contacts"],
+            staff=form.cleaned_data["staff"],
+            other_organizations=form.cleaned_data["other_organizations"],
+        )
+    except ValidationError as error:
+        _apply_meeting_errors(form, error)
+        return None
+
+
 def _meeting_form_page(
-    request: HttpRequest, organization: Organization, meeting: Meeting | None
+    request: AuthenticatedHttpRequest, organization: Organization, meeting: Meeting | None
 ) -> HttpResponse:
     """Create and edit share everything but the instance and the words on the page."""
     search = request.GET.get("org_q", "").strip()[:200]
     if request.method == "GET" and htmx_targets(request, "other-organizations"):
-        # The search box asked for partners: the ticked ones stay, matches are added unticked.
-        ids = posted_ids(request.GET.getlist("other_organizations"))
-        form = MeetingForm(
-            instance=meeting,
-            organization=organization,
-            user=request.user,
-            initial={"other_organizations": ids},
-        )
-        return render(
-            request,
-            "outreach/partials/meeting_other_organizations.html",
-            _other_organizations_context(form, organization, search),
-        )
-
+        return _other_organizations_search(request, organization, meeting, search)
     if request.method == "POST":
         form = MeetingForm(
             request.POST, instance=meeting, organization=organization, user=request.user
         )
-        if form.is_valid():
-            saved = form.apply_to(form.instance)
-            try:
-                saved = services.meeting_save(
-                    meeting=saved,
-                    by=request.user,
-                    contacts=form.cleaned_data["contacts"],
-                    staff=form.cleaned_data["staff"],
-                    other_organizations=form.cleaned_data["other_organizations"],
-                )
-            except ValidationError as error:
-                _apply_meeting_errors(form, error)
-            else:
-                verb = "saved" if meeting else "scheduled"
-                messages.success(request, f"“{saved.title}” was {verb}.")
-                return redirect(saved)
+        saved = _meeting_save(request, form) if form.is_valid() else None
+        if saved is not None:
+            verb = "saved" if meeting else "scheduled"
+            messages.success(request, f"“{saved.title}” was {verb}.")
+            return redirect(saved)
         if meeting is not None:
             # The form wrote the typed values onto the instance; the page shows the saved ones.
             meeting.refresh_from_db()
@@ -177,12 +189,12 @@ def _other_organizations_context(
     return {"chosen": chosen, "matches": matches, "org_q": search, "organization": organization}
 
 
-def meeting_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     return _meeting_form_page(request, organization, None)
 
 
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("organization"), pk=pk)
     return _meeting_form_page(request, meeting.organization, meeting)
 
@@ -205,7 +217,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_held(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("organization"), pk=pk)
     if meeting.status == Meeting.Status.CANCELLED:
         messages.info(request, f"“{meeting.title}” was cancelled, so it cannot be marked held.")

@@ -7,66 +7,73 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.forms import apply_service_errors
+from core.http import AuthenticatedHttpRequest
 from outreach import services
 from outreach.forms.touchpoints import TouchpointForm
+from outreach.models import FollowUp, Touchpoint
 from outreach.selectors.timeline import TimelineEntry
 from partners.models import Organization
 
 
-def touchpoint_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+def _logged_entries(touchpoint: Touchpoint, followup: FollowUp | None) -> list[TimelineEntry]:
+    """The new touchpoint, and the follow-up it set, as rows to add to the timeline."""
+    entries = [
+        TimelineEntry("touchpoint", touchpoint.occurred_on, touchpoint.created_at, touchpoint)
+    ]
+    if followup:
+        created = followup.created_at
+        entries.insert(
+            0, TimelineEntry("followup_created", timezone.localdate(created), created, followup)
+        )
+    return entries
+
+
+def _logged(
+    request: HttpRequest, organization: Organization, touchpoint: Touchpoint
+) -> HttpResponse:
+    """After logging: back to the organization, or (htmx) the new rows and an empty form."""
+    followup = touchpoint.followups.first()
+    note = f" Follow-up due {followup.due_on:%b %-d}." if followup else ""
+    if not request.headers.get("HX-Request"):
+        messages.success(request, f"Touchpoint logged.{note}")
+        return redirect(organization)
+    context = {
+        "entries": _logged_entries(touchpoint, followup),
+        "organization": organization,
+        "form": TouchpointForm(organization=organization),
+        "status": f"Logged “{touchpoint.subject}”.{note}",
+    }
+    return render(request, "outreach/partials/quick_log_logged.html", context)
+
+
+def _quick_log_errors(
+    request: HttpRequest, organization: Organization, form: TouchpointForm
+) -> HttpResponse:
+    """htmx: the quick-log box again with its errors, in place of the whole box."""
+    context = {"form": form, "organization": organization}
+    response = render(request, "outreach/partials/quick_log.html", context)
+    response["HX-Retarget"] = "#quick-log"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def touchpoint_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
-    htmx = bool(request.headers.get("HX-Request"))
-    if request.method == "POST":
-        form = TouchpointForm(request.POST, organization=organization)
-        if form.is_valid():
-            try:
-                touchpoint = services.touchpoint_log(
-                    organization=organization, staff=request.user, **form.service_fields()
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                followup = touchpoint.followups.first()
-                note = f" Follow-up due {followup.due_on:%b %-d}." if followup else ""
-                if not htmx:
-                    messages.success(request, f"Touchpoint logged.{note}")
-                    return redirect(organization)
-                entries = [
-                    TimelineEntry(
-                        "touchpoint", touchpoint.occurred_on, touchpoint.created_at, touchpoint
-                    )
-                ]
-                if followup:
-                    entries.insert(
-                        0,
-                        TimelineEntry(
-                            "followup_created",
-                            timezone.localdate(followup.created_at),
-                            followup.created_at,
-                            followup,
-                        ),
-                    )
-                return render(
-                    request,
-                    "outreach/partials/quick_log_logged.html",
-                    {
-                        "entries": entries,
-                        "organization": organization,
-                        "form": TouchpointForm(organization=organization),
-                        "status": f"Logged “{touchpoint.subject}”.{note}",
-                    },
-                )
-        if htmx:
-            response = render(
-                request,
-                "outreach/partials/quick_log.html",
-                {"form": form, "organization": organization},
-            )
-            response["HX-Retarget"] = "#quick-log"
-            response["HX-Reswap"] = "outerHTML"
-            return response
-    else:
+    if request.method != "POST":
         form = TouchpointForm(organization=organization)
-    return render(
-        request, "outreach/touchpoint_log.html", {"form": form, "organization": organization}
-    )
+        context = {"form": form, "organization": organization}
+        return render(request, "outreach/touchpoint_log.html", context)
+    form = TouchpointForm(request.POST, organization=organization)
+    if form.is_valid():
+        try:
+            touchpoint = services.touchpoint_log(
+                organization=organization, staff=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return _logged(request, organization, touchpoint)
+    if request.headers.get("HX-Request"):
+        return _quick_log_errors(request, organization, form)
+    context = {"form": form, "organization": organization}
+    return render(request, "outreach/touchpoint_log.html", context)

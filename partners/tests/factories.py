@@ -3,7 +3,7 @@ import factory
 from partners.models import Affiliation, Contact, Organization, Stage, StageChange, normalize_name
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     """An organization with the first entry of its stage history, as the service makes it."""
 
     class Meta:
@@ -16,7 +16,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     stage = Stage.IDENTIFIED
 
     @factory.post_generation
-    def history(self, create, extracted, **kwargs):
+    def history(self: Organization, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             StageChange.objects.create(
                 organization=self,
@@ -26,7 +26,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
             )
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -34,7 +34,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@partner.example.org")
 
 
-class AffiliationFactory(factory.django.DjangoModelFactory):
+class AffiliationFactory(factory.django.DjangoModelFactory[Affiliation]):
     class Meta:
         model = Affiliation
 

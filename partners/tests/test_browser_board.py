@@ -8,9 +8,9 @@ from partners.models import Stage
 from partners.tests.factories import OrganizationFactory
 from partners.tests.test_board import BOARD
 
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+
 def test_dragging_a_card_asks_for_a_note_and_records_one_stage_change(page, log_in):
     librarian = UserFactory(username="librarian", first_name="Rosa", role="Librarian")
     clinic = OrganizationFactory(name="Eastside Community Clinic", stage=Stage.CONTACTED)
@@ -52,8 +52,6 @@ def test_dragging_a_card_asks_for_a_note_and_records_one_stage_change(page, log_
     )
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
 def test_moving_a_card_with_the_keyboard_only(page, log_in):
     librarian = UserFactory(username="librarian", first_name="Rosa", role="Librarian")
     school = OrganizationFactory(name="Riverside Middle School", stage=Stage.IDENTIFIED)

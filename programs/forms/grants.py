@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import FIRST_YEAR, LAST_YEAR
+from core.forms import form_field
 from core.templatetags.liaison import person
 from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users
 from partners.models import Organization
@@ -65,6 +66,7 @@ class GrantForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if (
             cleaned.get("status") == Grant.Status.AWARDED
             and cleaned.get("amount_awarded") is None
@@ -93,7 +95,7 @@ class DeliverableForm(forms.ModelForm):
         self, *args: Any, staff: list[User], default_owner: User | None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["owner"]
+        field = form_field(self, "owner", forms.ModelChoiceField)
         choices = [("", "Choose a staff member"), *((user.pk, person(user)) for user in staff)]
         current = self.instance.owner if self.instance.pk else None
         if current is not None and current not in staff:
@@ -158,7 +160,7 @@ class SupportLetterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, partners: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
+        field = form_field(self, "organization", forms.ModelChoiceField)
         choices = [("", "Choose a partner organization"), *((o.pk, o.name) for o in partners)]
         allowed = [o.pk for o in partners]
         current = self.instance.organization if self.instance.pk else None
@@ -195,7 +197,7 @@ class BaseSupportLetterFormSet(forms.BaseInlineFormSet):
         """One letter per organization (instead of the model formset's generic message)."""
         seen: set[int] = set()
         for form in self.forms:
-            if self._should_delete_form(form):
+            if self._should_delete_form(form):  # type: ignore[attr-defined]  # private Django API
                 continue
             organization = getattr(form, "cleaned_data", {}).get("organization")
             if organization is None:

@@ -18,6 +18,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 
 from core.dates import FIRST_YEAR, LAST_YEAR
+from core.forms import form_field
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting
 from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users
@@ -105,7 +106,9 @@ class OrganizationNameField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        return " ".join(super().to_python(value).split())
+        text = super().to_python(value)
+        assert text is not None  # empty_value is ""
+        return " ".join(text.split())
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Organization):
@@ -219,14 +222,15 @@ class ProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         lead_id = self.instance.lead_id
         # Staff who can lead, and the current lead even if no longer one of them.
-        self.fields["lead"].queryset = (
+        lead = form_field(self, "lead", forms.ModelChoiceField)
+        lead.queryset = (
             User.objects.filter(Q(pk__in=staff_users().values("pk")) | Q(pk=lead_id)).order_by(
                 "first_name", "last_name", "username"
             )
             if lead_id
             else staff_users()
         )
-        self.fields["lead"].empty_label = "Nobody yet"
+        lead.empty_label = "Nobody yet"
         if self.instance.pk is None and not self.initial.get("lead"):
             self.initial["lead"] = user.pk
 
@@ -241,6 +245,7 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The program cannot end before it starts.")
@@ -353,7 +358,7 @@ class ProgramSessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, meetings: Iterable[Meeting] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].set_meetings(meetings)
+        form_field(self, "meeting", MeetingChoiceField).set_meetings(meetings)
         if self.instance.pk is not None:
             start = timezone.localtime(self.instance.starts_at)
             self.initial.setdefault("date", start.date())
@@ -364,6 +369,7 @@ class ProgramSessionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         day, time = cleaned.get("date"), cleaned.get("time")
         if day is not None and time is not None:
             moment = local_datetime(day, time)

@@ -17,16 +17,11 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.periods import local_bounds, month_label, months, period_in_words
 from outreach.models import Meeting, Touchpoint
 from partners.models import Organization
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
 
-# Fixed English names: the summary reads the same in a page, a PDF and an email.
-MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
-MONTH_ABBREVIATIONS = [name[:3] for name in MONTH_NAMES]
 # Past five years of months the chart shows one bar per year instead: still readable.
 MAX_MONTH_POINTS = 60
 
@@ -89,64 +84,15 @@ class ImpactSummary:
         return self.attendance
 
 
-def period_in_words(start: dt.date, end: dt.date) -> str:
-    """“March 5, 2026”, “March 1–31, 2026”, “January 1 – June 30, 2026”, or across years."""
-
-    def day(d: dt.date, year: bool = True) -> str:
-        text = f"{MONTH_NAMES[d.month - 1]} {d.day}"
-        return f"{text}, {d.year}" if year else text
-
-    if start == end:
-        return day(start)
-    if start.year != end.year:
-        return f"{day(start)} – {day(end)}"
-    if start.month != end.month:
-        return f"{day(start, year=False)} – {day(end)}"
-    return f"{MONTH_NAMES[start.month - 1]} {start.day}–{end.day}, {end.year}"
-
-
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quick_periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """The period picker's shortcuts: (label, start, end), as of `today` (a local date)."""
-    this_quarter = _quarter_start(today)
-    last_quarter = _quarter_start(this_quarter - dt.timedelta(days=1))
-    # Whole months, so the chart shows twelve full bars and this month so far.
-    months_back = today.year * 12 + today.month - 1 - 11
-    twelve_months = dt.date(months_back // 12, months_back % 12 + 1, 1)
-    return [
-        ("This year", dt.date(today.year, 1, 1), today),
-        ("Last year", dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
-        ("Last 12 months", twelve_months, today),
-        ("This quarter", this_quarter, today),
-        ("Last quarter", last_quarter, this_quarter - dt.timedelta(days=1)),
-    ]
-
-
-def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Local midnight at the start of `start` and after `end`: [lo, hi) in aware datetimes."""
-    zone = timezone.get_current_timezone()
-    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min), zone)
-    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), zone)
-    return lo, hi
-
-
-def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
-    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
-    return [(n // 12, n % 12 + 1) for n in range(first, last + 1)]
-
-
 def _over_time(
     start: dt.date, end: dt.date, by_month: dict[tuple[int, int], int]
 ) -> tuple[list[tuple[str, int]], str]:
     """Every month of the period with its attendance, zeros included; years for long periods."""
-    months = _months(start, end)
-    if len(months) <= MAX_MONTH_POINTS:
+    every_month = months(start, end)
+    if len(every_month) <= MAX_MONTH_POINTS:
         points = [
-            (f"{MONTH_ABBREVIATIONS[month - 1]} {year}", by_month.get((year, month), 0))
-            for year, month in months
+            (month_label(month), by_month.get((month.year, month.month), 0))
+            for month in every_month
         ]
         return points, "month"
     by_year: dict[int, int] = {}
@@ -221,7 +167,7 @@ def impact_summary(
         raise ValueError("Give exactly one of program and organization.")
     if end < start:
         raise ValueError("The period ends before it starts.")
-    lo, hi = _local_bounds(start, end)
+    lo, hi = local_bounds(start, end)
     programs = _programs(
         program=program, organization=organization, start=start, end=end, lo=lo, hi=hi
     )

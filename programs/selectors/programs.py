@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import formats, timezone
 
+from core.periods import local_bounds
 from outreach.models import Meeting, Touchpoint
 from partners.models import Organization, full_text_filter, search_words
 from programs.models import (
@@ -174,10 +175,6 @@ def attendance_points(program: Program) -> list[tuple[str, int]]:
     return points
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _meetings_of(organization_ids: Iterable[int]) -> Q:
     ids = list(organization_ids)
     joint = Meeting.other_organizations.through.objects.filter(organization_id__in=ids)
@@ -208,11 +205,13 @@ def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[st
     meetings = Meeting.objects.filter(_meetings_of(partner_ids))
     if program.start_date:
         touchpoints = touchpoints.filter(occurred_on__gte=program.start_date)
-        meetings = meetings.filter(starts_at__gte=_day_start(program.start_date))
+        meetings = meetings.filter(
+            starts_at__gte=local_bounds(program.start_date, program.start_date)[0]
+        )
     if program.end_date:
         touchpoints = touchpoints.filter(occurred_on__lte=program.end_date)
         meetings = meetings.filter(
-            starts_at__lt=_day_start(program.end_date + dt.timedelta(days=1))
+            starts_at__lt=local_bounds(program.end_date, program.end_date)[1]
         )
     return {
         "touchpoints": _newest(

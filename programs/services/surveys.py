@@ -5,7 +5,6 @@ anything is written, and the stored file is removed again if the row cannot be s
 """
 
 import datetime as dt
-import os
 import uuid
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from core.tabular import read_within_limit, upload_name
 from programs import surveys
 from programs.models import Outcome, Program, SurveyResult
 from programs.services.programs import outcome_add
@@ -31,14 +31,14 @@ def survey_upload(*, program: Program, upload: UploadedFile, by: User | None) ->
     too_large = surveys.size_error(upload.size or 0)
     if too_large:
         raise ValidationError({"file": too_large}, code="too_large")
-    data = _read_within_limit(upload)
+    data = read_within_limit(upload, surveys.MAX_BYTES)
     try:
         table = surveys.read_survey(data)
     except surveys.SurveyFileError as error:
         raise ValidationError({"file": str(error)}, code="unreadable") from None
     survey = SurveyResult(
         program=program,
-        original_name=_display_name(upload.name),
+        original_name=upload_name(upload.name, default="survey.csv", length=NAME_LENGTH),
         uploaded_by=by,
         responses=len(table.rows),
         summary=surveys.summarise(table),
@@ -54,27 +54,6 @@ def survey_upload(*, program: Program, upload: UploadedFile, by: User | None) ->
         survey.file.delete(save=False)
         raise
     return survey
-
-
-def _read_within_limit(upload: UploadedFile) -> bytes:
-    """The whole file, stopping as soon as it turns out larger than its reported size allowed."""
-    upload.seek(0)
-    chunks, total = [], 0
-    for chunk in upload.chunks():
-        total += len(chunk)
-        if total > surveys.MAX_BYTES:
-            limit = surveys.MAX_BYTES // surveys.MB
-            raise ValidationError(
-                {"file": f"The file is larger than the limit of {limit} MB."}, code="too_large"
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _display_name(name: str | None) -> str:
-    name = os.path.basename((name or "").replace("\\", "/"))
-    name = "".join(char for char in name if char.isprintable()).strip() or "survey.csv"
-    return name[:NAME_LENGTH]
 
 
 def survey_outcome_record(

@@ -1,65 +1,24 @@
-"""Joint grant applications: the grant page, deliverables as follow-ups, letters, list, panel."""
+"""Joint grant applications: the grant page, deliverables as follow-ups, letters of support."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.profiles import profile_for
-from core.tests.factories import UserFactory
+from core.tests.clock import frozen_clock
 from outreach import services
 from outreach.models import FollowUp
 from partners.tests.factories import OrganizationFactory
-from programs.models import Grant, GrantDeliverable, Program, ProgramPartner, SupportLetter
-from programs.selectors.grants import PANEL_PREFETCH
+from programs.models import Grant, GrantDeliverable, Program, SupportLetter
 from programs.services import grants as grant_services
-from programs.tests.factories import GrantFactory
+from programs.tests.helpers import TODAY, TODAY_10AM, grant_edit_url
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 11, 18)
-FROZEN = time_machine.travel(dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC), tick=False)
-PANEL = "programs/partials/program_grant_panel.html"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with FROZEN as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def colleague(db):
-    return UserFactory(username="sam", first_name="Sam", last_name="Ortiz")
-
-
-@pytest.fixture
-def clinic(db):
-    return OrganizationFactory(name="Eastside Community Clinic")
-
-
-@pytest.fixture
-def adult_ed(db):
-    return OrganizationFactory(name="Adult Education Center")
-
-
-@pytest.fixture
-def program(librarian, clinic, adult_ed):
-    """A grant program led by Alice; the clinic is the lead partner though not first by name."""
-    program = Program.objects.create(
-        title="Health literacy for seniors", kind=Program.Kind.GRANT, lead=librarian
-    )
-    ProgramPartner.objects.create(program=program, organization=adult_ed, role="co_host")
-    ProgramPartner.objects.create(program=program, organization=clinic, role="lead")
-    return program
-
-
-def edit_url(program: Program) -> str:
-    return reverse("programs:grant_edit", args=[program.pk])
+clock = frozen_clock(TODAY_10AM)
 
 
 def _formset(prefix: str, rows: list[dict]) -> dict:
@@ -106,7 +65,7 @@ def deliverable_row(deliverable: GrantDeliverable, **changes) -> dict:
 def with_report(librarian_client, program, colleague):
     """The grant saved through the page with one deliverable, the final report, Sam's."""
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(
             deliverables=[{"title": "Final report", "due_on": "2027-01-15", "owner": colleague.pk}]
         ),
@@ -142,7 +101,7 @@ def test_changing_the_date_moves_the_follow_up_rather_than_duplicating_it(
 ):
     followup = with_report.followup
     response = librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report, due_on="2027-02-01")])
+        grant_edit_url(program), grant_data([deliverable_row(with_report, due_on="2027-02-01")])
     )
     assert response.status_code == 302
     assert FollowUp.objects.count() == 1
@@ -156,7 +115,7 @@ def test_an_owner_change_reassigns_the_same_follow_up(
 ):
     followup = with_report.followup
     librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report, owner=str(librarian.pk))])
+        grant_edit_url(program), grant_data([deliverable_row(with_report, owner=str(librarian.pk))])
     )
     followup.refresh_from_db()
     assert (FollowUp.objects.count(), followup.assignee) == (1, librarian)
@@ -164,7 +123,7 @@ def test_an_owner_change_reassigns_the_same_follow_up(
 
 def test_a_new_title_or_funder_retitles_the_open_follow_up(librarian_client, program, with_report):
     librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data([deliverable_row(with_report, title="Interim report")], funder="City Fund"),
     )
     assert FollowUp.objects.get().title == "Grant deliverable: Interim report (City Fund)"
@@ -173,7 +132,7 @@ def test_a_new_title_or_funder_retitles_the_open_follow_up(librarian_client, pro
 def test_deleting_a_deliverable_cancels_its_follow_up(librarian_client, program, with_report):
     followup = with_report.followup
     response = librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report, DELETE="on")])
+        grant_edit_url(program), grant_data([deliverable_row(with_report, DELETE="on")])
     )
     assert response.status_code == 302
     assert not GrantDeliverable.objects.exists()
@@ -186,7 +145,7 @@ def test_a_done_follow_up_stays_done_and_is_not_recreated_when_the_date_changes(
 ):
     followup = services.followup_complete(followup=with_report.followup, by=colleague)
     librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report, due_on="2027-02-01")])
+        grant_edit_url(program), grant_data([deliverable_row(with_report, due_on="2027-02-01")])
     )
     followup.refresh_from_db()
     assert FollowUp.objects.count() == 1
@@ -210,7 +169,7 @@ def test_the_follow_up_title_fits_even_with_long_names(librarian, colleague, pro
 
 
 def test_the_page_offers_the_program_lead_as_owner(librarian_client, program, librarian):
-    response = librarian_client.get(edit_url(program))
+    response = librarian_client.get(grant_edit_url(program))
     assert response.status_code == 200
     assert response.context["deliverables"].forms[0]["owner"].value() == librarian.pk
     assert b"No application details" not in response.content
@@ -220,17 +179,17 @@ def test_without_a_program_lead_the_current_user_owns_new_deliverables(client, c
     program.lead = None
     program.save()
     client.force_login(colleague)
-    response = client.get(edit_url(program))
+    response = client.get(grant_edit_url(program))
     assert response.context["deliverables"].forms[0]["owner"].value() == colleague.pk
 
 
 def test_a_program_of_another_kind_has_no_grant(librarian_client, program):
     program.kind = Program.Kind.WORKSHOP
     program.save()
-    response = librarian_client.get(edit_url(program))
+    response = librarian_client.get(grant_edit_url(program))
     assert response.status_code == 404
     assert "Only programs of the kind “Joint grant application”" in response.content.decode()
-    response = librarian_client.post(edit_url(program), grant_data())
+    response = librarian_client.post(grant_edit_url(program), grant_data())
     assert response.status_code == 404
     assert not Grant.objects.exists()
     with pytest.raises(ValidationError):
@@ -245,10 +204,10 @@ def test_a_program_without_partners_gets_a_clear_error_and_nothing_is_saved(
     librarian_client, librarian
 ):
     program = Program.objects.create(title="Solo grant", kind=Program.Kind.GRANT)
-    page = librarian_client.get(edit_url(program)).content.decode()
+    page = librarian_client.get(grant_edit_url(program)).content.decode()
     assert "Add a partner organization to the program first" in page
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data([{"title": "Report", "due_on": "2027-01-15", "owner": librarian.pk}]),
     )
     assert response.status_code == 200
@@ -262,13 +221,13 @@ def test_a_program_without_partners_gets_a_clear_error_and_nothing_is_saved(
 
 def test_a_grant_without_deliverables_needs_no_partner(librarian_client):
     program = Program.objects.create(title="Solo grant", kind=Program.Kind.GRANT)
-    assert librarian_client.post(edit_url(program), grant_data()).status_code == 302
+    assert librarian_client.post(grant_edit_url(program), grant_data()).status_code == 302
     assert Grant.objects.get().program == program
 
 
 def test_an_invalid_deliverable_saves_nothing(librarian_client, program, colleague):
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data([{"title": "Report", "due_on": "2026-11-01", "owner": colleague.pk}]),
     )
     assert response.status_code == 200
@@ -282,7 +241,7 @@ def test_a_deliverable_due_in_year_9999_is_refused_so_the_owners_calendar_feed_w
     client, librarian_client, librarian, program
 ):
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data([{"title": "Report", "due_on": "9999-12-31", "owner": librarian.pk}]),
     )
     assert response.status_code == 200
@@ -299,20 +258,20 @@ def test_an_overdue_deliverable_left_as_it_is_can_still_be_saved(
 ):
     clock.move_to(dt.datetime(2027, 2, 1, 15, 0, tzinfo=dt.UTC))
     response = librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report)], status="submitted")
+        grant_edit_url(program), grant_data([deliverable_row(with_report)], status="submitted")
     )
     assert response.status_code == 302
 
 
 def test_awarded_asks_for_the_amount_awarded(librarian_client, program):
-    response = librarian_client.post(edit_url(program), grant_data(status="awarded"))
+    response = librarian_client.post(grant_edit_url(program), grant_data(status="awarded"))
     assert response.status_code == 200
     assert response.context["form"].errors["amount_awarded"] == [
         grant_services.AWARDED_NEEDS_AMOUNT
     ]
     assert not Grant.objects.exists()
     response = librarian_client.post(
-        edit_url(program), grant_data(status="awarded", amount_awarded="20000")
+        grant_edit_url(program), grant_data(status="awarded", amount_awarded="20000")
     )
     assert response.status_code == 302
     assert Grant.objects.get().amount_awarded == Decimal("20000")
@@ -334,7 +293,7 @@ def test_awarded_asks_for_the_amount_awarded(librarian_client, program):
     ],
 )
 def test_bad_grant_values_are_refused_next_to_the_field(librarian_client, program, field, value):
-    response = librarian_client.post(edit_url(program), grant_data(**{field: value}))
+    response = librarian_client.post(grant_edit_url(program), grant_data(**{field: value}))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Grant.objects.exists()
@@ -351,7 +310,7 @@ def test_bad_grant_values_are_refused_next_to_the_field(librarian_client, progra
     ],
 )
 def test_bad_deliverable_rows_never_fail_the_page(librarian_client, program, row):
-    response = librarian_client.post(edit_url(program), grant_data([row]))
+    response = librarian_client.post(grant_edit_url(program), grant_data([row]))
     assert response.status_code == 200
     assert not Grant.objects.exists()
 
@@ -359,7 +318,7 @@ def test_bad_deliverable_rows_never_fail_the_page(librarian_client, program, row
 def test_a_tampered_management_form_is_an_error_not_a_crash(librarian_client, program):
     data = grant_data()
     del data["deliverables-TOTAL_FORMS"]
-    response = librarian_client.post(edit_url(program), data)
+    response = librarian_client.post(grant_edit_url(program), data)
     assert response.status_code == 200
     assert not Grant.objects.exists()
 
@@ -369,7 +328,7 @@ def test_a_non_staff_owner_is_refused(librarian_client, program):
 
     outsider = User.objects.create_user("guest")
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data([{"title": "Report", "due_on": "2027-01-15", "owner": outsider.pk}]),
     )
     assert "owner" in response.context["deliverables"].forms[0].errors
@@ -380,10 +339,10 @@ def test_a_former_colleague_keeps_a_deliverable_until_reassigned(
 ):
     colleague.is_active = False
     colleague.save()
-    response = librarian_client.get(edit_url(program))
+    response = librarian_client.get(grant_edit_url(program))
     assert response.status_code == 200
     response = librarian_client.post(
-        edit_url(program), grant_data([deliverable_row(with_report)], funder="City Fund")
+        grant_edit_url(program), grant_data([deliverable_row(with_report)], funder="City Fund")
     )
     assert response.status_code == 302
 
@@ -393,7 +352,7 @@ def test_a_former_colleague_keeps_a_deliverable_until_reassigned(
 
 def test_letters_of_support_from_partners_are_saved(librarian_client, program, clinic, adult_ed):
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(
             letters=[
                 {"organization": clinic.pk, "received_on": "2026-11-10"},
@@ -412,7 +371,7 @@ def test_letters_of_support_from_partners_are_saved(librarian_client, program, c
 def test_letters_must_come_from_partner_organizations(librarian_client, librarian, program):
     stranger = OrganizationFactory(name="Unrelated Co")
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(letters=[{"organization": stranger.pk, "received_on": "2026-11-10"}]),
     )
     assert response.status_code == 200
@@ -433,7 +392,7 @@ def test_letters_must_come_from_partner_organizations(librarian_client, libraria
 
 def test_a_letter_cannot_be_received_in_the_future(librarian_client, program, clinic):
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(letters=[{"organization": clinic.pk, "received_on": "2026-11-19"}]),
     )
     assert response.context["letters"].forms[0].errors["received_on"] == [
@@ -444,7 +403,7 @@ def test_a_letter_cannot_be_received_in_the_future(librarian_client, program, cl
 
 def test_one_letter_per_organization(librarian_client, program, clinic):
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(
             letters=[
                 {"organization": clinic.pk, "received_on": "2026-11-10"},
@@ -471,7 +430,7 @@ def test_letters_can_swap_senders_and_be_removed(
     )
     first, second = SupportLetter.objects.order_by("received_on")
     response = librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(
             letters=[
                 {"id": first.pk, "organization": adult_ed.pk, "received_on": "2026-11-01"},
@@ -486,7 +445,7 @@ def test_letters_can_swap_senders_and_be_removed(
     }
     letter = SupportLetter.objects.get(organization=clinic)
     librarian_client.post(
-        edit_url(program),
+        grant_edit_url(program),
         grant_data(
             letters=[
                 {
@@ -501,198 +460,3 @@ def test_letters_can_swap_senders_and_be_removed(
     assert list(SupportLetter.objects.values_list("organization__name", flat=True)) == [
         "Adult Education Center"
     ]
-
-
-# The grants list
-
-
-def make_grant(title: str, deadline: dt.date | None, **fields) -> Grant:
-    program = Program.objects.create(title=title, kind=Program.Kind.GRANT)
-    return GrantFactory(program=program, submission_deadline=deadline, **fields)
-
-
-def test_the_list_runs_by_deadline_with_undated_grants_last(librarian_client):
-    make_grant("Undated", None)
-    make_grant("Later", TODAY + dt.timedelta(days=90))
-    make_grant("Past", TODAY - dt.timedelta(days=3), status="submitted")
-    make_grant("Soon", TODAY + dt.timedelta(days=12))
-    response = librarian_client.get(reverse("programs:grant_list"))
-    assert response.status_code == 200
-    titles = [grant.program.title for grant, _ in response.context["rows"]]
-    assert titles == ["Past", "Soon", "Later", "Undated"]
-
-
-def test_a_deadline_within_30_days_is_highlighted_in_words(librarian_client):
-    make_grant("Soon", TODAY + dt.timedelta(days=12), status="drafting")
-    make_grant("Today", TODAY, status="researching")
-    make_grant("Edge", TODAY + dt.timedelta(days=30), status="drafting")
-    make_grant("Too far", TODAY + dt.timedelta(days=31), status="drafting")
-    make_grant("Sent", TODAY + dt.timedelta(days=5), status="submitted")
-    make_grant("Missed", TODAY - dt.timedelta(days=2), status="drafting")
-    response = librarian_client.get(reverse("programs:grant_list"))
-    notes = {grant.program.title: note and note.text for grant, note in response.context["rows"]}
-    assert notes == {
-        "Missed": "deadline passed",
-        "Today": "due today",
-        "Sent": None,
-        "Soon": "due in 12 days",
-        "Edge": "due in 30 days",
-        "Too far": None,
-    }
-    page = response.content.decode()
-    assert "due in 12 days" in page and "deadline passed" in page
-    assert "table-warning" in page and "table-danger" in page
-
-
-def test_totals_cover_every_page_of_the_filtered_list(librarian_client):
-    for i in range(27):
-        make_grant(f"Grant {i}", TODAY + dt.timedelta(days=i), amount_requested=Decimal("1000"))
-    make_grant(
-        "Won",
-        None,
-        status="awarded",
-        amount_requested=Decimal("2500.50"),
-        amount_awarded=Decimal("2000"),
-    )
-    make_grant("Unpriced", None, amount_requested=None)
-    response = librarian_client.get(reverse("programs:grant_list"))
-    assert len(response.context["rows"]) == 25
-    assert response.context["totals"] == {
-        "requested": Decimal("29500.50"),
-        "awarded": Decimal("2000"),
-    }
-    page = response.content.decode()
-    assert "$29,500.50" in page and "$2,000.00" in page
-    response = librarian_client.get(reverse("programs:grant_list"), {"status": "awarded"})
-    assert [grant.program.title for grant, _ in response.context["rows"]] == ["Won"]
-    assert response.context["totals"]["requested"] == Decimal("2500.50")
-
-
-def test_bad_list_parameters_are_ignored(librarian_client):
-    make_grant("Only", TODAY)
-    response = librarian_client.get(
-        reverse("programs:grant_list"), {"status": "<script>", "page": "x"}
-    )
-    assert response.status_code == 200
-    assert len(response.context["rows"]) == 1
-
-
-def test_names_are_escaped(librarian_client, librarian, program):
-    grant_services.grant_save(program=program, by=librarian, funder="<b>Evil</b> & Co")
-    page = librarian_client.get(reverse("programs:grant_list")).content.decode()
-    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in page and "<b>Evil" not in page
-    panel = render_to_string(PANEL, {"program": _prefetched(program)})
-    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in panel and "<b>Evil" not in panel
-
-
-# The program page's grant panel
-
-
-def _prefetched(program: Program) -> Program:
-    """The program as the program page loads it."""
-    return (
-        Program.objects.select_related("lead", "grant")
-        .prefetch_related(*PANEL_PREFETCH)
-        .get(pk=program.pk)
-    )
-
-
-def test_the_panel_without_a_grant_offers_to_add_details(program, django_assert_num_queries):
-    loaded = _prefetched(program)
-    with django_assert_num_queries(0):
-        html = render_to_string(PANEL, {"program": loaded})
-    assert "No application details yet" in html
-    assert edit_url(program) in html
-
-
-def test_the_panel_shows_the_grant_without_queries(
-    librarian, colleague, program, clinic, django_assert_num_queries
-):
-    grant_services.grant_save(
-        program=program,
-        by=librarian,
-        funder="Community Health Foundation",
-        amount_requested=Decimal("25000"),
-        submission_deadline=TODAY + dt.timedelta(days=12),
-        deliverables=[
-            grant_services.DeliverableChange(
-                title="Final report", due_on=dt.date(2027, 1, 15), owner=colleague
-            )
-        ],
-        letters=[grant_services.LetterChange(organization=clinic, received_on=TODAY)],
-    )
-    loaded = _prefetched(program)
-    with django_assert_num_queries(0):
-        html = render_to_string(PANEL, {"program": loaded})
-    for text in (
-        "Community Health Foundation",
-        "Researching",
-        "$25,000.00",
-        "due in 12 days",
-        "Final report",
-        "Jan 15, 2027",
-        "Sam Ortiz",
-        "follow-up open",
-        "Eastside Community Clinic",
-        "Nov 18, 2026",
-        "Edit grant application",
-    ):
-        assert text in html, text
-
-
-def test_the_panel_is_empty_for_other_kinds(django_assert_num_queries):
-    program = Program.objects.create(title="Story time", kind=Program.Kind.WORKSHOP)
-    loaded = _prefetched(program)
-    with django_assert_num_queries(0):
-        assert render_to_string(PANEL, {"program": loaded}).strip() == ""
-
-
-# Query counts: a fixed number, with 5 or 60 of everything
-
-# Session, user, roles and the user's time zone (4 queries), then the page's own.
-LIST_QUERIES = 7
-EDIT_QUERIES = 9
-
-
-@pytest.fixture(params=[5, 60], ids=["5 rows", "60 rows"])
-def many(request, librarian, colleague):
-    rows = request.param
-    for i in range(rows):
-        make_grant(
-            f"Grant {i}",
-            TODAY + dt.timedelta(days=i) if i % 4 else None,
-            amount_awarded=Decimal(i),
-        )
-    program = Program.objects.create(title="Busy grant", kind=Program.Kind.GRANT, lead=librarian)
-    partners = [OrganizationFactory(name=f"Partner {i:02}") for i in range(rows)]
-    for organization in partners:
-        ProgramPartner.objects.create(program=program, organization=organization)
-    grant_services.grant_save(
-        program=program,
-        by=librarian,
-        funder="City Fund",
-        deliverables=[
-            grant_services.DeliverableChange(
-                title=f"Step {i}", due_on=TODAY + dt.timedelta(days=i), owner=colleague
-            )
-            for i in range(rows)
-        ],
-        letters=[
-            grant_services.LetterChange(organization=organization, received_on=TODAY)
-            for organization in partners
-        ],
-    )
-    return program
-
-
-def test_grant_list_queries(librarian_client, many, django_assert_max_num_queries):
-    for params in ({}, {"status": "drafting"}, {"page": 2}):
-        with django_assert_max_num_queries(LIST_QUERIES):
-            assert librarian_client.get(reverse("programs:grant_list"), params).status_code == 200
-
-
-def test_grant_edit_page_queries(librarian_client, many, django_assert_max_num_queries):
-    with django_assert_max_num_queries(EDIT_QUERIES):
-        response = librarian_client.get(edit_url(many))
-    assert response.status_code == 200
-    assert len(response.context["deliverables"].forms) == many.grant.deliverables.count() + 2

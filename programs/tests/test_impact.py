@@ -10,12 +10,13 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from core.periods import period_in_words, quick_periods
 from core.profiles import profile_update
 from outreach.models import Meeting, Touchpoint
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
 from partners.tests.factories import OrganizationFactory
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
-from programs.selectors.impact import impact_summary, period_in_words, quick_periods
+from programs.selectors.impact import impact_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -19,19 +19,13 @@ from programs import surveys
 from programs.models import Outcome, Program, SurveyResult
 from programs.services import surveys as survey_services
 
-pytestmark = pytest.mark.django_db
+# Uploads land in a temporary folder (the root conftest), never in var/media.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 DATA = Path(__file__).parent / "data"
 GOOD = (DATA / "good_responses.csv").read_bytes()
 CONFIDENCE = "How confident do you feel finding health information? (1 = not at all, 5 = very)"
 AGREEMENT = "I feel more confident finding health information"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Uploads land in a temporary folder, never in var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

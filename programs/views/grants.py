@@ -2,18 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseFormSet
+from django.forms import BaseFormSet, BaseModelFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.forms import apply_service_errors
-from core.http import paginate, query_without
+from core.forms import apply_service_errors, formset_changes
+from core.http import AuthenticatedHttpRequest, paginate, query_without
+from partners.models import Organization
 from programs.forms.grants import (
+    DeliverableForm,
     DeliverableFormSet,
     GrantFilterForm,
     GrantForm,
+    SupportLetterForm,
     SupportLetterFormSet,
 )
 from programs.models import Grant, GrantDeliverable, Program, SupportLetter
@@ -42,38 +45,24 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _deliverable_changes(formset: BaseFormSet) -> list[services.DeliverableChange]:
-    changes = []
-    for form in formset.forms:
-        pk = form.instance.pk
-        if form in formset.deleted_forms:
-            if pk is not None:
-                changes.append(services.DeliverableChange(pk=pk, delete=True))
-        elif pk is not None or form.has_changed():
-            data = form.cleaned_data
-            changes.append(
-                services.DeliverableChange(
-                    pk=pk, title=data["title"], due_on=data["due_on"], owner=data["owner"]
-                )
-            )
-    return changes
+def _deliverable_change(form: DeliverableForm, removed: bool) -> services.DeliverableChange:
+    pk = form.instance.pk
+    if removed:
+        return services.DeliverableChange(pk=pk, delete=True)
+    data = form.cleaned_data
+    return services.DeliverableChange(
+        pk=pk, title=data["title"], due_on=data["due_on"], owner=data["owner"]
+    )
 
 
-def _letter_changes(formset: BaseFormSet) -> list[services.LetterChange]:
-    changes = []
-    for form in formset.forms:
-        pk = form.instance.pk
-        if form in formset.deleted_forms:
-            if pk is not None:
-                changes.append(services.LetterChange(pk=pk, delete=True))
-        elif pk is not None or form.has_changed():
-            data = form.cleaned_data
-            changes.append(
-                services.LetterChange(
-                    pk=pk, organization=data["organization"], received_on=data["received_on"]
-                )
-            )
-    return changes
+def _letter_change(form: SupportLetterForm, removed: bool) -> services.LetterChange:
+    pk = form.instance.pk
+    if removed:
+        return services.LetterChange(pk=pk, delete=True)
+    data = form.cleaned_data
+    return services.LetterChange(
+        pk=pk, organization=data["organization"], received_on=data["received_on"]
+    )
 
 
 def _show_service_errors(
@@ -90,23 +79,17 @@ def _show_service_errors(
             apply_service_errors(form, ValidationError({name: errors}))
 
 
-@require_http_methods(["GET", "POST"])
-def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    program = get_object_or_404(Program.objects.select_related("lead", "grant"), pk=pk)
-    if program.kind != Program.Kind.GRANT:
-        return render(
-            request,
-            "programs/grant_form.html",
-            {"program": program, "wrong_kind": True},
-            status=404,
-        )
+def _grant_of(program: Program) -> Grant | None:
     try:
-        grant: Grant | None = program.grant
+        return program.grant
     except Grant.DoesNotExist:
-        grant = None
-    links = selectors.partner_links(program)
-    partners = [link.organization for link in links]
-    parent = grant or Grant(program=program)
+        return None
+
+
+def _grant_forms(
+    request: AuthenticatedHttpRequest, program: Program, parent: Grant, partners: list[Organization]
+) -> tuple[GrantForm, BaseModelFormSet, BaseModelFormSet]:
+    """The grant's fields, its deliverables and its letters of support, as posted or saved."""
     data = request.POST if request.method == "POST" else None
     form = GrantForm(data, instance=parent, prefix="grant")
     deliverables = DeliverableFormSet(
@@ -123,37 +106,57 @@ def grant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         queryset=SupportLetter.objects.select_related("organization"),
         partners=partners,
     )
-    if data is not None:
+    return form, deliverables, letters
+
+
+def _grant_save(
+    request: AuthenticatedHttpRequest,
+    program: Program,
+    form: GrantForm,
+    deliverables: BaseModelFormSet,
+    letters: BaseModelFormSet,
+) -> bool:
+    """Save valid forms through the service; False with its errors shown where they belong."""
+    fields = {name: form.cleaned_data[name] for name in GrantForm.Meta.fields}
+    try:
+        services.grant_save(
+            program=program,
+            by=request.user,
+            deliverables=formset_changes(deliverables, _deliverable_change),
+            letters=formset_changes(letters, _letter_change),
+            **fields,
+        )
+    except ValidationError as error:
+        _show_service_errors(error, form, {"deliverables": deliverables, "letters": letters})
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def grant_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("lead", "grant"), pk=pk)
+    if program.kind != Program.Kind.GRANT:
+        context = {"program": program, "wrong_kind": True}
+        return render(request, "programs/grant_form.html", context, status=404)
+    grant = _grant_of(program)
+    links = selectors.partner_links(program)
+    partners = [link.organization for link in links]
+    parent = grant or Grant(program=program)
+    form, deliverables, letters = _grant_forms(request, program, parent, partners)
+    if request.method == "POST":
         # Every part is validated, so that all mistakes show at once.
         valid = [form.is_valid(), deliverables.is_valid(), letters.is_valid()]
-        if all(valid):
-            fields = {name: form.cleaned_data[name] for name in GrantForm.Meta.fields}
-            try:
-                services.grant_save(
-                    program=program,
-                    by=request.user,
-                    deliverables=_deliverable_changes(deliverables),
-                    letters=_letter_changes(letters),
-                    **fields,
-                )
-            except ValidationError as error:
-                _show_service_errors(
-                    error, form, {"deliverables": deliverables, "letters": letters}
-                )
-            else:
-                verb = "saved" if grant else "added"
-                messages.success(request, f"The grant application was {verb}.")
-                return redirect(program)
-    return render(
-        request,
-        "programs/grant_form.html",
-        {
-            "program": program,
-            "grant": grant,
-            "form": form,
-            "deliverables": deliverables,
-            "letters": letters,
-            "partners": partners,
-            "lead_partner": selectors.lead_of(links),
-        },
-    )
+        if all(valid) and _grant_save(request, program, form, deliverables, letters):
+            verb = "saved" if grant else "added"
+            messages.success(request, f"The grant application was {verb}.")
+            return redirect(program)
+    context = {
+        "program": program,
+        "grant": grant,
+        "form": form,
+        "deliverables": deliverables,
+        "letters": letters,
+        "partners": partners,
+        "lead_partner": selectors.lead_of(links),
+    }
+    return render(request, "programs/grant_form.html", context)

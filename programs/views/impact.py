@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.dates import FIRST_YEAR, LAST_YEAR
+from core.periods import quick_period_links
 from partners.models import Organization
 from programs.models import Program
 from programs.selectors import impact as selectors
@@ -88,14 +88,6 @@ def impact_summary(request: HttpRequest) -> HttpResponse:
         program=program, organization=organization, start=start, end=end
     )
     subject = {"program": program.pk} if program else {"organization": organization.pk}
-    quick = [
-        {
-            "label": label,
-            "query": urlencode(subject | {"start": first.isoformat(), "end": last.isoformat()}),
-            "current": (first, last) == (start, end),
-        }
-        for label, first, last in selectors.quick_periods(today)
-    ]
     return render(
         request,
         "programs/impact_summary.html",
@@ -105,7 +97,7 @@ def impact_summary(request: HttpRequest) -> HttpResponse:
             "organization": organization,
             "subject_name": next(iter(subject)),
             "subject_pk": next(iter(subject.values())),
-            "quick_periods": quick,
+            "quick_periods": quick_period_links(today, (start, end), subject),
             "notices": notices,
             "today": today,
         },

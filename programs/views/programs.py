@@ -9,26 +9,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseFormSet
+from django.forms import BaseFormSet, BaseModelFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.forms import apply_service_errors
-from core.http import htmx_targets, paginate, query_without
+from core.forms import apply_service_errors, formset_changes
+from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
+from outreach.models import Meeting
 from partners.models import Organization
 from programs.forms.programs import (
     OutcomeForm,
     PartnerFormSet,
     ProgramFilterForm,
     ProgramForm,
+    ProgramPartnerForm,
+    ProgramSessionForm,
     SessionFormSet,
     StoryForm,
     organization_label,
 )
-from programs.models import Program
+from programs.models import Program, ProgramSession
 from programs.selectors import programs as selectors
 from programs.services import programs as services
 
@@ -82,40 +85,39 @@ def _partner_matches(request: HttpRequest) -> HttpResponse | None:
     )
 
 
-def _partner_changes(formset: BaseFormSet) -> dict[str, list]:
-    """The partner rows as the service takes them: entries to save, organizations removed."""
-    entries, removed = [], []
-    deleted = formset.deleted_forms
-    for form in formset.forms:
-        original = form.initial.get("organization") if form.instance.pk else None
-        if form in deleted:
-            if original is not None:
-                removed.append(original)
-            continue
-        if not form.has_changed():
-            continue
-        organization = form.cleaned_data["organization"]
-        entries.append(
-            services.PartnerEntry(
-                organization, form.cleaned_data["role"], form.cleaned_data["contribution"]
-            )
-        )
-        if original is not None and original.pk != organization.pk:
-            removed.append(original)
-    return {"partners": entries, "removed_partners": removed}
+def _partner_entry(form: ProgramPartnerForm, removed: bool) -> services.PartnerEntry | None:
+    if removed or not form.has_changed():
+        return None
+    data = form.cleaned_data
+    return services.PartnerEntry(data["organization"], data["role"], data["contribution"])
 
 
-def _session_changes(formset: BaseFormSet) -> dict[str, list]:
-    sessions, removed = [], []
-    deleted = formset.deleted_forms
-    for form in formset.forms:
-        if form in deleted:
-            if form.instance.pk is not None:
-                removed.append(form.instance)
-            continue
-        if form.has_changed():
-            sessions.append(form.session())
-    return {"sessions": sessions, "removed_sessions": removed}
+def _partner_taken_out(form: ProgramPartnerForm, removed: bool) -> Organization | None:
+    """The saved organization of a row removed, or of a row now naming another organization."""
+    original = form.initial.get("organization") if form.instance.pk else None
+    if original is None or removed:
+        return original
+    if form.has_changed() and original.pk != form.cleaned_data["organization"].pk:
+        return original
+    return None
+
+
+def _session_saved(form: ProgramSessionForm, removed: bool) -> ProgramSession | None:
+    return None if removed or not form.has_changed() else form.session()
+
+
+def _session_deleted(form: ProgramSessionForm, removed: bool) -> ProgramSession | None:
+    return form.instance if removed else None
+
+
+def _changes(partners: BaseModelFormSet, sessions: BaseModelFormSet) -> dict[str, list]:
+    """The partner and session rows as the service takes them."""
+    return {
+        "partners": formset_changes(partners, _partner_entry),
+        "removed_partners": formset_changes(partners, _partner_taken_out),
+        "sessions": formset_changes(sessions, _session_saved),
+        "removed_sessions": formset_changes(sessions, _session_deleted),
+    }
 
 
 def _partner_ids(partners: BaseFormSet, prefill: Organization | None) -> list[int]:
@@ -131,16 +133,10 @@ def _partner_ids(partners: BaseFormSet, prefill: Organization | None) -> list[in
     return sorted(ids)
 
 
-def _program_form_page(request: HttpRequest, program: Program | None) -> HttpResponse:
-    """Create and edit: the program, its partners and its sessions, saved all together."""
-    helper = _partner_matches(request)
-    if helper is not None:
-        return helper
-    instance = program or Program()
-    prefill = _organization_in_query(request) if program is None else None
-    data = request.POST if request.method == "POST" else None
-    form = ProgramForm(data, instance=instance, user=request.user)
-    partners = PartnerFormSet(
+def _partner_formset(
+    request: HttpRequest, instance: Program, prefill: Organization | None, data: Any
+) -> BaseModelFormSet:
+    return PartnerFormSet(
         data,
         instance=instance,
         prefix="partners",
@@ -148,7 +144,12 @@ def _program_form_page(request: HttpRequest, program: Program | None) -> HttpRes
         initial=[{"organization": prefill}] if prefill else None,
         form_kwargs={"helper_url": request.path},
     )
-    partners_valid = data is not None and partners.is_valid()
+
+
+def _session_formset(
+    instance: Program, partners: BaseModelFormSet, prefill: Organization | None, data: Any
+) -> tuple[BaseModelFormSet, list[Meeting]]:
+    """The session rows, each offering the meetings of the partners (validated before)."""
     linked = (
         list(instance.sessions.exclude(meeting=None).values_list("meeting_id", flat=True))
         if instance.pk
@@ -164,45 +165,64 @@ def _program_form_page(request: HttpRequest, program: Program | None) -> HttpRes
         queryset=selectors.sessions_for_form(instance),
         form_kwargs={"meetings": meetings},
     )
+    return sessions, meetings
+
+
+def _program_save(
+    form: ProgramForm, partners: BaseModelFormSet, sessions: BaseModelFormSet
+) -> Program | None:
+    """The program saved with its rows, or None with the service's errors on the form."""
+    try:
+        return services.program_save(
+            program=form.instance,
+            focus_areas=form.cleaned_data["focus_areas"],
+            **_changes(partners, sessions),
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+
+
+def _program_form_page(request: AuthenticatedHttpRequest, program: Program | None) -> HttpResponse:
+    """Create and edit: the program, its partners and its sessions, saved all together."""
+    helper = _partner_matches(request)
+    if helper is not None:
+        return helper
+    instance = program or Program()
+    prefill = _organization_in_query(request) if program is None else None
+    data = request.POST if request.method == "POST" else None
+    form = ProgramForm(data, instance=instance, user=request.user)
+    partners = _partner_formset(request, instance, prefill, data)
+    partners_valid = data is not None and partners.is_valid()
+    sessions, meetings = _session_formset(instance, partners, prefill, data)
     if data is not None:
         # Every part validated, so that every error shows at once.
         if all([form.is_valid(), partners_valid, sessions.is_valid()]):
-            try:
-                saved = services.program_save(
-                    program=form.instance,
-                    focus_areas=form.cleaned_data["focus_areas"],
-                    **_partner_changes(partners),
-                    **_session_changes(sessions),
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
+            saved = _program_save(form, partners, sessions)
+            if saved is not None:
                 verb = "saved" if program else "created"
                 messages.success(request, f"“{saved.title}” was {verb}.")
                 return redirect(saved)
         if program is not None:
             # The form wrote the typed values onto the program; the page shows the saved ones.
             program.refresh_from_db()
-    return render(
-        request,
-        "programs/program_form.html",
-        {
-            "form": form,
-            "partners": partners,
-            "sessions": sessions,
-            "program": program,
-            "prefill": prefill,
-            "has_meetings": bool(meetings),
-            "time_zone": timezone.get_current_timezone_name(),
-        },
-    )
+    context = {
+        "form": form,
+        "partners": partners,
+        "sessions": sessions,
+        "program": program,
+        "prefill": prefill,
+        "has_meetings": bool(meetings),
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return render(request, "programs/program_form.html", context)
 
 
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _program_form_page(request, None)
 
 
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     return _program_form_page(request, program)
 

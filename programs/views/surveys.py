@@ -1,5 +1,7 @@
 """Survey pages: uploading a CSV of responses, its summary, and recording a line as an outcome."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.forms import apply_service_errors
+from core.http import AuthenticatedHttpRequest
 from programs import surveys as survey_csv
 from programs.forms.surveys import SurveyOutcomeForm, SurveyUploadForm
 from programs.models import Outcome, Program, SurveyResult
@@ -17,7 +20,7 @@ from programs.services import surveys as survey_services
 MAX_VALUES = 50
 
 
-def survey_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     if request.method == "POST":
         form = SurveyUploadForm(request.POST, request.FILES)
@@ -47,6 +50,18 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _outcome_initial(survey: SurveyResult, prefill: dict[str, Any]) -> dict[str, Any]:
+    """The outcome form worded from the summary line, dated the day of the upload."""
+    return {
+        "metric": prefill["metric"],
+        "value": prefill["value"],
+        "unit": prefill["unit"],
+        "method": Outcome.Method.SURVEY,
+        "measured_on": timezone.localdate(survey.uploaded_at),
+        "note": f"From {survey.original_name} ({survey.responses:,} responses): " + prefill["note"],
+    }
+
+
 def survey_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """GET ?column=N[&values=…]: an Outcome form worded from that summary line; POST saves it.
 
@@ -71,26 +86,7 @@ def survey_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Outcome recorded: {outcome}.")
                 return redirect("programs:program_detail", survey.program_id)
     elif prefill is not None:
-        form = SurveyOutcomeForm(
-            initial={
-                "metric": prefill["metric"],
-                "value": prefill["value"],
-                "unit": prefill["unit"],
-                "method": Outcome.Method.SURVEY,
-                "measured_on": timezone.localdate(survey.uploaded_at),
-                "note": f"From {survey.original_name} ({survey.responses:,} responses): "
-                + prefill["note"],
-            }
-        )
-    return render(
-        request,
-        "programs/survey_outcome.html",
-        {
-            "survey": survey,
-            "program": survey.program,
-            "line": line,
-            "chosen": chosen,
-            "unknown": unknown,
-            "form": form,
-        },
-    )
+        form = SurveyOutcomeForm(initial=_outcome_initial(survey, prefill))
+    context = {"survey": survey, "program": survey.program, "line": line, "form": form}
+    context |= {"chosen": chosen, "unknown": unknown}
+    return render(request, "programs/survey_outcome.html", context)

@@ -9,21 +9,16 @@ before its due day (in the current time zone); a due time on that day is not tak
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from core.people import display_name_of_row
+from core.periods import as_local_date, local_bounds, month_label, months
 from outreach.models import FollowUp, Meeting, Touchpoint
-from reports.selectors.common import (
-    Chart,
-    Report,
-    Table,
-    as_local_date,
-    local_bounds,
-    month_label,
-    months,
-)
+from reports.selectors.common import Cell, Chart, Report, Table
 
 DEFINITIONS = [
     "Touchpoints count by the day they happened; meetings count when held (by start time).",
@@ -33,18 +28,23 @@ DEFINITIONS = [
 NOBODY = "(no staff member)"
 
 
-def _person(first: str | None, last: str | None, username: str | None) -> str:
-    if username is None:
-        return NOBODY
-    return f"{first or ''} {last or ''}".strip() or username
+@dataclass
+class _Touchpoints:
+    """Touchpoints per month: in all, per staff member and per channel."""
+
+    per_month: defaultdict[dt.date, int] = field(default_factory=lambda: defaultdict(int))
+    by_staff: defaultdict[tuple[dt.date, object], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    by_channel: defaultdict[tuple[dt.date, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    people: dict[object, str] = field(default_factory=dict)
+    channels: set[str] = field(default_factory=set)
 
 
-def activity_report(*, start: dt.date, end: dt.date) -> Report:
-    lo, hi = local_bounds(start, end)
-    zone = timezone.get_current_timezone()
-    every_month = months(start, end)
-
-    touchpoints = (
+def _touchpoint_counts(start: dt.date, end: dt.date) -> _Touchpoints:
+    rows = (
         Touchpoint.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
         .annotate(month=TruncMonth("occurred_on"))
         .order_by()
@@ -58,31 +58,32 @@ def activity_report(*, start: dt.date, end: dt.date) -> Report:
         )
         .annotate(n=Count("pk"))
     )
-    by_staff: dict[tuple[dt.date, object], int] = defaultdict(int)
-    by_channel: dict[tuple[dt.date, str], int] = defaultdict(int)
-    per_month: dict[dt.date, int] = defaultdict(int)
-    people: dict[object, str] = {}
-    channels: set[str] = set()
-    for row in touchpoints:
+    counts = _Touchpoints()
+    for row in rows:
         month = as_local_date(row["month"])
-        people[row["staff_id"]] = _person(
-            row["staff__first_name"], row["staff__last_name"], row["staff__username"]
-        )
-        channels.add(row["channel"])
-        by_staff[month, row["staff_id"]] += row["n"]
-        by_channel[month, row["channel"]] += row["n"]
-        per_month[month] += row["n"]
+        counts.people[row["staff_id"]] = display_name_of_row(row, "staff") or NOBODY
+        counts.channels.add(row["channel"])
+        counts.by_staff[month, row["staff_id"]] += row["n"]
+        counts.by_channel[month, row["channel"]] += row["n"]
+        counts.per_month[month] += row["n"]
+    return counts
 
+
+def _meetings_held(lo: dt.datetime, hi: dt.datetime) -> dict[dt.date, int]:
     meetings = dict(
         Meeting.objects.filter(status=Meeting.Status.HELD, starts_at__gte=lo, starts_at__lt=hi)
-        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
         .values_list("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    meetings = {as_local_date(month): n for month, n in meetings.items()}
+    return {as_local_date(month): n for month, n in meetings.items()}
 
+
+def _followups_done(lo: dt.datetime, hi: dt.datetime) -> dict[dt.date, tuple[int, int]]:
+    """Follow-ups completed per month: (on time, late)."""
+    zone = timezone.get_current_timezone()
     followups = (
         FollowUp.objects.filter(
             status=FollowUp.Status.DONE, completed_at__gte=lo, completed_at__lt=hi
@@ -98,41 +99,92 @@ def activity_report(*, start: dt.date, end: dt.date) -> Report:
             late=Count("pk", filter=Q(completed_on__gt=F("due_on"))),
         )
     )
-    done = {as_local_date(row["month"]): (row["on_time"], row["late"]) for row in followups}
+    return {as_local_date(row["month"]): (row["on_time"], row["late"]) for row in followups}
 
-    summary_rows = [
+
+def _totals(rows: list[list]) -> list:
+    return ["Total", *(sum(row[i] for row in rows) for i in range(1, len(rows[0])))]
+
+
+def _months_table(
+    every_month: list[dt.date],
+    counts: _Touchpoints,
+    meetings: dict[dt.date, int],
+    done: dict[dt.date, tuple[int, int]],
+) -> Table:
+    rows: list[list[Cell]] = [
         [
             month_label(month),
-            per_month.get(month, 0),
+            counts.per_month.get(month, 0),
             meetings.get(month, 0),
             done.get(month, (0, 0))[0],
             done.get(month, (0, 0))[1],
         ]
         for month in every_month
     ]
-    staff_order = sorted(people, key=lambda key: (people[key] == NOBODY, people[key].casefold()))
-    channel_order = [value for value, _label in Touchpoint.Channel.choices if value in channels]
-    channel_labels = dict(Touchpoint.Channel.choices)
+    return Table(
+        key="months",
+        title="Per month",
+        columns=[
+            "Month",
+            "Touchpoints",
+            "Meetings held",
+            "Follow-ups done on time",
+            "Follow-ups done late",
+        ],
+        rows=rows,
+        footer=_totals(rows),
+    )
 
-    def totals(rows: list[list]) -> list:
-        return ["Total", *(sum(row[i] for row in rows) for i in range(1, len(rows[0])))]
 
-    staff_rows = [
+def _staff_table(every_month: list[dt.date], counts: _Touchpoints) -> Table:
+    people = counts.people
+    order = sorted(people, key=lambda key: (people[key] == NOBODY, people[key].casefold()))
+    rows: list[list[Cell]] = [
         [
             month_label(month),
-            *(by_staff.get((month, key), 0) for key in staff_order),
-            per_month.get(month, 0),
+            *(counts.by_staff.get((month, key), 0) for key in order),
+            counts.per_month.get(month, 0),
         ]
         for month in every_month
     ]
-    channel_rows = [
+    return Table(
+        key="staff",
+        title="Touchpoints by staff member",
+        columns=["Month", *(people[key] for key in order), "Total"],
+        rows=rows if order else [],
+        footer=_totals(rows) if order else [],
+        empty="No touchpoints in this period.",
+    )
+
+
+def _channels_table(every_month: list[dt.date], counts: _Touchpoints) -> Table:
+    choices = Touchpoint.Channel.choices
+    order = [value for value, _label in choices if value in counts.channels]
+    labels = dict(choices)
+    rows: list[list[Cell]] = [
         [
             month_label(month),
-            *(by_channel.get((month, value), 0) for value in channel_order),
-            per_month.get(month, 0),
+            *(counts.by_channel.get((month, value), 0) for value in order),
+            counts.per_month.get(month, 0),
         ]
         for month in every_month
     ]
+    return Table(
+        key="channels",
+        title="Touchpoints by channel",
+        columns=["Month", *(labels[value] for value in order), "Total"],
+        rows=rows if order else [],
+        footer=_totals(rows) if order else [],
+        empty="No touchpoints in this period.",
+    )
+
+
+def activity_report(*, start: dt.date, end: dt.date) -> Report:
+    lo, hi = local_bounds(start, end)
+    every_month = months(start, end)
+    counts = _touchpoint_counts(start, end)
+    summary = _months_table(every_month, counts, _meetings_held(lo, hi), _followups_done(lo, hi))
     return Report(
         slug="activity",
         title="Activity",
@@ -140,38 +192,12 @@ def activity_report(*, start: dt.date, end: dt.date) -> Report:
         end=end,
         chart=Chart(
             "Touchpoints per month",
-            [(row[0], row[1]) for row in summary_rows],  # type: ignore[misc]
+            [(row[0], row[1]) for row in summary.rows],  # type: ignore[misc]
         ),
         tables=[
-            Table(
-                key="months",
-                title="Per month",
-                columns=[
-                    "Month",
-                    "Touchpoints",
-                    "Meetings held",
-                    "Follow-ups done on time",
-                    "Follow-ups done late",
-                ],
-                rows=summary_rows,
-                footer=totals(summary_rows),
-            ),
-            Table(
-                key="staff",
-                title="Touchpoints by staff member",
-                columns=["Month", *(people[key] for key in staff_order), "Total"],
-                rows=staff_rows if staff_order else [],
-                footer=totals(staff_rows) if staff_order else [],
-                empty="No touchpoints in this period.",
-            ),
-            Table(
-                key="channels",
-                title="Touchpoints by channel",
-                columns=["Month", *(channel_labels[value] for value in channel_order), "Total"],
-                rows=channel_rows if channel_order else [],
-                footer=totals(channel_rows) if channel_order else [],
-                empty="No touchpoints in this period.",
-            ),
+            summary,
+            _staff_table(every_month, counts),
+            _channels_table(every_month, counts),
         ],
         definitions=DEFINITIONS,
     )

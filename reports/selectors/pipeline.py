@@ -19,12 +19,17 @@ one in the period (ordered, walked once in Python), and the exits with their not
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.periods import local_bounds
 from partners.models import Stage, StageChange
-from reports.selectors.common import Chart, Report, Table, local_bounds, one_decimal, percent
+from reports.selectors.common import Cell, Chart, Report, Table, one_decimal, percent
 
 PIPELINE = [Stage.IDENTIFIED, Stage.RESEARCHING, Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE]
 EXITS = [Stage.DORMANT, Stage.DECLINED]
@@ -50,8 +55,39 @@ def _still_open(
         still_there[current[0]] += 1
 
 
-def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
-    lo, hi = local_bounds(start, end)
+@dataclass
+class _Funnel:
+    """Per stage: who entered it, who of them moved further, the stays that ended, and the
+    stays begun in the period and still open at its end."""
+
+    entered: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    moved_on: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    stays: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    still_there: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _walk_organization(
+    funnel: _Funnel, changes: Iterable[tuple[int, str, dt.datetime]], lo: dt.datetime
+) -> None:
+    """One organization's stage changes, in order; `current` is its open stay."""
+    current: tuple[str, dt.datetime] | None = None
+    entered_here: list[str] = []  # stages this organization entered in the period, in order
+    for organization_id, stage, changed_at in changes:
+        if current is not None and changed_at >= lo:
+            days = (changed_at - current[1]).total_seconds() / SECONDS_PER_DAY
+            funnel.stays[current[0]].append(max(days, 0.0))
+        if changed_at >= lo:
+            funnel.entered[stage].add(organization_id)
+            for earlier in entered_here:
+                if stage in ORDER and earlier in ORDER and ORDER[stage] > ORDER[earlier]:
+                    funnel.moved_on[earlier].add(organization_id)
+            entered_here.append(stage)
+        current = (stage, changed_at)
+    _still_open(current, lo, funnel.still_there)
+
+
+def _funnel(lo: dt.datetime, hi: dt.datetime) -> _Funnel:
+    """One pass over the ordered history of the organizations with a change in the period."""
     changed_in_period = StageChange.objects.filter(
         organization=OuterRef("organization"), changed_at__gte=lo, changed_at__lt=hi
     )
@@ -60,37 +96,19 @@ def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
         .order_by("organization_id", "changed_at", "pk")
         .values_list("organization_id", "to_stage", "changed_at")
     )
+    funnel = _Funnel()
+    for _organization, changes in groupby(history.iterator(chunk_size=5000), key=itemgetter(0)):
+        _walk_organization(funnel, changes, lo)
+    return funnel
 
-    entered: dict[str, set[int]] = defaultdict(set)
-    moved_on: dict[str, set[int]] = defaultdict(set)
-    stays: dict[str, list[float]] = defaultdict(list)
-    still_there: dict[str, int] = defaultdict(int)
-    # One pass over the ordered history; `current` is the organization's open stay.
-    organization = None
-    current: tuple[str, dt.datetime] | None = None
-    entered_here: list[str] = []  # stages this organization entered in the period, in order
-    for organization_id, stage, changed_at in history.iterator(chunk_size=5000):
-        if organization_id != organization:
-            _still_open(current, lo, still_there)
-            organization, current, entered_here = organization_id, None, []
-        if current is not None and changed_at >= lo:
-            days = (changed_at - current[1]).total_seconds() / SECONDS_PER_DAY
-            stays[current[0]].append(max(days, 0.0))
-        if changed_at >= lo:
-            entered[stage].add(organization_id)
-            for earlier in entered_here:
-                if stage in ORDER and earlier in ORDER and ORDER[stage] > ORDER[earlier]:
-                    moved_on[earlier].add(organization_id)
-            entered_here.append(stage)
-        current = (stage, changed_at)
-    _still_open(current, lo, still_there)
 
-    stage_rows = []
+def _stages_table(funnel: _Funnel) -> Table:
+    rows: list[list[Cell]] = []
     for stage in [*PIPELINE, *EXITS]:
-        count = len(entered[stage])
-        further = len(moved_on[stage]) if stage in ORDER and stage != Stage.ACTIVE else None
-        durations = stays[stage]
-        stage_rows.append(
+        count = len(funnel.entered[stage])
+        further = len(funnel.moved_on[stage]) if stage in ORDER and stage != Stage.ACTIVE else None
+        durations = funnel.stays[stage]
+        rows.append(
             [
                 stage.label,
                 count,
@@ -98,16 +116,32 @@ def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
                 percent(further, count) if further is not None else None,
                 one_decimal(statistics.median(durations)) if durations else None,
                 len(durations),
-                still_there[stage],
+                funnel.still_there[stage],
             ]
         )
+    return Table(
+        key="stages",
+        title="Stages",
+        columns=[
+            "Stage",
+            "Entered",
+            "Moved further",
+            "Conversion (%)",
+            "Median days in stage",
+            "Stays ended",
+            "Entered, still there at the end",
+        ],
+        rows=rows,
+    )
 
+
+def _exits_table(lo: dt.datetime, hi: dt.datetime) -> Table:
     exits = (
         StageChange.objects.filter(to_stage__in=EXITS, changed_at__gte=lo, changed_at__lt=hi)
         .select_related("organization")
         .order_by("changed_at", "pk")
     )
-    exit_rows = [
+    rows: list[list[Cell]] = [
         [
             change.organization.name,
             change.get_to_stage_display(),
@@ -117,7 +151,18 @@ def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
         ]
         for change in exits
     ]
+    return Table(
+        key="exits",
+        title="Gone dormant or declined, and why",
+        columns=["Organization", "Now", "From", "Date", "Reason (stage-change note)"],
+        rows=rows,
+        empty="No partner went dormant or declined in this period.",
+    )
 
+
+def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
+    lo, hi = local_bounds(start, end)
+    stages = _stages_table(_funnel(lo, hi))
     return Report(
         slug="pipeline",
         title="Pipeline funnel",
@@ -125,30 +170,8 @@ def pipeline_report(*, start: dt.date, end: dt.date) -> Report:
         end=end,
         chart=Chart(
             "Organizations entering each stage",
-            [(row[0], row[1]) for row in stage_rows],  # type: ignore[misc]
+            [(row[0], row[1]) for row in stages.rows],  # type: ignore[misc]
         ),
-        tables=[
-            Table(
-                key="stages",
-                title="Stages",
-                columns=[
-                    "Stage",
-                    "Entered",
-                    "Moved further",
-                    "Conversion (%)",
-                    "Median days in stage",
-                    "Stays ended",
-                    "Entered, still there at the end",
-                ],
-                rows=stage_rows,
-            ),
-            Table(
-                key="exits",
-                title="Gone dormant or declined, and why",
-                columns=["Organization", "Now", "From", "Date", "Reason (stage-change note)"],
-                rows=exit_rows,
-                empty="No partner went dormant or declined in this period.",
-            ),
-        ],
+        tables=[stages, _exits_table(lo, hi)],
         definitions=DEFINITIONS,
     )

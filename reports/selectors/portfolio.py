@@ -10,8 +10,10 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from core.people import display_name
+from core.periods import local_bounds
 from partners.models import Affiliation, FocusArea, Organization, Stage
-from reports.selectors.common import Chart, Report, Table, local_bounds
+from reports.selectors.common import Chart, Report, Table
 
 NO_LEVEL = "(not given)"
 
@@ -115,7 +117,7 @@ def portfolio_report(*, start: dt.date, end: dt.date, today: dt.date) -> Report:
         [
             organization.name,
             organization.get_kind_display(),
-            _owner(organization),
+            display_name(organization.owner),
             organization.last_touchpoint_on.isoformat()
             if organization.last_touchpoint_on
             else "never",
@@ -125,7 +127,7 @@ def portfolio_report(*, start: dt.date, end: dt.date, today: dt.date) -> Report:
     primary = Affiliation.objects.current().filter(organization=OuterRef("pk"), is_primary=True)
     unanchored = active.filter(~Exists(primary)).order_by("name", "pk")
     unanchored_rows = [
-        [organization.name, organization.get_kind_display(), _owner(organization)]
+        [organization.name, organization.get_kind_display(), display_name(organization.owner)]
         for organization in unanchored
     ]
 
@@ -176,8 +178,3 @@ def portfolio_report(*, start: dt.date, end: dt.date, today: dt.date) -> Report:
         ],
         definitions=_definitions(),
     )
-
-
-def _owner(organization: Organization) -> str:
-    owner = organization.owner
-    return (owner.get_full_name() or owner.username) if owner else ""

@@ -20,16 +20,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from core.periods import as_local_date, local_bounds, quarter_label, quarters
 from programs.models import Grant, Outcome, Program, ProgramSession
-from reports.selectors.common import (
-    Chart,
-    Report,
-    Table,
-    as_local_date,
-    local_bounds,
-    quarter_label,
-    quarters,
-)
+from reports.selectors.common import Chart, Report, Table
 
 DEFINITIONS = [
     "Programs count when their dates overlap the period (a missing date leaves that side open).",

@@ -3,21 +3,12 @@
 import csv
 import io
 import re
-from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from transfer.models import ImportRun
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Uploads land in a temporary folder, never in var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:

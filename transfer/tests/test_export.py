@@ -1,6 +1,5 @@
 """Exports of the four lists as CSV and Excel: the list's rows under its filters, for managers."""
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -11,6 +10,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tests.downloads import read_csv
 from outreach.models import FollowUp
 from outreach.tests.factories import TouchpointFactory
 from partners.models import FocusArea
@@ -35,13 +35,6 @@ def export_url(what: str) -> str:
 
 def list_url(what: str) -> str:
     return reverse(LISTS[what][0])
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    raw = b"".join(response.streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for Excel"
-    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
 def read_xlsx(response) -> list[list]:

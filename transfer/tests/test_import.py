@@ -14,7 +14,6 @@ from transfer.tests.helpers import (
     ORGANIZATION_HEADER,
     confirm,
     csv_bytes,
-    media_root,  # noqa: F401 (autouse fixture)
     organization_rows,
     preview,
     upload,
@@ -22,7 +21,7 @@ from transfer.tests.helpers import (
     xlsx_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def test_good_file_creates_exactly_what_the_preview_promised(manager_client, manager):

@@ -9,12 +9,11 @@ from partners.tests.factories import OrganizationFactory
 from transfer.tests.helpers import (
     ORGANIZATION_HEADER,
     csv_bytes,
-    media_root,  # noqa: F401 (autouse fixture)
     organization_rows,
     upload_run,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 # Session, user, the user's roles and time zone (4 queries), then the page's own: the history
 # adds the count and the page of runs (with who uploaded and undid them); the preview adds the

@@ -7,12 +7,13 @@ owner, managers and admins.
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from core.http import paginate, query_without
+from core.http import AuthenticatedHttpRequest, paginate, query_without
 from core.roles import is_manager
 from partners.models import LONG_TEXT, Contact, Organization
 from programs.models import Program
@@ -29,7 +30,9 @@ def may_manage(user: User, subscription: ProgressSubscription) -> bool:
     return subscription.owner_id == user.pk or is_manager(user)
 
 
-def _check_may_manage(request: HttpRequest, subscription: ProgressSubscription) -> None:
+def _check_may_manage(
+    request: AuthenticatedHttpRequest, subscription: ProgressSubscription
+) -> None:
     if not may_manage(request.user, subscription):
         raise PermissionDenied(NOT_YOURS)
 
@@ -38,7 +41,7 @@ def _check_may_manage(request: HttpRequest, subscription: ProgressSubscription) 
 
 
 @require_GET
-def progress_update_list(request: HttpRequest) -> HttpResponse:
+def progress_update_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = request.GET.get("show")
     if show not in ("mine", "all"):
         show = "mine"
@@ -54,8 +57,54 @@ def progress_update_list(request: HttpRequest) -> HttpResponse:
 # Subscriptions ------------------------------------------------------------------------------
 
 
+def _subscription_form(
+    request: AuthenticatedHttpRequest,
+    subscription: ProgressSubscription | None,
+    candidates: QuerySet[Contact],
+) -> ProgressSubscriptionForm:
+    """The form as posted, or filled in: the subscription's settings, or the user as owner."""
+    if request.method == "POST":
+        return ProgressSubscriptionForm(
+            request.POST, candidates=candidates, editing=subscription is not None
+        )
+    if subscription is None:
+        return ProgressSubscriptionForm(candidates=candidates, initial={"owner": request.user.pk})
+    return ProgressSubscriptionForm(
+        candidates=candidates,
+        editing=True,
+        initial={
+            "recipients": list(subscription.recipients.values_list("pk", flat=True)),
+            "cadence": subscription.cadence,
+            "mode": subscription.mode,
+            "owner": subscription.owner_id,
+            "is_active": subscription.is_active,
+        },
+    )
+
+
+def _subscription_save(
+    request: AuthenticatedHttpRequest,
+    form: ProgressSubscriptionForm,
+    *,
+    subscription: ProgressSubscription | None,
+    organization: Organization | None,
+    program: Program | None,
+) -> None:
+    """Set up a new subscription or change this one, from a valid form."""
+    data = form.cleaned_data
+    fields = {name: data[name] for name in ("owner", "cadence", "mode", "recipients")}
+    if subscription is None:
+        services.progress_subscription_create(
+            by=request.user, organization=organization, program=program, **fields
+        )
+    else:
+        services.progress_subscription_update(
+            subscription=subscription, is_active=data["is_active"], **fields
+        )
+
+
 def _subscription_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     subscription: ProgressSubscription | None = None,
     organization: Organization | None = None,
@@ -68,79 +117,43 @@ def _subscription_form_page(
         organization, program = subscription.organization, subscription.program
     about = organization or program
     candidates = selectors.recipient_candidates(organization=organization, program=program)
-    if request.method == "POST":
-        form = ProgressSubscriptionForm(
-            request.POST, candidates=candidates, editing=subscription is not None
-        )
-        if form.is_valid():
-            data = form.cleaned_data
-            fields = {
-                "owner": data["owner"],
-                "cadence": data["cadence"],
-                "mode": data["mode"],
-                "recipients": data["recipients"],
-            }
-            try:
-                if subscription is None:
-                    services.progress_subscription_create(
-                        by=request.user, organization=organization, program=program, **fields
-                    )
-                else:
-                    services.progress_subscription_update(
-                        subscription=subscription, is_active=data["is_active"], **fields
-                    )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                verb = "set up" if subscription is None else "saved"
-                messages.success(request, f"Progress updates about {about} were {verb}.")
-                return redirect(about)
-    elif subscription is not None:
-        form = ProgressSubscriptionForm(
-            candidates=candidates,
-            editing=True,
-            initial={
-                "recipients": list(subscription.recipients.values_list("pk", flat=True)),
-                "cadence": subscription.cadence,
-                "mode": subscription.mode,
-                "owner": subscription.owner_id,
-                "is_active": subscription.is_active,
-            },
-        )
-    else:
-        form = ProgressSubscriptionForm(candidates=candidates, initial={"owner": request.user.pk})
+    form = _subscription_form(request, subscription, candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _subscription_save(
+                request, form, subscription=subscription, organization=organization, program=program
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            verb = "set up" if subscription is None else "saved"
+            messages.success(request, f"Progress updates about {about} were {verb}.")
+            return redirect(about)
     if not manage:
         # Everyone may see who gets the updates; only the owner and managers change them.
         for field in form.fields.values():
             field.disabled = True
-    return render(
-        request,
-        "updates/progress_subscription_form.html",
-        {
-            "form": form,
-            "subscription": subscription,
-            "organization": organization,
-            "program": program,
-            "about": about,
-            "may_manage": manage,
-            "updates": selectors.recent_updates(subscription) if subscription else [],
-        },
-    )
+    context = {"form": form, "subscription": subscription, "organization": organization}
+    context |= {"program": program, "about": about, "may_manage": manage}
+    context["updates"] = selectors.recent_updates(subscription) if subscription else []
+    return render(request, "updates/progress_subscription_form.html", context)
 
 
 def progress_subscription_create_for_organization(
-    request: HttpRequest, org_pk: int
+    request: AuthenticatedHttpRequest, org_pk: int
 ) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     return _subscription_form_page(request, organization=organization)
 
 
-def progress_subscription_create_for_program(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_subscription_create_for_program(
+    request: AuthenticatedHttpRequest, pk: int
+) -> HttpResponse:
     program = get_object_or_404(Program, pk=pk)
     return _subscription_form_page(request, program=program)
 
 
-def progress_subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_subscription_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         subscription = selectors.subscription_detail(pk)
     except ProgressSubscription.DoesNotExist as error:
@@ -182,64 +195,37 @@ def _sent_preview(update: ProgressUpdate) -> dict:
     return {"preview": email, "preview_contact": email.contact}
 
 
-def progress_update_review(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update_or_404(pk)
-    subscription = update.subscription
-    manage = may_manage(request.user, subscription)
-    is_draft = update.status == ProgressUpdate.Status.DRAFT
-    if request.method == "POST":
-        if not manage:
-            raise PermissionDenied(NOT_YOURS)
-        form = ProgressUpdateForm(request.POST)
-        if form.is_valid():
-            text = {
-                "subject": form.cleaned_data["subject"],
-                "message": form.cleaned_data["message"],
-            }
-            try:
-                if request.POST.get("action") == "approve":
-                    result = services.progress_update_approve(
-                        update=update, by=request.user, **text
-                    )
-                else:
-                    services.progress_update_edit(update=update, **text)
-                    result = None
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                if result is None:
-                    messages.success(request, "The draft was saved.")
-                else:
-                    note = ""
-                    if result.suppressed:
-                        note = (
-                            f" {result.suppressed} not sent: unsubscribed, or not to be contacted."
-                        )
-                    messages.success(
-                        request,
-                        f"Approved: the update is on its way to {result.queued} "
-                        f"{'person' if result.queued == 1 else 'people'}.{note}",
-                    )
-                return redirect(update)
-        # Show the saved draft next to the form's errors.
-        update.refresh_from_db(fields=["subject", "message", "status"])
-        if update.status != ProgressUpdate.Status.DRAFT:
-            # Sent or skipped meanwhile (a second tab, a double click): say so on its page.
-            messages.error(
-                request,
-                f"This update was already {update.get_status_display().lower()}; "
-                "it can no longer be changed.",
-            )
-            return redirect(update)
-    else:
-        form = ProgressUpdateForm(initial={"subject": update.subject, "message": update.message})
+def _review_save(
+    request: AuthenticatedHttpRequest, update: ProgressUpdate, text: dict[str, str]
+) -> str:
+    """Save the draft, or approve and send it as the button asked; the message to show."""
+    if request.POST.get("action") != "approve":
+        services.progress_update_edit(update=update, **text)
+        return "The draft was saved."
+    result = services.progress_update_approve(update=update, by=request.user, **text)
+    note = ""
+    if result.suppressed:
+        note = f" {result.suppressed} not sent: unsubscribed, or not to be contacted."
+    return (
+        f"Approved: the update is on its way to {result.queued} "
+        f"{'person' if result.queued == 1 else 'people'}.{note}"
+    )
 
+
+def _review_page(
+    request: AuthenticatedHttpRequest,
+    update: ProgressUpdate,
+    form: ProgressUpdateForm,
+    *,
+    is_draft: bool,
+) -> HttpResponse:
+    subscription = update.subscription
     context = {
         "update": update,
         "subscription": subscription,
         "about": subscription.about,
         "period": period_label(update.period_start, update.period_end),
-        "may_manage": manage,
+        "may_manage": may_manage(request.user, subscription),
         "is_draft": is_draft,
         "form": form,
     }
@@ -252,8 +238,38 @@ def progress_update_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "updates/progress_update_review.html", context)
 
 
+def progress_update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    update = _update_or_404(pk)
+    is_draft = update.status == ProgressUpdate.Status.DRAFT
+    if request.method != "POST":
+        form = ProgressUpdateForm(initial={"subject": update.subject, "message": update.message})
+        return _review_page(request, update, form, is_draft=is_draft)
+    _check_may_manage(request, update.subscription)
+    form = ProgressUpdateForm(request.POST)
+    if form.is_valid():
+        text = {name: form.cleaned_data[name] for name in ("subject", "message")}
+        try:
+            done = _review_save(request, update, text)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(update)
+    # Show the saved draft next to the form's errors.
+    update.refresh_from_db(fields=["subject", "message", "status"])
+    if update.status != ProgressUpdate.Status.DRAFT:
+        # Sent or skipped meanwhile (a second tab, a double click): say so on its page.
+        messages.error(
+            request,
+            f"This update was already {update.get_status_display().lower()}; "
+            "it can no longer be changed.",
+        )
+        return redirect(update)
+    return _review_page(request, update, form, is_draft=is_draft)
+
+
 @require_POST
-def progress_update_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_update_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx: the preview redrawn from the subject and message being typed, without saving."""
     update = _update_or_404(pk)
     _check_may_manage(request, update.subscription)
@@ -264,7 +280,7 @@ def progress_update_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def progress_update_skip(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_update_skip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     update = _update_or_404(pk)
     _check_may_manage(request, update.subscription)
     try:

@@ -7,11 +7,14 @@ from partners.models import Organization
 from transfer.tests.helpers import (
     ORGANIZATION_HEADER,
     csv_bytes,
-    media_root,  # noqa: F401 (autouse fixture)
     organization_rows,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_root"),
+]
 
 
 def test_manager_imports_a_file_and_undoes_it(page, log_in, manager, tmp_path):
