@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean help bench-email
+.PHONY: run test test-fast test-upgrade lint format migrate demo clean help bench-email
 
 help:
 	@echo "make run    start Liaison (web, worker, beat) on http://127.0.0.1:$(PORT) with demo data"
-	@echo "make test   run the whole test suite (ruff, then pytest)"
-	@echo "make lint   ruff check and ruff format --check"
+	@echo "make test   run the whole test suite (lint, migrations check, then every test)"
+	@echo "make test-fast  the inner loop: every test but the browser and real-service ones"
+	@echo "make test-upgrade FROM=<ref>  migrate a PostgreSQL database made by <ref>: every row kept"
+	@echo "make lint   ruff, the import layers (lint-imports) and mypy"
 	@echo "make bench-email  time 10,000 emails through two Celery workers (needs PostgreSQL and redis-server)"
 	@echo "make format ruff format and ruff check --fix"
 
@@ -39,11 +41,19 @@ run: demo
 	@echo "Log in as 'librarian' or 'manager' with the password 'liaison-demo'."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# Everything but Chromium and the real Redis/Celery/SMTP tests: the inner loop while coding.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not browser and not services"
+
+# A database made and filled by the code at FROM (a commit, tag or branch) is migrated by this
+# checkout's code; every table must keep its rows and the pages must work (needs PostgreSQL).
+test-upgrade: $(VENV)/.installed-dev
+	@test -n "$(FROM)" || { echo "Say which code made the database: make test-upgrade FROM=<ref>"; exit 2; }
+	$(BIN)/python .ci/upgrade_check.py --from "$(FROM)"
 
 # The database defaults to its own `liaison_bench` on the local PostgreSQL (created if missing);
 # BENCH_DATABASE_URL points it elsewhere. Redis and the SMTP server are private to the run.
@@ -54,6 +64,8 @@ bench-email: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy .
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

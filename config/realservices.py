@@ -19,6 +19,10 @@ from collections import Counter
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,7 +54,7 @@ class SmtpSink:
         self._raw: list[bytes] = []
         self._ids: Counter = Counter()
         self._lock = threading.Lock()
-        self._controller = None
+        self._controller: Controller | None = None
 
     @property
     def url(self) -> str:

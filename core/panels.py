@@ -31,6 +31,11 @@ PAGES = {
     "organization": ("actions", "main", "side"),
     "contact": ("main",),
     "program": ("side",),
+    # The lists: `actions` beside the count (the export links).
+    "organization_list": ("actions",),
+    "contact_list": ("actions",),
+    "touchpoint_list": ("actions",),
+    "program_list": ("actions",),
 }
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 LIBRARIAN = "Librarian"
 MANAGER = "Manager"
@@ -34,9 +35,9 @@ def is_manager(user: User | AnonymousUser) -> bool:
     return is_admin(user) or MANAGER in role_names(user)
 
 
-def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def manager_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_manager(request.user):
             raise PermissionDenied("Only managers and admins can do this.")
         return view(request, *args, **kwargs)

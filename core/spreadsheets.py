@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -73,7 +73,9 @@ def csv_lines(header: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
         yield writer.writerow([_csv_text(value) for value in row])
 
 
-def csv_response(header: Sequence[str], rows: Iterable[Row], *, filename: str) -> HttpResponse:
+def csv_response(
+    header: Sequence[str], rows: Iterable[Row], *, filename: str
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )
@@ -126,6 +128,6 @@ def xlsx_file(
 
 def xlsx_response(
     header: Sequence[str], rows: Iterable[Row], *, title: str, filename: str
-) -> HttpResponse:
+) -> FileResponse:
     file = xlsx_file(header, rows, title=title)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -43,9 +43,9 @@ def read_within_limit(upload: UploadedFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def upload_name(name: str | None, *, default: str, length: int) -> str:
+def upload_name(name: str | None, *, default: str, length: int | None) -> str:
     """The uploaded file's own name, for display only: no path, nothing unprintable, at most
-    `length` characters."""
+    `length` characters (None: any length)."""
     name = os.path.basename((name or "").replace("\\", "/"))
     name = "".join(char for char in name if char.isprintable()).strip() or default
     return name[:length]

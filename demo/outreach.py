@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from demo.partners import BATCH_SIZE, DEFAULT_SEED, FOCUS_AREA_TEXT, ORGANIZATIONS_PER_UNIT
-from demo.texts import (
+from demo.outreach_texts import (
     AGENDAS,
     BODIES,
     BY_KIND,
@@ -32,6 +31,13 @@ from demo.texts import (
     ROOMS,
     WEEKEND_CHANNELS,
     Channel,
+)
+from demo.partners import (
+    BATCH_SIZE,
+    DEFAULT_SEED,
+    FOCUS_AREA_TEXT,
+    ORGANIZATIONS_PER_UNIT,
+    restamp,
 )
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Organization, Stage, StageChange
@@ -526,41 +532,6 @@ class _Builder:
             theirs = [i for i in upcoming if user in self.meeting_staff[i]]
             for index in [i for i in upcoming if i not in theirs][: max(0, 2 - len(theirs))]:
                 self.meeting_staff[index].append(user)
-
-
-def restamp(model: type[models.Model], rows: list, stamps: dict) -> None:
-    """Give rows the times they were really made: auto_now_add stamped them all "now".
-
-    One UPDATE joined to a VALUES list per batch: bulk_update's CASE per row took 15 s for the
-    44,000 rows of --scale 250; this takes well under one. PostgreSQL and SQLite 3.33+ both
-    read it.
-    """
-    ops = connection.ops
-    table, pk = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
-    columns = [
-        model._meta.pk,
-        model._meta.get_field("created_at"),
-        model._meta.get_field("updated_at"),
-    ]
-    size = min(BATCH_SIZE, ops.bulk_batch_size(columns, rows))  # SQLite caps query parameters
-    for start in range(0, len(rows), size):
-        batch = rows[start : start + size]
-        params = []
-        for row in batch:
-            created, updated = stamps[id(row)]
-            params += [
-                row.pk,
-                ops.adapt_datetimefield_value(created),
-                ops.adapt_datetimefield_value(updated),
-            ]
-        values = ", ".join(["(%s, %s, %s)"] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH stamp (pk, created_at, updated_at) AS (VALUES {values}) "
-                f"UPDATE {table} SET created_at = stamp.created_at, "
-                f"updated_at = stamp.updated_at FROM stamp WHERE {table}.{pk} = stamp.pk",
-                params,
-            )
 
 
 @transaction.atomic

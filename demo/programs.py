@@ -23,7 +23,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from demo import program_texts as texts
-from demo.outreach import restamp
 from demo.partners import (
     BATCH_SIZE,
     DEFAULT_SEED,
@@ -32,6 +31,7 @@ from demo.partners import (
     ORGANIZATIONS_PER_UNIT,
     TEMPLATES,
     place_for_unit,
+    restamp,
 )
 from outreach.models import FollowUp
 from partners.models import FocusArea, Organization, Stage

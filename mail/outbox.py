@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import formataddr, make_msgid
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from celery import current_app
@@ -38,6 +39,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mail.models import Heartbeat, OutgoingEmail
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from partners.models import Contact
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +61,8 @@ class Email:
     body_text: str
     body_html: str = ""
     to_name: str = ""
-    user: object = None
-    contact: object = None
+    user: "User | None" = None
+    contact: "Contact | None" = None
     headers: dict = field(default_factory=dict)
     related_label: str = ""
     related_url: str = ""
@@ -326,6 +332,7 @@ def emails_send_due(
             if not batch:
                 break
             for index, row in enumerate(batch):
+                assert row.lease_expires_at is not None  # _claim() leased it
                 out_of_time = deadline is not None and time.monotonic() > deadline
                 if out_of_time or timezone.now() > row.lease_expires_at - lease_margin:
                     # Give the rest back at once rather than let it wait out the lease.

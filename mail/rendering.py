@@ -36,7 +36,7 @@ def render_email(name: str, context: dict, *, time_zone: str | zoneinfo.ZoneInfo
     zone = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
     context = {"site_url": settings.SITE_URL, "time_zone": zone, **context}
     with timezone.override(zone):
-        subject = render_to_string(f"emails/{name}-subject.txt", context)
+        subject: str = render_to_string(f"emails/{name}-subject.txt", context)
         body_text = render_to_string(f"emails/{name}-body.txt", context)
         body_html = render_to_string(f"emails/{name}-body.html", context)
     # A subject is one line; template newlines and runs of spaces are not the author's intent.

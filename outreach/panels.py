@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.forms import staff_users
 from core.http import paginate
 from core.panels import panel
 from core.roles import is_manager
@@ -23,7 +24,6 @@ from outreach.selectors.followups import (
 )
 from outreach.selectors.timeline import timeline_page
 from outreach.selectors.touchpoints_of_contact import meetings_with, touchpoints_with
-from partners.forms import staff_users
 from partners.models import Contact, Organization
 
 LIST_LIMIT = 10

@@ -226,8 +226,9 @@ def touchpoint_update(
         raise TypeError(f"touchpoint_update cannot change {', '.join(sorted(unknown))}")
     contacts = list(contacts)
     _check_contacts_belong([touchpoint.organization], contacts)
-    if isinstance(fields.get("subject"), str):
-        fields["subject"] = fields["subject"].strip()
+    subject = fields.get("subject")
+    if isinstance(subject, str):
+        fields["subject"] = subject.strip()
     for name, value in fields.items():
         setattr(touchpoint, name, value)
     touchpoint.full_clean()

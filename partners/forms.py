@@ -6,13 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import form_field
-from core.people import display_name
-from core.roles import ALL_ROLES
+from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from partners.models import LONG_TEXT, Affiliation, Contact, FocusArea, Organization, Stage
 from partners.selectors import ORGANIZATION_SORTS
 from partners.services import normalize_email
@@ -28,44 +25,6 @@ def validate_phone(value: str) -> None:
             "Enter a phone number using digits, spaces and + ( ) - . "
             "(an extension like “x 204” is fine)."
         )
-
-
-def staff_users() -> Any:
-    """People who can own a partnership: active users with a Liaison role."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=ALL_ROLES)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return display_name(obj)
-
-
-def clean_display_name(value: str, *, what: str) -> str:
-    """A name as it will be shown: inner spacing folded, and at least one letter or digit."""
-    name = " ".join(value.split())
-    if not any(c.isalnum() for c in name):
-        raise ValidationError(f"Enter {what}.")
-    return name
-
-
-class FilterForm(forms.Form):
-    """A list page's GET form: invalid values (a stale link, a tampered URL) are ignored."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-            elif not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] = "form-control"
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class OrganizationFilterForm(FilterForm):

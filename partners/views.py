@@ -52,6 +52,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         ],
         "filtered": any(name != "sort" for name in filters),
     }
+    context["panels"] = panels_for("organization_list", request)
     if htmx_targets(request, "results"):
         return render(request, "partners/partials/organization_results.html", context)
     return render(request, "partners/organization_list.html", context)
@@ -203,7 +204,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     filters = form.filters()
     page = paginate(request, selectors.contact_list(filters))
-    context = {"form": form, "page": page, "query": query_without(request, "page")}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without(request, "page"),
+        "panels": panels_for("contact_list", request),
+    }
     if htmx_targets(request, "results"):
         return render(request, "partners/partials/contact_results.html", context)
     return render(request, "partners/contact_list.html", context)

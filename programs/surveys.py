@@ -274,8 +274,8 @@ def summarise_column(
 def _numeric_summary(answers: list[str]) -> dict[str, Any]:
     numbers = [Decimal(match[1]) for match in map(NUMBER_RE.fullmatch, answers) if match]
     low, high = min(numbers), max(numbers)
-    mean = (sum(numbers) / len(numbers)).quantize(TWO_DECIMALS, rounding=ROUND_HALF_UP)
-    summary = {
+    mean = (sum(numbers, Decimal(0)) / len(numbers)).quantize(TWO_DECIMALS, rounding=ROUND_HALF_UP)
+    summary: dict[str, Any] = {
         "mean": float(mean),
         "min": _json_number(low),
         "max": _json_number(high),

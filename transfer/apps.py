@@ -11,4 +11,5 @@ class TransferConfig(AppConfig):
     verbose_name = "Import and export"
 
     def ready(self) -> None:
-        from transfer import merge_links  # noqa: F401  (what merging leaves with an import)
+        # The export links on the lists, and what merging leaves with an import.
+        from transfer import merge_links, panels  # noqa: F401

@@ -19,17 +19,19 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.forms import FilterForm
 from core.people import display_name_of_row
 from core.roles import manager_required
 from core.spreadsheets import Row, csv_response, xlsx_response
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
 from outreach.models import Touchpoint
 from outreach.selectors.touchpoints import touchpoint_list
-from partners.forms import ContactFilterForm, FilterForm, OrganizationFilterForm
+from partners.forms import ContactFilterForm, OrganizationFilterForm
 from partners.models import Affiliation, Contact, Organization, Stage
 from partners.selectors import contact_list, organization_list
 from programs.forms.programs import ProgramFilterForm
@@ -412,7 +414,7 @@ def _export_rows(export: Export, queryset: QuerySet) -> Iterator[Row]:
             yield from export.rows(record, related)
 
 
-def export_response(request: HttpRequest, export: Export) -> HttpResponse:
+def export_response(request: HttpRequest, export: Export) -> HttpResponseBase:
     """The list's rows under the request's filters: ?format=xlsx for Excel, otherwise CSV.
 
     Invalid filters are dropped, as on the list page, so the file holds what the list shows.
@@ -428,23 +430,23 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponse:
 
 @require_GET
 @manager_required
-def organization_export(request: HttpRequest) -> HttpResponse:
+def organization_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, ORGANIZATIONS)
 
 
 @require_GET
 @manager_required
-def contact_export(request: HttpRequest) -> HttpResponse:
+def contact_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, CONTACTS)
 
 
 @require_GET
 @manager_required
-def touchpoint_export(request: HttpRequest) -> HttpResponse:
+def touchpoint_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, TOUCHPOINTS)
 
 
 @require_GET
 @manager_required
-def program_export(request: HttpRequest) -> HttpResponse:
+def program_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, PROGRAMS)

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Field, ForeignObjectRel, ManyToManyRel, Model, Q
 from django.utils import timezone
 
 from core.tabular import read_within_limit, upload_name
@@ -221,6 +221,7 @@ class _OrganizationWriter(_Writer):
         )
         changes: dict[int, dict[str, Any]] = {}
         for row in matches:
+            assert row.match_id is not None  # a match has one
             values = {name: row.values[name] for name in self.UPDATABLE if name in row.values}
             stage = row.values.get("stage")
             if stage and stage != existing[row.match_id]:
@@ -259,10 +260,10 @@ class _ContactWriter(_Writer):
             Contact(**{k: v for k, v in row.values.items() if k in contact_fields}) for row in new
         ]
         Contact.objects.bulk_create(created, batch_size=BATCH)
-        changes = {
-            row.match_id: {name: row.values[name] for name in self.UPDATABLE if name in row.values}
-            for row in matches
-        }
+        changes: dict[int, dict[str, Any]] = {}
+        for row in matches:
+            assert row.match_id is not None  # a match has one
+            changes[row.match_id] = {k: row.values[k] for k in self.UPDATABLE if k in row.values}
         _bulk_fill(Contact, changes, self.UPDATABLE, self.now)
 
         # Affiliations: one per row that names an organization the contact is not already at.
@@ -304,6 +305,12 @@ class _ContactWriter(_Writer):
         ]
 
 
+def _column(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the table, not a reverse relation
+    return field
+
+
 def _bulk_fill(
     model: type[Model], changes: dict[int, dict[str, Any]], fields: Sequence[str], now: dt.datetime
 ) -> None:
@@ -319,7 +326,7 @@ def _bulk_fill(
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = [_column(model, name) for name in fields]
 
     def value(column: Any, index: int) -> str:
         # PostgreSQL types a VALUES column from its literals (text, or nothing when all NULL);
@@ -332,7 +339,7 @@ def _bulk_fill(
         f"{quote(column.column)} = COALESCE({value(column, index)}, {table}.{quote(column.column)})"
         for index, column in enumerate(columns, start=2)
     )
-    updated_at = model._meta.get_field("updated_at")
+    updated_at = _column(model, "updated_at")
     sql = (
         f"UPDATE {table} SET {assignments}, {quote(updated_at.column)} = %s "
         "FROM (VALUES {rows}) AS v "
@@ -397,17 +404,20 @@ def _contacts_linked_elsewhere(run: ImportRun, contact_ids: set[int]) -> set[int
     for relation in Contact._meta.get_fields(include_hidden=True):
         if not relation.auto_created or relation.concrete or relation.related_model is None:
             continue
-        related = relation.related_model
+        assert isinstance(relation, ForeignObjectRel)  # a relation to contacts, seen from here
+        related = relation.field.model  # its related_model, typed as a model
         if related is ImportRunItem:
             continue
         if relation.many_to_many:
+            assert isinstance(relation, ManyToManyRel)
             through = relation.through
+            assert through is not None  # the ManyToManyField's (made or named) through model
             column = next(
                 f.name
                 for f in through._meta.get_fields()
                 if getattr(f, "related_model", None) is Contact
             )
-            rows = through.objects.filter(**{f"{column}__in": contact_ids})
+            rows = through._default_manager.filter(**{f"{column}__in": contact_ids})
             linked |= set(rows.values_list(f"{column}_id", flat=True))
             continue
         rows = related._default_manager.filter(**{f"{relation.field.name}__in": contact_ids})

@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Field, Q
+from django.forms import Field as FormField
 from django.forms import URLField
 
+from core.forms import clean_display_name
 from core.roles import ALL_ROLES
-from partners.forms import clean_display_name, validate_phone
+from partners.forms import validate_phone
 from partners.models import Affiliation, Contact, Organization, Stage, normalize_name
 from partners.services import normalize_email
 from transfer.columns import column_key, targets_of
@@ -141,7 +143,7 @@ class RowChecker:
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names  # field → the file's column name, for messages
-        self._form_fields: dict[tuple[Any, str], Any] = {}
+        self._form_fields: dict[tuple[Any, str], FormField] = {}
         self.flagged: set[str] = set()  # the current row's keys holding formulas
 
     def error(self, row: RowResult, key: str, message: str) -> None:
@@ -153,7 +155,10 @@ class RowChecker:
         if value:
             form_field = self._form_fields.get((model, key))
             if form_field is None:
-                form_field = (model or self.model)._meta.get_field(key).formfield()
+                model_field = (model or self.model)._meta.get_field(key)
+                assert isinstance(model_field, Field)  # a column: name, email…
+                form_field = model_field.formfield()
+                assert form_field is not None
                 self._form_fields[model, key] = form_field
             value = self._checked(row, key, value, lambda v, _: form_field.clean(v))
         return value
@@ -197,8 +202,13 @@ class RowChecker:
     def phone(self, row: RowResult, raw: dict[str, str]) -> str:
         value = self.text(row, raw, "phone")
         if value:
-            value = self._checked(row, "phone", value, lambda v, _: validate_phone(v) or v)
+            value = self._checked(row, "phone", value, _valid_phone)
         return value
+
+
+def _valid_phone(value: str, _instance: object) -> str:
+    validate_phone(value)
+    return value
 
 
 class OrganizationRows(RowChecker):
@@ -236,15 +246,7 @@ class OrganizationRows(RowChecker):
     def check(self, row: RowResult, raw: dict[str, str]) -> None:
         raw = self.formulas(row, raw)
         values = row.values
-        if raw.get("name"):
-            try:
-                name = clean_display_name(raw["name"], what="the organization's name")
-            except ValidationError as error:
-                self.error(row, "name", error.messages[0])
-            else:
-                values["name"] = self.text(row, {"name": name}, "name")
-        elif "name" not in self.flagged:
-            self.error(row, "name", "Every organization needs a name.")
+        self._name(row, raw)
         kind = self.choice(row, raw, "kind", self.KINDS, "kind of organization")
         level = self.choice(row, raw, "government_level", self.LEVELS, "government level")
         stage = self.choice(row, raw, "stage", self.STAGES, "stage")
@@ -264,17 +266,7 @@ class OrganizationRows(RowChecker):
             value = self.text(row, raw, key)
             if value:
                 values[key] = value
-        if raw.get("owner"):
-            owner = self.staff.get(raw["owner"].casefold())
-            if owner is None:
-                self.error(
-                    row,
-                    "owner",
-                    f"No staff member is “{_short(raw['owner'])}”. Use their username, email or "
-                    "full name as Liaison shows it.",
-                )
-            else:
-                values["owner_id"] = owner
+        self._owner(row, raw)
         match = self._match(row, values)
         effective_kind = kind or (match["kind"] if match else Organization.Kind.OTHER)
         if level:
@@ -282,6 +274,31 @@ class OrganizationRows(RowChecker):
                 values["government_level"] = level
             else:
                 self.error(row, "government_level", "Only government agencies have a level.")
+
+    def _name(self, row: RowResult, raw: dict[str, str]) -> None:
+        if raw.get("name"):
+            try:
+                name = clean_display_name(raw["name"], what="the organization's name")
+            except ValidationError as error:
+                self.error(row, "name", error.messages[0])
+            else:
+                row.values["name"] = self.text(row, {"name": name}, "name")
+        elif "name" not in self.flagged:
+            self.error(row, "name", "Every organization needs a name.")
+
+    def _owner(self, row: RowResult, raw: dict[str, str]) -> None:
+        if not raw.get("owner"):
+            return
+        owner = self.staff.get(raw["owner"].casefold())
+        if owner is None:
+            self.error(
+                row,
+                "owner",
+                f"No staff member is “{_short(raw['owner'])}”. Use their username, email or "
+                "full name as Liaison shows it.",
+            )
+        else:
+            row.values["owner_id"] = owner
 
     def _match(self, row: RowResult, values: dict[str, Any]) -> dict | None:
         name_key = normalize_name(values.get("name", ""))
@@ -334,20 +351,7 @@ class ContactRows(RowChecker):
     def check(self, row: RowResult, raw: dict[str, str]) -> None:
         raw = self.formulas(row, raw)
         values = row.values
-        name_key = "name" if raw.get("name") else "first_name"
-        name = raw.get("name") or " ".join(
-            part for part in (raw.get("first_name"), raw.get("last_name")) if part
-        )
-        if name:
-            try:
-                name = clean_display_name(name, what="the person's name")
-            except ValidationError as error:
-                self.error(row, name_key, error.messages[0])
-            else:
-                values["name"] = self.text(row, {"name": name}, "name")
-        elif not self.flagged & {"name", "first_name", "last_name"}:
-            column = "name" if "name" in self.names else name_key
-            self.error(row, column, "Every contact needs a name.")
+        self._name(row, raw)
         email = normalize_email(raw.get("email", ""))
         if email:
             email = self.text(row, {"email": email}, "email")
@@ -367,22 +371,46 @@ class ContactRows(RowChecker):
             values["do_not_contact"] = True
         elif flag not in NO:
             self.error(row, "do_not_contact", "Write yes or no (or leave the cell empty).")
+        self._organization_and_title(row, raw)
+        if email:
+            self._match(row, email)
+
+    def _name(self, row: RowResult, raw: dict[str, str]) -> None:
+        """The name column, or the first and last name columns put together."""
+        name_key = "name" if raw.get("name") else "first_name"
+        name = raw.get("name") or " ".join(
+            part for part in (raw.get("first_name"), raw.get("last_name")) if part
+        )
+        if name:
+            try:
+                name = clean_display_name(name, what="the person's name")
+            except ValidationError as error:
+                self.error(row, name_key, error.messages[0])
+            else:
+                row.values["name"] = self.text(row, {"name": name}, "name")
+        elif not self.flagged & {"name", "first_name", "last_name"}:
+            column = "name" if "name" in self.names else name_key
+            self.error(row, column, "Every contact needs a name.")
+
+    def _organization_and_title(self, row: RowResult, raw: dict[str, str]) -> None:
         title = self.text(row, raw, "title", model=Affiliation)
         if raw.get("organization"):
             organization = self._organization(row, raw["organization"])
             if organization is not None:
-                values["organization_id"] = organization
-                values["title"] = title
+                row.values["organization_id"] = organization
+                row.values["title"] = title
         elif title:
             self.error(row, "title", "A title needs an organization: add the organization column.")
-        if email:
-            if email in self.seen_emails:
-                self.error(row, "email", f"Row {self.seen_emails[email]} has the same email.")
-                return
-            self.seen_emails[email] = row.number
-            if email in self.by_email:
-                row.status = MATCH
-                row.match_id, row.match_label = self.by_email[email]
+
+    def _match(self, row: RowResult, email: str) -> None:
+        """The contact already in Liaison with this email, unless an earlier row has it."""
+        if email in self.seen_emails:
+            self.error(row, "email", f"Row {self.seen_emails[email]} has the same email.")
+            return
+        self.seen_emails[email] = row.number
+        if email in self.by_email:
+            row.status = MATCH
+            row.match_id, row.match_label = self.by_email[email]
 
     def _organization(self, row: RowResult, text: str) -> int | None:
         candidates = self.organizations.get(normalize_name(text))

@@ -7,8 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from core.forms import form_field
-from partners.forms import StaffChoiceField, staff_users
+from core.forms import StaffChoiceField, form_field, staff_users
 from partners.models import LONG_TEXT, Contact
 from updates.models import ProgressSubscription
 from updates.selectors import unavailable_reason

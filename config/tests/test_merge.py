@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import ForeignObjectRel, ManyToManyRel
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,15 @@ pytestmark = pytest.mark.django_db
 DAY = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 
 
+def link_table(rel: ForeignObjectRel) -> tuple[type[models.Model], str]:
+    """The table and column of a relation to a model: a many-to-many's is its link table's."""
+    if isinstance(rel, ManyToManyRel):
+        assert rel.through is not None
+        return rel.through, rel.field.m2m_reverse_field_name()
+    assert not isinstance(rel.related_model, str)
+    return rel.related_model, rel.field.name
+
+
 def relations(model: type[models.Model]) -> dict[str, tuple[type[models.Model], str]]:
     """Every table column pointing at `model`, from Django's own meta: "app.Model.field" keys.
 
@@ -34,12 +44,11 @@ def relations(model: type[models.Model]) -> dict[str, tuple[type[models.Model], 
     for rel in model._meta.get_fields(include_hidden=True):
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
             continue
-        if rel.many_to_many:
-            through, name = rel.through, rel.field.m2m_reverse_field_name()
-        else:
-            through, name = rel.related_model, rel.field.name
+        assert isinstance(rel, ForeignObjectRel)
+        through, name = link_table(rel)
         found[f"{through._meta.label}.{name}"] = (through, name)
     for field in model._meta.many_to_many:  # the model's own (focus areas)
+        assert field.remote_field.through is not None
         through = field.remote_field.through
         found[f"{through._meta.label}.{field.m2m_field_name()}"] = (through, field.m2m_field_name())
     return found
@@ -160,9 +169,8 @@ def test_every_relation_to_organizations_and_contacts_is_merged():
         handled = {link.key for link in links}
         known = relations(model)
         visible = {
-            f"{(r.through if r.many_to_many else r.related_model)._meta.label}."
-            f"{r.field.m2m_reverse_field_name() if r.many_to_many else r.field.name}"
-            for r in model._meta.related_objects
+            f"{through._meta.label}.{name}"
+            for through, name in map(link_table, model._meta.related_objects)
         }
         assert visible <= set(known)
         unhandled = set(known) - handled - set(merge.LEFT_BEHIND)
@@ -170,7 +178,9 @@ def test_every_relation_to_organizations_and_contacts_is_merged():
         assert handled <= set(known), "a link names a relation that no longer exists"
         for key in set(known) & set(merge.LEFT_BEHIND):
             through, name = known[key]
-            assert through._meta.get_field(name).remote_field.on_delete is models.SET_NULL, key
+            field = through._meta.get_field(name)
+            assert isinstance(field, models.ForeignKey)
+            assert field.remote_field.on_delete is models.SET_NULL, key
 
 
 def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplicates, manager):

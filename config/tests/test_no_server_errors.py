@@ -4,18 +4,9 @@ The walk covers every named URL outside the admin, so a new page is crawled the 
 Parameters are filled with real rows from the demo data set, so the views run their real code.
 """
 
-import re
-
 import pytest
-from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.profiles import profile_for
-from outreach.models import FollowUp, Meeting, Touchpoint
-from partners.models import Affiliation, Contact, Organization
-from programs.models import Program, SurveyResult
-from updates.models import ProgressSubscription, ProgressUpdate
-from updates.unsubscribe import unsubscribe_token
+from config.tests.routes import ROUTES, concrete
 
 pytestmark = pytest.mark.django_db
 
@@ -89,87 +80,6 @@ HOSTILE_POST = {
     "letters-TOTAL_FORMS": "abc",
     "next": "//evil.example",
 }
-
-
-def walk(resolver=None, prefix=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if not route.startswith("admin/"):
-                ns = f"{entry.namespace}:" if entry.namespace else ""
-                yield from ((ns + name, path) for name, path in walk(entry, prefix + route))
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield entry.name, prefix + route
-
-
-@pytest.fixture
-def demo(settings, librarian):
-    settings.DEBUG = True  # seed_demo refuses otherwise
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    program = Program.objects.filter(kind=Program.Kind.GRANT).first()
-    survey = SurveyResult.objects.create(
-        program=program, file="surveys/none.csv", original_name="none.csv", responses=0
-    )
-    return {
-        "organizations": Organization.objects.filter(affiliations__isnull=False).first().pk,
-        "contacts": Contact.objects.first().pk,
-        "affiliations": Affiliation.objects.filter(end_date__isnull=True).first().pk,
-        "meetings": Meeting.objects.first().pk,
-        "touchpoints": Touchpoint.objects.first().pk,
-        "followups": FollowUp.objects.filter(status="open").first().pk,
-        "programs": program.pk,
-        "surveys": survey.pk,
-        "imports": _an_import_run(librarian).pk,
-        "progress": ProgressUpdate.objects.filter(status="draft").first().pk,
-        "subscriptions": ProgressSubscription.objects.first().pk,
-        "token": profile_for(librarian).calendar_token,
-        "email": _an_outgoing_email().pk,
-        "unsubscribe": unsubscribe_token(Contact.objects.exclude(email="").first()),
-    }
-
-
-def _an_import_run(user):
-    from django.utils import timezone
-
-    from transfer.models import ImportRun
-
-    return ImportRun.objects.create(
-        kind=ImportRun.Kind.ORGANIZATIONS,
-        file="imports/none.csv",
-        original_name="none.csv",
-        uploaded_by=user,
-        status=ImportRun.Status.DONE,
-        confirmed_at=timezone.now(),
-    )
-
-
-def _an_outgoing_email():
-    from mail import outbox
-    from mail.models import OutgoingEmail
-
-    outbox.email_queue(
-        outbox.Email(
-            kind=OutgoingEmail.Kind.TEST, key="crawl", to_address="crawl@example.org",
-            subject="Crawl", body_text="Body",
-        )
-    )  # fmt: skip
-    return OutgoingEmail.objects.get(idempotency_key="crawl")
-
-
-def concrete(route: str, demo: dict) -> str:
-    path = "/" + route.replace("<int:org_pk>", str(demo["organizations"]))
-    if path.startswith("/unsubscribe/"):
-        path = path.replace("<str:token>", demo["unsubscribe"])
-    path = path.replace("<str:token>", demo["token"])
-    path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
-    match = re.match(r"/(\w+)/<int:pk>", path)
-    if match:
-        path = path.replace("<int:pk>", str(demo[match.group(1)]))
-    assert "<" not in path, path
-    return path
-
-
-ROUTES = sorted(set(walk()))
 
 
 @pytest.mark.parametrize("as_manager", [False, True], ids=["librarian", "manager"])

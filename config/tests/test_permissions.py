@@ -5,15 +5,15 @@ one. Librarians view everything and edit partners, contacts, touchpoints, meetin
 and programs; managers and admins also archive, merge, reassign owners, import, export, and
 see reports and the delivery log; only admins manage users (the Django admin).
 
-Rows with real data come from the demo data set (see test_no_server_errors.py). The `librarian`
-fixture is not the demo librarian: she owns nothing there, so "owner or manager" pages refuse
-her.
+Rows with real data come from the demo data set (the `demo` fixture in config/tests/conftest.py).
+The `librarian` fixture is not the demo librarian: she owns nothing there, so "owner or manager"
+pages refuse her.
 """
 
 import pytest
 from django.urls import reverse
 
-from config.tests.test_no_server_errors import ROUTES, concrete, demo  # noqa: F401 (fixture)
+from config.tests.routes import ROUTES, concrete
 from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def _answer(client, path: str):
 
 
 @pytest.mark.parametrize("role", ["Librarian", "Manager", "Admin"])
-def test_each_role_gets_exactly_what_the_table_says(client, demo, role):  # noqa: F811
+def test_each_role_gets_exactly_what_the_table_says(client, demo, role):
     user = UserFactory(username=f"perm-{role.lower()}", role=role)
     client.force_login(user)
     client.raise_request_exception = False

@@ -1,27 +1,15 @@
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import roles
+from demo.tests.helpers import forget_partners, seed
 from partners.models import Affiliation, Contact, Organization, Stage, StageChange
-
-
-@pytest.fixture
-def demo_mode(settings, db):
-    settings.DEBUG = False  # as on a shared demo server, where LIAISON_DEMO opts in
-    settings.LIAISON_DEMO = True
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def row_counts() -> dict[str, int]:
@@ -138,8 +126,7 @@ def test_debug_mode_alone_allows_seeding(settings, db):
 def test_scale_two_doubles_the_organizations_with_distinct_names(demo_mode):
     seed()
     at_scale_one = Organization.objects.count()
-    Contact.objects.all().delete()
-    Organization.objects.all().delete()
+    forget_partners()
 
     seed("--scale", "2")
 
@@ -159,8 +146,7 @@ def test_the_same_seed_gives_the_same_data(demo_mode):
 
     seed()
     first = snapshot()
-    Contact.objects.all().delete()
-    Organization.objects.all().delete()
+    forget_partners()
 
     seed()
 

@@ -1,34 +1,15 @@
 """seed_demo's outreach log: touchpoints, follow-ups and meetings that fit the demo partners."""
 
 from datetime import time, timedelta
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.utils import timezone
 
+from demo.tests.helpers import forget_partners, seed
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.activity import quiet_partners_of
-from partners.models import Affiliation, Contact, Organization, Stage
-
-
-@pytest.fixture
-def debug(settings, db):
-    settings.DEBUG = True
-    settings.LIAISON_DEMO = False
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def forget_partners() -> None:
-    """Empty the partner tables (and with them the log) so that seed_demo loads again."""
-    Contact.objects.all().delete()
-    Organization.objects.all().delete()
+from partners.models import Affiliation, Stage
 
 
 def test_seed_demo_logs_touchpoints_followups_and_meetings(debug):

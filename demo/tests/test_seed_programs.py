@@ -1,18 +1,16 @@
 """seed_demo's joint programs: partners, sessions, outcomes, stories and grants that fit."""
 
 from datetime import time, timedelta
-from io import StringIO
 
-import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from demo.partners import ORGANIZATIONS_PER_UNIT
+from demo.tests.helpers import forget_partners, seed
 from outreach.models import FollowUp
-from partners.models import Contact, Organization, Stage
+from partners.models import Organization, Stage
 from programs.models import (
     Grant,
     GrantDeliverable,
@@ -26,25 +24,6 @@ from programs.models import (
 from programs.services.grants import deliverable_followup_title
 
 Status, Kind = Program.Status, Program.Kind
-
-
-@pytest.fixture
-def debug(settings, db):
-    settings.DEBUG = True
-    settings.LIAISON_DEMO = False
-
-
-def seed(*args: str) -> str:
-    out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def forget_partners() -> None:
-    """Empty the partner tables (and with them the programs) so that seed_demo loads again."""
-    Program.objects.all().delete()  # a program outlives its partner organizations
-    Contact.objects.all().delete()
-    Organization.objects.all().delete()
 
 
 def test_seed_demo_loads_programs_of_several_kinds_and_every_status(debug):

@@ -26,7 +26,9 @@ def queue(n: int, **extra) -> list[OutgoingEmail]:
             "body_text": "Text body",
             "body_html": "<p>HTML body</p>",
         }
-        rows.append(outbox.email_queue(outbox.Email(**{**fields, **extra})))
+        row = outbox.email_queue(outbox.Email(**{**fields, **extra}))
+        assert row is not None  # each key is new
+        rows.append(row)
     return rows
 
 
@@ -175,5 +177,6 @@ def test_delivery_log_query_count(manager_client, rows, django_assert_max_num_qu
     with django_assert_max_num_queries(8):
         assert manager_client.get(reverse("mail:delivery_log")).status_code == 200
     email = OutgoingEmail.objects.first()
+    assert email is not None
     with django_assert_max_num_queries(5):
         assert manager_client.get(reverse("mail:email_detail", args=[email.pk])).status_code == 200

@@ -7,6 +7,7 @@ import threading
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -69,12 +70,14 @@ class TestQueue:
         settings.SITE_URL = "https://liaison.example-library.org"
         a = outbox.email_queue(an_email(key="a"))
         b = outbox.email_queue(an_email(key="b"))
+        assert a is not None and b is not None
         assert a.message_id != b.message_id
         assert a.message_id.endswith("@liaison.example-library.org>")
 
     def test_do_not_contact_is_suppressed_with_the_reason(self):
         contact = ContactFactory(do_not_contact=True)
         row = outbox.email_queue(an_email(contact=contact, to=contact.email))
+        assert row is not None
         assert row.status == Status.SUPPRESSED
         assert "do not contact" in row.suppressed_reason
 
@@ -83,6 +86,7 @@ class TestQueue:
         row = outbox.email_queue(
             an_email(kind=OutgoingEmail.Kind.PROGRESS_UPDATE, contact=contact, to=contact.email)
         )
+        assert row is not None
         assert row.status == Status.SUPPRESSED
         assert "unsubscribed" in row.suppressed_reason
 
@@ -106,10 +110,12 @@ class TestQueue:
 class TestSend:
     def test_a_queued_email_is_sent_once_with_its_message_id_and_html(self):
         row = outbox.email_queue(an_email(headers={"List-Unsubscribe": "<https://x/u/1/>"}))
+        assert row is not None
         report = outbox.emails_send_due()
         assert report.sent == 1
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
+        assert isinstance(message, EmailMultiAlternatives)
         assert message.extra_headers["Message-ID"] == row.message_id
         assert message.extra_headers["List-Unsubscribe"] == "<https://x/u/1/>"
         assert message.alternatives[0][0] == "<p>Rich words.</p>"
@@ -249,6 +255,7 @@ class TestSend:
     def test_retry_now_requeues_a_failed_email_only(self):
         backends.FAILURES["reader@example.org"] = backends.refused(550, "reader@example.org")
         row = outbox.email_queue(an_email())
+        assert row is not None
         outbox.emails_send_due()
         row.refresh_from_db()
         assert outbox.email_retry_now(email=row) is True
@@ -272,7 +279,7 @@ def test_two_senders_at_once_claim_disjoint_emails():
         from django.db import connection as thread_connection
 
         barrier.wait()
-        mine = []
+        mine: list[int] = []
         while batch := outbox._claim(token=name, batch_size=7):
             mine.extend(row.id for row in batch)
         claims[name] = mine

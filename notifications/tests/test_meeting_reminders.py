@@ -99,3 +99,9 @@ def test_no_reminder_when_meeting_reminders_are_off(alice, planning):
     prefer(alice, meeting_reminders=False)
     scan(local(MONDAY, 15))
     assert queued(Kind.MEETING_REMINDER) == []
+
+
+def test_only_library_attendees_are_reminded(alice, planning):
+    staff_member("sam_ortiz")
+    scan(local(MONDAY, 15))
+    assert [r.user for r in queued(Kind.MEETING_REMINDER)] == [alice]

@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import StaffChoiceField, staff_users
 from outreach.models import FollowUp
-from partners.forms import StaffChoiceField, staff_users
 
 
 class FollowUpForm(forms.ModelForm):

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.forms import form_field
+from core.forms import form_field, staff_users
 from core.people import display_name
 from outreach.forms.touchpoints import ContactsOfOrganizationField, contacts_of
 from outreach.models import Meeting
-from partners.forms import staff_users
 from partners.models import LONG_TEXT, Contact, Organization
 
 # More than any real joint meeting; bounds the work a tampered form can ask for.

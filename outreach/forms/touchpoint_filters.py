@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from core.forms import FilterForm, StaffChoiceField, staff_users
 from outreach.models import Touchpoint
-from partners.forms import FilterForm, StaffChoiceField, staff_users
 from partners.models import Organization
 
 

@@ -6,11 +6,12 @@ whether the organization has five events or five thousand.
 """
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import CharField, F, Model, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -81,7 +82,7 @@ def timeline_keys(organization: Organization) -> QuerySet:
     )
 
 
-LOADERS = {
+LOADERS: dict[str, Callable[[set[int]], Mapping[int, Model]]] = {
     "touchpoint": lambda ids: (
         Touchpoint.objects.select_related("staff", "meeting")
         .prefetch_related("contacts")

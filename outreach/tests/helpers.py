@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import icalendar
 from django.urls import reverse
 
 from outreach.models import Meeting
@@ -19,6 +20,13 @@ def person_at(organization: Organization, name: str) -> Contact:
 def at(day: int, hour: int, month: int = 11) -> dt.datetime:
     """A moment in November 2026, New York time (UTC-5)."""
     return dt.datetime(2026, month, day, hour + 5, 0, tzinfo=dt.UTC)
+
+
+def ical_time(event: icalendar.Component, name: str) -> dt.date:
+    """An event's DTSTART, DTEND or DTSTAMP as parsed: a date, or a datetime (a kind of date)."""
+    prop = event[name]
+    assert isinstance(prop, icalendar.vDDDTypes) and isinstance(prop.dt, dt.date)
+    return prop.dt
 
 
 def meeting_data(**fields: str | list) -> dict:

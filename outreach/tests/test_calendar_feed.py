@@ -12,6 +12,7 @@ from core.tests.clock import NOW, frozen_clock
 from outreach import services
 from outreach.models import Meeting
 from outreach.tests.factories import MeetingFactory
+from outreach.tests.helpers import ical_time
 from partners.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,7 @@ def test_meeting_events_are_complete_and_in_utc(anonymous, librarian, county, se
     response = anonymous.get(feed_url(librarian))
     (event,) = parse(response).walk("VEVENT")
     assert str(event["UID"]) == f"meeting-{meeting.pk}@liaison.example-library.org"
-    assert event["DTSTART"].dt == dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    assert ical_time(event, "DTSTART") == dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     assert str(event["LOCATION"]) == "Main Library, Room 2"
     description = str(event["DESCRIPTION"])
     assert "Tables\nFlyers" in description
@@ -193,7 +194,8 @@ def test_meeting_events_are_complete_and_in_utc(anonymous, librarian, county, se
     assert "https://meet.example.org/abc" in description
     assert f"https://liaison.example-library.org/meetings/{meeting.pk}/" in description
     assert str(event["STATUS"]) == "CONFIRMED"
-    assert event["DTSTAMP"].dt.tzinfo is not None
+    stamp = ical_time(event, "DTSTAMP")
+    assert isinstance(stamp, dt.datetime) and stamp.tzinfo is not None
     raw = response.content.decode()
     assert "DTSTART:20261120T150000Z" in raw and "DTEND:20261120T160000Z" in raw
 
@@ -209,12 +211,13 @@ def test_follow_ups_are_all_day_or_at_their_time(anonymous, librarian, county, s
     events = {str(e["UID"]): e for e in parse(response).walk("VEVENT")}
     host = "liaison.example-library.org"
     day = events[f"followup-{all_day.pk}@{host}"]
-    assert day["DTSTART"].dt == dt.date(2026, 11, 10) and day["DTEND"].dt == dt.date(2026, 11, 11)
+    assert ical_time(day, "DTSTART") == dt.date(2026, 11, 10)
+    assert ical_time(day, "DTEND") == dt.date(2026, 11, 11)
     assert "DTSTART;VALUE=DATE:20261110" in response.content.decode()
     assert f"https://{host}/organizations/{county.pk}/" in str(day["URL"])
     at_time = events[f"followup-{timed.pk}@{host}"]
     # 14:30 in Chicago (CST, UTC-6) is 20:30 UTC.
-    assert at_time["DTSTART"].dt == dt.datetime(2026, 11, 12, 20, 30, tzinfo=UTC)
+    assert ical_time(at_time, "DTSTART") == dt.datetime(2026, 11, 12, 20, 30, tzinfo=UTC)
     assert all("DTSTAMP" in e for e in events.values())
 
 

@@ -13,6 +13,7 @@ from outreach.tests.helpers import (
     MEETING_CALENDAR,
     MEETING_LIST,
     at,
+    ical_time,
     meeting_create_url,
     meeting_data,
     meeting_held_url,
@@ -418,8 +419,8 @@ def test_a_meeting_downloads_as_an_ics_file(librarian_client, county, settings):
     assert calendar["VERSION"] == "2.0" and calendar["METHOD"] == "PUBLISH"
     (event,) = calendar.walk("VEVENT")
     assert str(event["UID"]) == f"meeting-{meeting.pk}@liaison.example-library.org"
-    assert event["DTSTART"].dt == dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    assert event["DTEND"].dt == dt.datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    assert ical_time(event, "DTSTART") == dt.datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    assert ical_time(event, "DTEND") == dt.datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
     assert str(event["SUMMARY"]) == "Fair planning, part 2; tables"
     assert str(event["LOCATION"]) == "https://meet.example.org/abc"
     url = f"https://liaison.example-library.org/meetings/{meeting.pk}/"

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, staff_users
 from core.http import AuthenticatedHttpRequest, paginate, query_without
 from core.people import display_name
 from core.roles import is_manager, manager_required
@@ -16,7 +16,6 @@ from outreach import services
 from outreach.forms.followups import FollowUpForm, ReassignForm, SnoozeForm
 from outreach.models import FollowUp
 from outreach.selectors.followups import followups_for, group_by_due
-from partners.forms import staff_users
 from partners.models import Organization
 
 PAGE_SIZE = 50

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.forms import apply_service_errors
 from core.http import htmx_targets, paginate, query_without
+from core.panels import panels_for
 from outreach import services
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
 from outreach.forms.touchpoints import TouchpointForm
@@ -26,7 +27,13 @@ def touchpoint_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = paginate(request, selectors.touchpoint_list(filters))
     query = query_without(request, "page")
-    context = {"form": form, "page": page, "query": query, "filtered": bool(filters)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "filtered": bool(filters),
+        "panels": panels_for("touchpoint_list", request),
+    }
     if htmx_targets(request, "results"):
         return render(request, "outreach/partials/touchpoint_results.html", context)
     return render(request, "outreach/touchpoint_list.html", context)

@@ -35,6 +35,7 @@ def test_stage_change_recorded_once_per_change(librarian):
         organization=organization, to_stage=Stage.CONTACTED, by=librarian, note="Called again"
     )
     assert again is None
+    assert change is not None
     assert change.from_stage == Stage.IDENTIFIED and change.note == "Called Maria"
     assert StageChange.objects.filter(organization=organization).count() == 2
     organization.refresh_from_db()
@@ -49,6 +50,7 @@ def test_stage_change_from_a_stale_copy_records_the_real_previous_stage(libraria
     change = services.stage_change(
         organization=stale_copy, to_stage=Stage.IN_DISCUSSION, by=manager
     )
+    assert change is not None
     assert change.from_stage == Stage.CONTACTED
 
 

@@ -13,9 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.forms import form_field
+from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from core.templatetags.liaison import person
-from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users
 from partners.models import Organization
 from programs.models import Grant, GrantDeliverable, SupportLetter
 from programs.services.grants import AWARDED_NEEDS_AMOUNT

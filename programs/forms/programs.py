@@ -18,10 +18,9 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.forms import form_field
+from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting
-from partners.forms import FilterForm, StaffChoiceField, clean_display_name, staff_users
 from partners.models import LONG_TEXT, FocusArea, Organization, normalize_name
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
 from programs.selectors import programs as selectors

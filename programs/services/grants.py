@@ -54,7 +54,7 @@ class LetterChange:
 
 def deliverable_followup_title(title: str, funder: str) -> str:
     text = f"Grant deliverable: {title} ({funder})"
-    if len(text) > FOLLOWUP_TITLE_MAX:
+    if FOLLOWUP_TITLE_MAX is not None and len(text) > FOLLOWUP_TITLE_MAX:
         text = text[: FOLLOWUP_TITLE_MAX - 1].rstrip() + "…"
     return text
 
@@ -121,10 +121,12 @@ def _apply_deliverables(
             if change.pk is not None:
                 deliverable_delete(deliverable=existing.pop(change.pk))
             continue
-        deliverable = existing.get(change.pk) or GrantDeliverable(grant=grant)
+        found = existing.get(change.pk) if change.pk is not None else None
+        deliverable = found or GrantDeliverable(grant=grant)
         deliverable.title = change.title.strip()
-        deliverable.due_on = change.due_on
-        deliverable.owner = change.owner
+        # A missing date or owner (None) is left for full_clean() below to refuse.
+        deliverable.due_on = change.due_on  # type: ignore[assignment]
+        deliverable.owner = change.owner  # type: ignore[assignment]
         try:
             deliverable.full_clean()
         except ValidationError as error:
@@ -177,6 +179,33 @@ def deliverable_delete(*, deliverable: GrantDeliverable) -> None:
     deliverable.delete()
 
 
+def _checked_letter(
+    change: LetterChange, allowed: set[int], today: dt.date
+) -> tuple[Organization, dt.date]:
+    """A letter's sender and day: both given, a partner of the program, not in the future."""
+    organization, received_on = change.organization, change.received_on
+    if organization is None or received_on is None:
+        raise ValidationError({"letters": "Each letter needs an organization and a date."})
+    if organization.pk not in allowed:
+        raise ValidationError(
+            {"letters": f"{organization.name} is not a partner organization of this program."}
+        )
+    if received_on > today:
+        message = f"The letter from {organization.name} cannot be received in the future."
+        raise ValidationError({"letters": message})
+    return organization, received_on
+
+
+def _one_letter_per_organization(letters: list[tuple[Organization, dt.date]]) -> None:
+    seen: set[int] = set()
+    for organization, _ in letters:
+        if organization.pk in seen:
+            raise ValidationError(
+                {"letters": f"{organization.name} is listed twice: one letter per organization."}
+            )
+        seen.add(organization.pk)
+
+
 def _apply_letters(grant: Grant, program: Program, changes: list[LetterChange]) -> None:
     if not changes:
         return
@@ -193,29 +222,15 @@ def _apply_letters(grant: Grant, program: Program, changes: list[LetterChange]) 
         if change.pk is not None and change.pk not in existing:
             raise ValidationError({"letters": "A letter was removed meanwhile: reload the page."})
         if change.delete:
-            final.pop(change.pk, None)
+            if change.pk is not None:
+                final.pop(change.pk, None)
             continue
-        organization, received_on = change.organization, change.received_on
-        if organization is None or received_on is None:
-            raise ValidationError({"letters": "Each letter needs an organization and a date."})
-        if organization.pk not in allowed:
-            raise ValidationError(
-                {"letters": f"{organization.name} is not a partner organization of this program."}
-            )
-        if received_on > today:
-            message = f"The letter from {organization.name} cannot be received in the future."
-            raise ValidationError({"letters": message})
+        checked = _checked_letter(change, allowed, today)
         if change.pk is None:
-            new.append((organization, received_on))
+            new.append(checked)
         else:
-            final[change.pk] = (organization, received_on)
-    seen: set[int] = set()
-    for organization, _ in [*final.values(), *new]:
-        if organization.pk in seen:
-            raise ValidationError(
-                {"letters": f"{organization.name} is listed twice: one letter per organization."}
-            )
-        seen.add(organization.pk)
+            final[change.pk] = checked
+    _one_letter_per_organization([*final.values(), *new])
     # Letters that change sender are deleted and made again, so swapping two senders never
     # trips the one-letter-per-organization constraint halfway.
     moved = [

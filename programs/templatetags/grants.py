@@ -10,7 +10,7 @@ from programs.selectors.grants import deadline_note as _deadline_note
 
 register = template.Library()
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     Grant.Status.RESEARCHING: "text-bg-light border",
     Grant.Status.DRAFTING: "text-bg-info",
     Grant.Status.SUBMITTED: "text-bg-primary",

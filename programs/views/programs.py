@@ -52,6 +52,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "query": query_without(request, "page"),
         "filtered": bool(filters),
     }
+    context["panels"] = panels_for("program_list", request)
     if htmx_targets(request, "results"):
         return render(request, "programs/partials/program_results.html", context)
     return render(request, "programs/program_list.html", context)

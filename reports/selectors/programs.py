@@ -15,6 +15,7 @@ Four grouped queries, whatever the number of programs, sessions, outcomes and gr
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from core.periods import as_local_date, local_bounds, quarter_label, quarters
 from programs.models import Grant, Outcome, Program, ProgramSession
-from reports.selectors.common import Chart, Report, Table
+from reports.selectors.common import Cell, Chart, Report, Table
 
 DEFINITIONS = [
     "Programs count when their dates overlap the period (a missing date leaves that side open).",
@@ -33,10 +34,11 @@ DEFINITIONS = [
 ZERO = Decimal("0.00")
 
 
-def programs_report(*, start: dt.date, end: dt.date) -> Report:
-    lo, hi = local_bounds(start, end)
-    zone = timezone.get_current_timezone()
+def _total(rows: list[list[Cell]], columns: int) -> list[Cell]:
+    return ["Total", *(sum(row[i] for row in rows) for i in range(1, columns))]  # type: ignore[misc]
 
+
+def _programs_table(start: dt.date, end: dt.date) -> Table:
     overlapping = Program.objects.filter(
         Q(start_date__isnull=True) | Q(start_date__lte=end),
         Q(end_date__isnull=True) | Q(end_date__gte=start),
@@ -46,13 +48,24 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
         for row in overlapping.order_by().values("kind", "status").annotate(n=Count("pk"))
     }
     statuses = Program.Status.choices
-    program_rows = []
+    rows: list[list[Cell]] = []
     for kind, label in Program.Kind.choices:
         row = [counts.get((kind, status), 0) for status, _label in statuses]
         if any(row):
-            program_rows.append([label, *row, sum(row)])
+            rows.append([label, *row, sum(row)])
+    return Table(
+        key="programs",
+        title="Programs by kind and status",
+        columns=["Kind", *(label for _value, label in statuses), "Total"],
+        rows=rows,
+        footer=_total(rows, len(statuses) + 2) if rows else [],
+        empty="No programs ran in this period.",
+    )
 
-    sessions = {
+
+def _sessions_by_quarter(lo: dt.datetime, hi: dt.datetime) -> dict[dt.date, dict[str, Any]]:
+    zone = timezone.get_current_timezone()
+    return {
         as_local_date(row["quarter"]): row
         for row in ProgramSession.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
         .annotate(quarter=TruncQuarter("starts_at", tzinfo=zone))
@@ -64,7 +77,10 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
             unknown=Count("pk", filter=Q(attendance__isnull=True)),
         )
     }
-    outcomes = {
+
+
+def _outcomes_by_quarter(start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    return {
         as_local_date(quarter): n
         for quarter, n in Outcome.objects.filter(measured_on__gte=start, measured_on__lte=end)
         .annotate(quarter=TruncQuarter("measured_on"))
@@ -73,10 +89,16 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
         .annotate(n=Count("pk"))
         .values_list("quarter", "n")
     }
-    quarter_rows = []
+
+
+def _quarters_table(start: dt.date, end: dt.date) -> Table:
+    lo, hi = local_bounds(start, end)
+    sessions = _sessions_by_quarter(lo, hi)
+    outcomes = _outcomes_by_quarter(start, end)
+    rows: list[list[Cell]] = []
     for quarter in quarters(start, end):
         row = sessions.get(quarter, {})
-        quarter_rows.append(
+        rows.append(
             [
                 quarter_label(quarter),
                 row.get("sessions", 0),
@@ -85,7 +107,22 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
                 outcomes.get(quarter, 0),
             ]
         )
+    return Table(
+        key="quarters",
+        title="Per quarter",
+        columns=[
+            "Quarter",
+            "Sessions",
+            "Attendance",
+            "Sessions without a head count",
+            "Outcomes recorded",
+        ],
+        rows=rows,
+        footer=_total(rows, 5),
+    )
 
+
+def _grants_table(start: dt.date, end: dt.date) -> Table:
     grants = {
         row["status"]: row
         for row in Grant.objects.filter(
@@ -95,7 +132,7 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
         .values("status")
         .annotate(n=Count("pk"), requested=Sum("amount_requested"), awarded=Sum("amount_awarded"))
     }
-    grant_rows = [
+    rows: list[list[Cell]] = [
         [
             label,
             grants[value]["n"],
@@ -105,46 +142,28 @@ def programs_report(*, start: dt.date, end: dt.date) -> Report:
         for value, label in Grant.Status.choices
         if value in grants
     ]
+    return Table(
+        key="grants",
+        title="Grants requested and awarded",
+        columns=["Status", "Grants", "Requested ($)", "Awarded ($)"],
+        rows=rows,
+        footer=_total(rows, 4) if rows else [],
+        empty="No grant deadlines in this period.",
+    )
 
-    def total(rows: list[list], columns: int) -> list:
-        return ["Total", *(sum(row[i] for row in rows) for i in range(1, columns))]
 
+def programs_report(*, start: dt.date, end: dt.date) -> Report:
+    by_kind = _programs_table(start, end)
+    by_quarter = _quarters_table(start, end)
     return Report(
         slug="programs",
         title="Programs and impact",
         start=start,
         end=end,
-        chart=Chart("Attendance per quarter", [(row[0], row[2]) for row in quarter_rows]),
-        tables=[
-            Table(
-                key="quarters",
-                title="Per quarter",
-                columns=[
-                    "Quarter",
-                    "Sessions",
-                    "Attendance",
-                    "Sessions without a head count",
-                    "Outcomes recorded",
-                ],
-                rows=quarter_rows,
-                footer=total(quarter_rows, 5),
-            ),
-            Table(
-                key="programs",
-                title="Programs by kind and status",
-                columns=["Kind", *(label for _value, label in statuses), "Total"],
-                rows=program_rows,
-                footer=total(program_rows, len(statuses) + 2) if program_rows else [],
-                empty="No programs ran in this period.",
-            ),
-            Table(
-                key="grants",
-                title="Grants requested and awarded",
-                columns=["Status", "Grants", "Requested ($)", "Awarded ($)"],
-                rows=grant_rows,
-                footer=total(grant_rows, 4) if grant_rows else [],
-                empty="No grant deadlines in this period.",
-            ),
-        ],
+        chart=Chart(
+            "Attendance per quarter",
+            [(row[0], row[2]) for row in by_quarter.rows],  # type: ignore[misc]
+        ),
+        tables=[by_quarter, by_kind, _grants_table(start, end)],
         definitions=DEFINITIONS,
     )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from programs.templatetags.impact import chart
+from core.charts import chart
 from reports.selectors.common import Chart
 
 register = template.Library()

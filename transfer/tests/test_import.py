@@ -175,6 +175,7 @@ def test_rows_matching_existing_records_are_skipped_unless_update_is_chosen(
     assert (existing.kind, existing.stage) == ("government", "active")
     # The stage change is in the stage history, as everywhere else.
     change = existing.stage_changes.first()
+    assert change is not None
     assert (change.from_stage, change.to_stage, change.changed_by) == (
         "identified",
         "active",

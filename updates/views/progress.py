@@ -4,6 +4,8 @@ Every librarian may look; a subscription and its drafts are changed, approved or
 owner, managers and admins.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,8 +135,9 @@ def _subscription_form_page(
         # Everyone may see who gets the updates; only the owner and managers change them.
         for field in form.fields.values():
             field.disabled = True
-    context = {"form": form, "subscription": subscription, "organization": organization}
-    context |= {"program": program, "about": about, "may_manage": manage}
+    context: dict[str, Any] = {"form": form, "subscription": subscription}
+    context |= {"organization": organization, "program": program, "about": about}
+    context["may_manage"] = manage
     context["updates"] = selectors.recent_updates(subscription) if subscription else []
     return render(request, "updates/progress_subscription_form.html", context)
 

@@ -31,7 +31,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     contact = contact_for_unsubscribe_token(token)
-    context = {"library_name": library_name()}
+    context: dict[str, object] = {"library_name": library_name()}
     if contact is None:
         return _private(render(request, "updates/unsubscribe_invalid.html", context, status=400))
     context["masked_email"] = masked_email(contact.email)

@@ -1,0 +1,33 @@
+"""Every named URL outside the admin, and a real path for each from the demo data set."""
+
+import re
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if not route.startswith("admin/"):
+                ns = f"{entry.namespace}:" if entry.namespace else ""
+                yield from ((ns + name, path) for name, path in walk(entry, prefix + route))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, prefix + route
+
+
+def concrete(route: str, demo: dict) -> str:
+    path = "/" + route.replace("<int:org_pk>", str(demo["organizations"]))
+    if path.startswith("/unsubscribe/"):
+        path = path.replace("<str:token>", demo["unsubscribe"])
+    path = path.replace("<str:token>", demo["token"])
+    path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+    match = re.match(r"/(\w+)/<int:pk>", path)
+    if match:
+        path = path.replace("<int:pk>", str(demo[match.group(1)]))
+    assert "<" not in path, path
+    return path
+
+
+ROUTES = sorted(set(walk()))

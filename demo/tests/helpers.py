@@ -1,0 +1,22 @@
+"""Helpers shared by the seed_demo tests."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from partners.models import Contact, Organization
+from programs.models import Program
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def forget_partners() -> None:
+    """Empty the partner tables (and with them the log and the programs) so that seed_demo
+    loads again."""
+    Program.objects.all().delete()  # a program outlives its partner organizations
+    Contact.objects.all().delete()
+    Organization.objects.all().delete()
