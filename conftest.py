@@ -27,6 +27,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds throttle counters (password reset), which outlive a test's transaction."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def librarian(db):
     from core import roles

@@ -6,9 +6,11 @@ files under var/mail/. DATABASE_URL, REDIS_URL and EMAIL_URL (or EMAIL_HOST…) 
 services. With DEBUG off, a SECRET_KEY is required and cookies and redirects are strict.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
@@ -50,6 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    # django-csp: the Content-Security-Policy header (its app only adds its settings checks).
+    "csp",
+    # django-simple-history: field-level change history of partners and programs (core.history).
+    "simple_history",
+    # django-axes: locks a username at one address after repeated failed logins (AXES_… below).
+    "axes",
     # Liaison's apps, lowest layer first (the README's Architecture section).
     "core",
     "partners",
@@ -64,18 +72,50 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session ends after LIAISON_SESSION_IDLE_HOURS without a request (core.sessions).
+    "core.sessions.IdleSessionMiddleware",
+    # Pages for a signed-in user are never stored by a browser or a proxy.
+    "core.middleware.NoStoreForSignedInMiddleware",
+    # The signed-in user becomes the "who" of every change history row written by the request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # A file refused at LIAISON_MAX_UPLOAD_BYTES reaches its form as a size error (core.uploads).
+    "core.uploads.RefusedUploadMiddleware",
     "core.middleware.RejectNulCharactersMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "core.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy, through django-csp (Django 5.2 has no built-in CSP). Nothing inline:
+# no <script> or <style> blocks, no style="" or on…="" attributes, no hx-on (htmx runs it with
+# eval); behaviour lives in static/js, looks in static/css, htmx's config in base.html's meta tag.
+# An email's HTML is shown from its own URL with its own, stricter policy (mail.preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: because Bootstrap's CSS draws its small icons (select arrows, close buttons,
+        # the menu toggler, form validation marks) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "config.urls"
 
@@ -102,21 +142,67 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'liaison.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# SQLite (the laptop default): each transaction takes the write lock as it begins, so two
+# writers at once (web and worker, two email senders) take turns. In SQLite's default deferred
+# mode, a transaction that has read and then writes fails at once with "database is locked"
+# while another one writes (mail/tests/test_races.py).
+LIAISON_SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **LIAISON_SQLITE_OPTIONS,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     # Members of the Admin group hold every permission (see core.backends).
     "core.backends.RoleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): after LIAISON_LOGIN_FAILURE_LIMIT failed logins in a row, a
+# username is locked at that address for LIAISON_LOGIN_COOLOFF_MINUTES (counted from the last
+# attempt). Other addresses and other usernames are not affected, so an attacker cannot lock
+# staff out everywhere. An admin unlocks sooner: Admin → Access attempts → delete the row, or
+# `python manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env.int("LIAISON_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LIAISON_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+# No start-up banner on every manage.py command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
+# Behind a proxy, the client's address is the one the proxy adds to X-Forwarded-For: set this to
+# the number of proxies in front of gunicorn (1 for one nginx), or every request would seem to
+# come from the proxy itself. Also used by the password reset throttle.
+LIAISON_PROXY_COUNT = env.int("LIAISON_PROXY_COUNT", default=0)
+
+# Password reset: at most this many requests an hour for one email address, and from one client
+# address (counted in the cache), and the email is looked up and queued by a worker, never in
+# the request (mail.password_reset).
+LIAISON_PASSWORD_RESET_PER_EMAIL_HOUR = env.int("LIAISON_PASSWORD_RESET_PER_EMAIL_HOUR", default=5)
+LIAISON_PASSWORD_RESET_PER_CLIENT_HOUR = env.int(
+    "LIAISON_PASSWORD_RESET_PER_CLIENT_HOUR", default=20
+)
+
+# Sessions end after this many hours without a request (core.sessions saves the session at most
+# once a minute, which moves its expiry on).
+LIAISON_SESSION_IDLE_HOURS = env.float("LIAISON_SESSION_IDLE_HOURS", default=8)
+SESSION_COOKIE_AGE = int(LIAISON_SESSION_IDLE_HOURS * 3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
@@ -136,6 +222,19 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Uploads: the largest file any form accepts (survey results and imports take 5 MB; a test in
+# config holds this equal to the largest). core.uploads stops reading a request once a file
+# passes it, before Django writes the file to a temporary file.
+LIAISON_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Everything in a request but its files: the longest form (meeting minutes, a program with 200
+# sessions) is far below 1 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -162,6 +261,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport so that a worker
 # and beat run on a laptop with no server at all.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds only short-lived counters (the password reset throttle): Redis when there is
+# one, so that every gunicorn worker counts together; otherwise each process's memory.
+_LOCAL_CACHE: dict[str, object] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+_REDIS_CACHE: dict[str, object] = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "liaison",
+    "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+}
+CACHES = {"default": _REDIS_CACHE if REDIS_URL else _LOCAL_CACHE}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
@@ -216,6 +325,8 @@ CELERY_BEAT_SCHEDULE = {
     "queue-staff-email": {"task": "notifications.queue_staff_emails", "schedule": 60.0},
     # Partner progress updates: drafted (or sent) when a subscription's period has ended.
     "queue-progress-updates": {"task": "updates.queue_progress_updates", "schedule": 600.0},
+    # Uploaded import files past their keeping time (LIAISON_IMPORT_FILE_DAYS below).
+    "delete-old-import-files": {"task": "transfer.delete_old_import_files", "schedule": 86400.0},
 }
 
 # The outbox (mail.outbox): a sender holds a claimed email for this long before another sender
@@ -239,6 +350,9 @@ LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")
 
 # Partners not touched for this many days count as quiet (dashboard, reports).
 LIAISON_QUIET_DAYS = env.int("LIAISON_QUIET_DAYS", default=60)
+# An import's uploaded file is deleted this many days after the import (a preview nobody
+# confirmed loses it after 7). Undo has no time limit and does not need the file.
+LIAISON_IMPORT_FILE_DAYS = env.int("LIAISON_IMPORT_FILE_DAYS", default=30)
 # Demo users may be created outside DEBUG only when this is set.
 LIAISON_DEMO = env.bool("LIAISON_DEMO", default=False)
 # Demo data, benchmarks and the real-services harness: never part of a production install.
@@ -264,4 +378,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; its lockouts are warnings, and those are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

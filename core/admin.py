@@ -8,7 +8,6 @@ class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "time_zone", "reports_to", "digest"]
     list_select_related = ["user", "reports_to"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    readonly_fields = ["calendar_token"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reports_to":

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Liaison core"
 
+    def ready(self) -> None:
+        # Signal receivers: a login stamps the session for the idle timeout.
+        from core import sessions  # noqa: F401
+
 
 class LiaisonAdminConfig(admin_apps.AdminConfig):
     """The Django admin, restricted to the Admin role (see core.sites.LiaisonAdminSite)."""

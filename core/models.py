@@ -17,6 +17,18 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def calendar_token_hash(token: str) -> str:
+    """What Liaison keeps of a calendar-feed token: its SHA-256, in hex.
+
+    The token is 256 random bits, so a fast unsalted hash is enough: nobody can guess one from
+    a copy of the database, and an indexed equality on the hash finds the profile (a lookup
+    that compares nothing secret character by character).
+    """
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def validate_time_zone(value: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,8 +52,12 @@ class StaffProfile(models.Model):
         "auth.User", on_delete=models.CASCADE, related_name="profile", primary_key=True
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    # The secret in the private calendar-feed URL; rotating it kills the old URL.
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # The SHA-256 of the secret in the private calendar-feed URL (calendar_token_hash()). The
+    # secret itself is shown once, when it is made, and kept nowhere; making a new one kills
+    # the old URL. Null: no feed address yet.
+    calendar_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     # Email preferences: the daily digest at 08:00 local time, reminders, the manager summary.
     digest = models.CharField(
         "daily digest", max_length=10, choices=Digest.choices, default=Digest.DAILY

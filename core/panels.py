@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from core.http import AuthenticatedHttpRequest
 
-# What a panel computes for one request: its template's context, or None to stay hidden.
-PanelContext = Callable[[HttpRequest, Any], Mapping[str, Any] | None]
+# What a panel computes for one request (pages with panels need a login): its template's
+# context, or None to stay hidden.
+PanelContext = Callable[[AuthenticatedHttpRequest, Any], Mapping[str, Any] | None]
 
 # The pages that have panels, and the slots each one lays out.
 PAGES = {
@@ -72,7 +73,9 @@ def panel(*, page: str, slot: str, order: int, template: str) -> Callable[[Panel
     return register
 
 
-def panels_for(page: str, request: HttpRequest, obj: Any = None) -> dict[str, list[ShownPanel]]:
+def panels_for(
+    page: str, request: AuthenticatedHttpRequest, obj: Any = None
+) -> dict[str, list[ShownPanel]]:
     """The panels of `page` for this request, by slot, in their order; hidden ones left out."""
     shown: dict[str, list[ShownPanel]] = defaultdict(list)
     for slot in PAGES[page]:

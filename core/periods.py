@@ -42,7 +42,7 @@ def local_bounds(
 ) -> tuple[dt.datetime, dt.datetime]:
     """Midnight at the start of `start` and after `end` in `zone` (default: the current time
     zone): the period as [lo, hi) in aware datetimes."""
-    zone = zone or timezone.get_current_timezone()  # type: ignore[assignment]
+    zone = zone or timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     return lo, hi

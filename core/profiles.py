@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from core.models import StaffProfile, new_calendar_token
+from core.models import StaffProfile, calendar_token_hash, new_calendar_token
 from core.roles import is_manager
 
 
@@ -63,9 +63,11 @@ def email_preferences_update(
 
 
 @transaction.atomic
-def calendar_token_rotate(*, user: User) -> StaffProfile:
-    """A new secret for the calendar feed: the old feed URL stops working at once."""
+def calendar_token_rotate(*, user: User) -> str:
+    """A new secret for the calendar feed, returned: the only time it exists in clear (only
+    its hash is kept). The old feed URL, if there was one, stops working at once."""
     profile = profile_for(user)
-    profile.calendar_token = new_calendar_token()
-    profile.save(update_fields=["calendar_token"])
-    return profile
+    token = new_calendar_token()
+    profile.calendar_token_hash = calendar_token_hash(token)
+    profile.save(update_fields=["calendar_token_hash"])
+    return token

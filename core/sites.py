@@ -24,3 +24,14 @@ class LiaisonAdminSite(admin.AdminSite):
             raise PermissionDenied("The administration pages are for the Admin role.")
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+class NeverDeleteMixin:
+    """For a ModelAdmin or an inline of records Liaison archives or keeps as history: no delete
+    view, no "delete selected" action, no delete box on inline rows, whoever is signed in.
+
+    (Organizations are archived; merging deletes a duplicate through its own service.)
+    """
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

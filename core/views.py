@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +17,7 @@ from core.roles import is_manager
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard: every app's panels (core.panels) for the person signed in."""
     return render(request, "core/dashboard.html", {"panels": panels_for("dashboard", request)})
 
@@ -65,26 +65,51 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
                 zone = form.cleaned_data["time_zone"]
                 messages.success(request, f"Saved: times are now shown in the {zone} time zone.")
                 return redirect("profile")
-    feed_url = _feed_url(staff_profile.calendar_token)
-    return render(
-        request,
-        "core/profile.html",
-        {
-            "form": form,
-            "email_form": email_form,
-            "email_preferences_form": EMAIL_PREFERENCES_FORM,
-            "feed_url": feed_url,
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[-1],
-        },
-    )
+    return _profile_page(request, staff_profile, form=form, email_form=email_form)
+
+
+def _profile_page(
+    request: AuthenticatedHttpRequest,
+    staff_profile: StaffProfile,
+    *,
+    form: ProfileForm,
+    email_form: EmailPreferencesForm,
+    new_token: str | None = None,
+) -> HttpResponse:
+    """The profile page. The calendar feed's address is on it only right after it was made
+    (`new_token`): Liaison keeps a hash of the token, never the token."""
+    context = {
+        "form": form,
+        "email_form": email_form,
+        "email_preferences_form": EMAIL_PREFERENCES_FORM,
+        "has_feed": staff_profile.calendar_token_hash is not None,
+    }
+    if new_token is None:
+        return render(request, "core/profile.html", context)
+    feed_url = _feed_url(new_token)
+    context |= {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[-1]}
+    response = render(request, "core/profile.html", context)
+    # The page holds the feed's secret: no cache, the browser's included, may keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
 def calendar_token_rotate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    profiles.calendar_token_rotate(user=request.user)
+    """Make the feed a new address and show it, this once (rendered, not redirected: the token
+    exists in clear only in this response)."""
+    staff_profile = profiles.profile_for(request.user)
+    replaced = staff_profile.calendar_token_hash is not None
+    token = profiles.calendar_token_rotate(user=request.user)
     messages.success(
         request,
-        "Your calendar feed has a new address. The old address has stopped working: subscribe "
-        "to the new one below in your calendar app, and remove the old subscription.",
+        "Your calendar feed has a new address, below. The old address has stopped working: "
+        "subscribe to the new one in your calendar app, and remove the old subscription."
+        if replaced
+        else "Your calendar feed has an address, below: subscribe to it in your calendar app.",
     )
-    return redirect("profile")
+    email_form = EmailPreferencesForm(
+        initial=_email_preferences(staff_profile), manager=is_manager(request.user)
+    )
+    form = ProfileForm(current=staff_profile.time_zone)
+    return _profile_page(request, staff_profile, form=form, email_form=email_form, new_token=token)

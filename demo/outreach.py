@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -42,7 +43,11 @@ from demo.partners import (
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Organization, Stage, StageChange
 
-TOUCHPOINTS_BY_STAGE = {
+if TYPE_CHECKING:
+    # The link tables Django makes for the many-to-many fields (django-stubs gives them types).
+    from outreach.models import Meeting_contacts, Meeting_other_organizations, Touchpoint_contacts
+
+TOUCHPOINTS_BY_STAGE: dict[str, tuple[int, int]] = {
     Stage.RESEARCHING: (1, 2),
     Stage.CONTACTED: (1, 3),
     Stage.IN_DISCUSSION: (2, 5),
@@ -140,12 +145,12 @@ class _Builder:
         self.today = timezone.localdate(timezone=self.tz)
         self.yesterday = self.today - dt.timedelta(days=1)
         self.touchpoints: list[Touchpoint] = []
-        self.touchpoint_contacts: list[models.Model] = []
+        self.touchpoint_contacts: list[Touchpoint_contacts] = []
         self.touchpoint_people: dict[int, list[_Person]] = {}  # by id() of the touchpoint
         self.meetings: list[Meeting] = []
         self.meeting_staff: dict[int, list[int]] = {}  # by index in self.meetings
-        self.meeting_contacts: list[models.Model] = []
-        self.meeting_partners: list[models.Model] = []
+        self.meeting_contacts: list[Meeting_contacts] = []
+        self.meeting_partners: list[Meeting_other_organizations] = []
         self.followups: list[FollowUp] = []
         # (created_at, updated_at) of each row, set after the insert stamped them "now".
         self.stamps: dict[int, tuple[dt.datetime, dt.datetime]] = {}
@@ -319,6 +324,7 @@ class _Builder:
         """Most next steps got done; a few were dropped."""
         if not touchpoint.next_step or self.rng.random() < 0.45:
             return
+        assert touchpoint.staff_id is not None  # every demo touchpoint has its staff member
         created = self.stamps[id(touchpoint)][0] + dt.timedelta(minutes=2)
         finished = min(
             self.yesterday, touchpoint.occurred_on + dt.timedelta(days=self.rng.randint(1, 16))
@@ -440,6 +446,7 @@ class _Builder:
         for touchpoint in sat_down[-2:]:
             if rng.random() < 0.3:
                 continue
+            assert touchpoint.staff_id is not None  # every demo touchpoint has its staff member
             when = touchpoint.occurred_time or self.office_time()
             touchpoint.occurred_time = when
             touchpoint.meeting = self.meeting(

@@ -162,7 +162,7 @@ BY_KIND: dict[str, tuple[Entry, ...]] = {
 }
 
 # The follow-ups nobody wrote down as a touchpoint's next step: {first} as above.
-FOLLOWUP_TITLES = {
+FOLLOWUP_TITLES: dict[str, tuple[str, ...]] = {
     Stage.CONTACTED: ("Send {first} the one-page overview", "Call {first} to suggest a meeting",
                       "Email {first} the program calendar"),
     Stage.IN_DISCUSSION: ("Send the MOU draft to {first}", "Ask {first} for their director's "
@@ -172,7 +172,7 @@ FOLLOWUP_TITLES = {
                    "Order books for the next joint session", "Send a thank-you note to {first}"),
 }
 # (title, agenda, minutes) of a meeting with one partner.
-MEETING_TOPICS = {
+MEETING_TOPICS: dict[str, tuple[tuple[str, str, str], ...]] = {
     Stage.IN_DISCUSSION: (
         ("Partnership planning with {org}", "Introductions\nWhat each side brings\n"
          "Possible pilot dates", "Agreed to pilot {offer} with {first}'s team. The library "

@@ -281,8 +281,9 @@ DECLINED_NOTES = ("No staff capacity this year; open to talking again next fisca
                   "Their board decided to focus on direct services only.",
                   "Already partnering with the school district's libraries on this.")  # fmt: skip
 # One unit's mix of stages, one per template: every stage appears in every unit.
-STAGE_MIX = {Stage.IDENTIFIED: 6, Stage.RESEARCHING: 6, Stage.CONTACTED: 7, Stage.IN_DISCUSSION: 6,
-             Stage.ACTIVE: 9, Stage.DORMANT: 3, Stage.DECLINED: 3}  # fmt: skip
+STAGE_MIX: dict[str, int] = {Stage.IDENTIFIED: 6, Stage.RESEARCHING: 6, Stage.CONTACTED: 7,
+                             Stage.IN_DISCUSSION: 6, Stage.ACTIVE: 9, Stage.DORMANT: 3,
+                             Stage.DECLINED: 3}  # fmt: skip
 # Some people wear two hats: (their organization, their position in its contact list, the
 # second organization, their role there). Position 1 is never primary nor ended, so both stay
 # current.

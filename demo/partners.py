@@ -10,6 +10,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, User
 from django.db import connection, models, transaction
@@ -49,6 +50,10 @@ from partners.models import (
     StageChange,
     normalize_name,
 )
+
+if TYPE_CHECKING:
+    # The link table Django makes for the many-to-many field (django-stubs gives it a type).
+    from partners.models import Organization_focus_areas
 
 DEMO_PASSWORD = "liaison-demo"
 DEFAULT_SEED = 1848  # any fixed number will do: one seed, one data set
@@ -125,7 +130,12 @@ def demo_users_ensure() -> list[User]:
 
 def _stage_path(stage: str, rng: random.Random) -> list[str]:
     """A plausible walk through the pipeline that ends at `stage`."""
-    pipeline = [Stage.IDENTIFIED, Stage.RESEARCHING, Stage.CONTACTED, Stage.IN_DISCUSSION]
+    pipeline: list[str] = [
+        Stage.IDENTIFIED,
+        Stage.RESEARCHING,
+        Stage.CONTACTED,
+        Stage.IN_DISCUSSION,
+    ]
     if stage == Stage.ACTIVE and rng.random() < 0.15:
         return [Stage.ACTIVE]  # a long-standing partner, entered as active on day one
     if stage == Stage.DORMANT:
@@ -149,7 +159,11 @@ def _note_for(from_stage: str, to_stage: str, rng: random.Random) -> str:
         return rng.choice(IDENTIFIED_NOTES) if rng.random() < 0.4 else ""
     if to_stage == Stage.DECLINED:
         return rng.choice(DECLINED_NOTES)
-    notes = {Stage.ACTIVE: ACTIVE_NOTES, Stage.DORMANT: DORMANT_NOTES}.get(to_stage)
+    by_stage: dict[str, tuple[str, ...]] = {
+        Stage.ACTIVE: ACTIVE_NOTES,
+        Stage.DORMANT: DORMANT_NOTES,
+    }
+    notes = by_stage.get(to_stage)
     return rng.choice(notes) if notes and rng.random() < 0.6 else ""
 
 
@@ -218,7 +232,7 @@ class _Builder:
         self.now, self.today = timezone.now(), timezone.localdate()
         self.focus_ids = dict(FocusArea.objects.values_list("name", "pk"))
         self.organizations: list[Organization] = []
-        self.focus_links: list[models.Model] = []
+        self.focus_links: list[Organization_focus_areas] = []
         self.changes: list[StageChange] = []
         self.contacts: list[Contact] = []
         self.affiliations: list[Affiliation] = []

@@ -319,7 +319,7 @@ CAMPAIGNS = (
 # fmt: on
 
 # What a grant in each status has to get done, in the order it falls due.
-DELIVERABLES = {
+DELIVERABLES: dict[str, tuple[str, ...]] = {
     Grant.Status.AWARDED: ("Final narrative report", "Financial report with receipts",
                            "Outcome summary for the foundation's newsletter"),
     Grant.Status.DRAFTING: ("Budget and budget narrative", "Evaluation plan agreed with partners",
@@ -331,7 +331,7 @@ DELIVERABLES = {
     Grant.Status.DECLINED: ("Ask the funder for reviewer comments",
                             "Debrief with partners on reapplying next cycle"),
 }  # fmt: skip
-CONTRIBUTIONS = {
+CONTRIBUTIONS: dict[str, tuple[str, str]] = {
     Role.LEAD: ("Plans the program with the library and recruits participants.",
                 "Brings the subject experts and leads the evaluation."),
     Role.CO_HOST: ("Shares the work: staff time, the sign-in table and half the costs.",
@@ -352,7 +352,7 @@ SESSION_NOTES = ("Ran out of handouts; print more next time.", "Interpreter pres
 CANCELLED_BECAUSE = ("Cancelled: the partner lost the grant that paid for its presenter.",
                      "Cancelled: the venue closed for renovation and no other date worked.",
                      "Cancelled: too few sign-ups; we will try again next year.")  # fmt: skip
-METHOD_NOTES = {
+METHOD_NOTES: dict[str, str] = {
     Method.SURVEY: "Paper survey at the last session; about two in three answered.",
     Method.PRE_POST: "The same short quiz at the first and the last session.",
     Method.PARTNER_REPORT: "From the partner's own records.",

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -47,6 +48,10 @@ from programs.models import (
 )
 from programs.services.grants import deliverable_followup_title
 
+if TYPE_CHECKING:
+    # The link table Django makes for the many-to-many field (django-stubs gives it a type).
+    from programs.models import Program_focus_areas
+
 Status, GrantStatus, Role = Program.Status, Grant.Status, ProgramPartner.Role
 # Who a place runs programs with: partners it works with now or is talking to.
 WORKING_STAGES = (Stage.ACTIVE, Stage.IN_DISCUSSION)
@@ -58,7 +63,10 @@ PROGRAM_STATUS_OF_GRANT = {
     GrantStatus.DECLINED: Status.CANCELLED,
 }
 # Days a shared resource or a campaign runs.
-DURATIONS = {Program.Kind.SHARED_RESOURCE: (120, 300), Program.Kind.CAMPAIGN: (28, 42)}
+DURATIONS: dict[str, tuple[int, int]] = {
+    Program.Kind.SHARED_RESOURCE: (120, 300),
+    Program.Kind.CAMPAIGN: (28, 42),
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,7 @@ class _Builder:
         self.today = timezone.localdate(timezone=self.tz)
         self.focus_ids = dict(FocusArea.objects.values_list("name", "pk"))
         self.programs: list[Program] = []
-        self.focus_links: list[models.Model] = []
+        self.focus_links: list[Program_focus_areas] = []
         self.partners: list[ProgramPartner] = []
         self.sessions: list[ProgramSession] = []
         self.outcomes: list[Outcome] = []
@@ -160,8 +168,9 @@ class _Builder:
             return start, start + length
         if status == Status.PROPOSED and self.rng.random() < 0.5:
             return None, None  # only an idea so far
-        start = {Status.PLANNING: (10, 75), Status.PROPOSED: (45, 120)}.get(status, (-45, 40))
-        first = self.day(*start)
+        starts: dict[str, tuple[int, int]] = {Status.PLANNING: (10, 75), Status.PROPOSED: (45, 120)}
+        offsets = starts.get(status, (-45, 40))
+        first = self.day(*offsets)
         return first, first + length
 
     def session_days(self, plan: texts.Sessions, status: str, summer: bool) -> list[dt.date]:
@@ -295,8 +304,11 @@ class _Builder:
             if grant and grant.submission_deadline
             else (start or self.today) - dt.timedelta(days=rng.randint(21, 60))
         )
-        updated_on = {Status.COMPLETED: end, Status.CANCELLED: self.day(-30, -1)}.get(status)
-        self.stamp(program, min(created_on, self.today), updated_on)
+        updated_on: dict[str, dt.date | None] = {
+            Status.COMPLETED: end,
+            Status.CANCELLED: self.day(-30, -1),
+        }
+        self.stamp(program, min(created_on, self.today), updated_on.get(status))
         through = Program.focus_areas.through
         self.focus_links += [
             through(program=program, focusarea_id=self.focus_ids[name])
@@ -395,6 +407,7 @@ class _Builder:
     ) -> tuple[Grant, dt.date | None, dt.date | None]:
         """The application and the program dates that go with its status."""
         rng, day = self.rng, self.day
+        requested: Decimal | None  # None: not known yet (a grant still being researched)
         requested = Decimal(rng.randrange(15, 81) * 1000)
         awarded = None
         start = end = None
@@ -465,6 +478,7 @@ class _Builder:
         dues = sorted(day(*offsets, anchor) for _ in titles)
         # Reminders began when the work did: the award letter, or the start of the draft.
         made_on = decision if grant.status == GrantStatus.AWARDED else created_on
+        assert program.lead_id is not None  # every demo program has a lead
         owners = [program.lead_id, *(s for s in self.staff_ids if s != program.lead_id)]
         for index, (title, due_on) in enumerate(zip(titles, dues, strict=True)):
             owner = owners[index % len(owners)]
@@ -500,17 +514,14 @@ def demo_programs_load(*, staff: Sequence[User], seed: int = DEFAULT_SEED) -> Pr
 
     Program.objects.bulk_create(builder.programs, batch_size=BATCH_SIZE)
     Program.focus_areas.through.objects.bulk_create(builder.focus_links, batch_size=BATCH_SIZE)
-    for model, rows in (
-        (ProgramPartner, builder.partners),
-        (ProgramSession, builder.sessions),
-        (Outcome, builder.outcomes),
-        (Story, builder.stories),
-        (Grant, builder.grants),
-        (SupportLetter, builder.letters),
-        (FollowUp, builder.followups),
-        (GrantDeliverable, builder.deliverables),
-    ):
-        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    ProgramPartner.objects.bulk_create(builder.partners, batch_size=BATCH_SIZE)
+    ProgramSession.objects.bulk_create(builder.sessions, batch_size=BATCH_SIZE)
+    Outcome.objects.bulk_create(builder.outcomes, batch_size=BATCH_SIZE)
+    Story.objects.bulk_create(builder.stories, batch_size=BATCH_SIZE)
+    Grant.objects.bulk_create(builder.grants, batch_size=BATCH_SIZE)
+    SupportLetter.objects.bulk_create(builder.letters, batch_size=BATCH_SIZE)
+    FollowUp.objects.bulk_create(builder.followups, batch_size=BATCH_SIZE)
+    GrantDeliverable.objects.bulk_create(builder.deliverables, batch_size=BATCH_SIZE)
     restamp(Program, builder.programs, builder.stamps)
     restamp(Grant, builder.grants, builder.stamps)
     restamp(FollowUp, builder.followups, builder.stamps)

@@ -40,9 +40,11 @@ class ProgressCounts:
     drafts: int
 
 
-def _eligible(**about: Organization | Program) -> list[Contact]:
+def _eligible(
+    *, organization: Organization | None = None, program: Program | None = None
+) -> list[Contact]:
     return list(
-        recipient_candidates(**about)
+        recipient_candidates(organization=organization, program=program)
         .exclude(email="")
         .filter(do_not_contact=False, opted_out_of_updates=False)[:MAX_RECIPIENTS]
     )
@@ -53,7 +55,12 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return min(timezone.make_aware(moment, library_zone()), timezone.now())
 
 
-def _backdate(model: type, pk: int, when: dt.datetime, **fields: object) -> None:
+def _backdate(
+    model: type[ProgressSubscription] | type[ProgressUpdate],
+    pk: int,
+    when: dt.datetime,
+    **fields: object,
+) -> None:
     model.objects.filter(pk=pk).update(created_at=when, updated_at=when, **fields)
 
 

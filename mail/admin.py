@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from core.sites import NeverDeleteMixin
 from mail.models import Heartbeat, OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """Read-only: email is queued by Liaison's services and changed only by the sender."""
+class OutgoingEmailAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """Read-only: email is queued by Liaison's services and changed only by the sender; the
+    delivery log is kept, never deleted."""
 
     list_display = ["created_at", "kind", "to_address", "subject", "status", "attempts"]
     list_filter = ["kind", "status"]

@@ -20,6 +20,9 @@ class OutgoingEmail(models.Model):
         MANAGER_SUMMARY = "manager_summary", "Weekly manager summary"
         FOLLOWUP_ASSIGNED = "followup_assigned", "Follow-up assigned"
         PROGRESS_UPDATE = "progress_update", "Partner progress update"
+        # Its body holds a link that sets the account's password: hidden in the delivery log and
+        # blanked once sent (mail.password_reset).
+        PASSWORD_RESET = "password_reset", "Password reset"
         TEST = "test", "Test email"
 
     class Status(models.TextChoices):

@@ -274,12 +274,21 @@ def _deliver(row: OutgoingEmail, *, token: str, connection, report: SendReport) 
     updated = _mine(row, token).update(
         **_unclaimed(
             status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-        )
+        ),
+        **_sent_body(row),
     )
     if updated:
         report.sent += 1
     else:
         logger.error("Email %s was sent after its lease ran out (possible duplicate).", row.id)
+
+
+def _sent_body(row: OutgoingEmail) -> dict[str, str]:
+    """What to keep of a sent email's body: all of it, but for a link that sets a password."""
+    if row.kind == OutgoingEmail.Kind.PASSWORD_RESET:
+        blank = "(Blanked once sent: it held a link to choose a new password.)"
+        return {"body_text": blank, "body_html": ""}
+    return {}
 
 
 def _record_failure(row, *, token: str, error: Exception, report: SendReport) -> None:

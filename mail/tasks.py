@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from mail import outbox
+from mail import outbox, password_reset
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +20,9 @@ def send_emails() -> str:
         except Exception:  # noqa: BLE001 — the beat schedule starts the sender again
             logger.warning("Could not queue the next sender run.", exc_info=True)
     return str(report)
+
+
+@shared_task(name=password_reset.TASK, ignore_result=True)
+def password_reset_email_queue(email: str, request_key: str) -> int:
+    """Queue the reset emails a request asked for (looked up here, never in the request)."""
+    return password_reset.password_reset_email_queue(email=email, request_key=request_key)

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,6 +11,7 @@ from core.http import htmx_targets, paginate, query_without
 from core.roles import manager_required
 from mail import outbox
 from mail.models import OutgoingEmail
+from mail.preview import email_html_response
 from mail.selectors import delivery_log, scheduler_health
 
 
@@ -88,6 +89,18 @@ def delivery_log_view(request: HttpRequest) -> HttpResponse:
 def email_detail(request: HttpRequest, pk: int) -> HttpResponse:
     email = get_object_or_404(OutgoingEmail.objects.select_related("user", "contact"), pk=pk)
     return render(request, "mail/email_detail.html", {"email": email})
+
+
+@require_GET
+@manager_required
+def email_html(request: HttpRequest, pk: int) -> HttpResponse:
+    """The email's HTML version on its own, for the sandboxed frame on the email's page."""
+    # A password reset's body is a key to the account: never shown (mail.password_reset).
+    emails = OutgoingEmail.objects.exclude(kind=OutgoingEmail.Kind.PASSWORD_RESET)
+    email = get_object_or_404(emails.only("body_html"), pk=pk)
+    if not email.body_html:
+        raise Http404("This email has no HTML version.")
+    return email_html_response(email.body_html)
 
 
 @require_POST

@@ -228,7 +228,9 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
     for grant in grants_with_deadline_between(
         min(days), max(days) + dt.timedelta(days=DIGEST_GRANT_DAYS), lead_ids=user_ids
     ):
-        grants[grant.program.lead_id].append(grant)
+        lead_id = grant.program.lead_id
+        assert lead_id is not None  # chosen by lead
+        grants[lead_id].append(grant)
     # Progress updates waiting for the person's review: partners hear nothing until they act.
     drafts = drafts_to_review(user_ids)
 
@@ -291,7 +293,7 @@ def _deadlines(
     return [
         (grant, deadline_note(grant, today))
         for grant in grants
-        if today <= grant.submission_deadline <= last
+        if grant.submission_deadline is not None and today <= grant.submission_deadline <= last
     ]
 
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from core.sites import NeverDeleteMixin
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.signals import followup_assigned
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(admin.ModelAdmin):
+class TouchpointAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_display = ["occurred_on", "channel", "subject", "organization", "staff"]
     list_filter = ["channel", "occurred_on"]
     search_fields = ["subject", "notes", "organization__name", "contacts__name"]
@@ -16,7 +17,7 @@ class TouchpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "organization", "status"]
     list_filter = ["status", "starts_at"]
     search_fields = ["title", "agenda", "minutes", "organization__name"]

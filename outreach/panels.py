@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.forms import staff_users
-from core.http import paginate
+from core.http import AuthenticatedHttpRequest, paginate
 from core.panels import panel
 from core.roles import is_manager
 from outreach.forms.touchpoints import TouchpointForm
@@ -32,9 +32,9 @@ LIST_LIMIT = 10
 
 
 @panel(page="dashboard", slot="main", order=10, template="outreach/panels/dashboard_followups.html")
-def my_followups(request: HttpRequest, obj: None) -> dict[str, Any]:
+def my_followups(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     today = timezone.localdate()
-    mine = followups_for(request.user)  # type: ignore[arg-type]
+    mine = followups_for(request.user)
     due = list(mine.filter(due_on__lte=week_end(today))[:50])
     return {
         "followups": group_by_due(due, today),
@@ -47,8 +47,8 @@ def my_followups(request: HttpRequest, obj: None) -> dict[str, Any]:
 
 
 @panel(page="dashboard", slot="main", order=30, template="outreach/panels/dashboard_quiet.html")
-def my_quiet_partners(request: HttpRequest, obj: None) -> dict[str, Any]:
-    quiet = quiet_partners_of(request.user, timezone.localdate())  # type: ignore[arg-type]
+def my_quiet_partners(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
+    quiet = quiet_partners_of(request.user, timezone.localdate())
     return {
         "quiet_partners": list(quiet[:LIST_LIMIT]),
         "quiet_count": quiet.count(),
@@ -57,9 +57,9 @@ def my_quiet_partners(request: HttpRequest, obj: None) -> dict[str, Any]:
 
 
 @panel(page="dashboard", slot="main", order=40, template="outreach/panels/dashboard_recent.html")
-def my_recent_touchpoints(request: HttpRequest, obj: None) -> dict[str, Any]:
+def my_recent_touchpoints(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     recent = (
-        Touchpoint.objects.filter(staff=request.user)  # type: ignore[misc]
+        Touchpoint.objects.filter(staff=request.user)
         .select_related("organization")
         .order_by("-occurred_on", "-created_at")[:5]
     )
@@ -70,7 +70,7 @@ def my_recent_touchpoints(request: HttpRequest, obj: None) -> dict[str, Any]:
 def my_meetings(request: HttpRequest, obj: None) -> dict[str, Any]:
     upcoming = (
         Meeting.objects.filter(
-            Q(staff=request.user) | Q(created_by=request.user),  # type: ignore[misc]
+            Q(staff=request.user) | Q(created_by=request.user),
             starts_at__gte=timezone.now(),
             status=Meeting.Status.SCHEDULED,
         )

@@ -95,12 +95,19 @@ def meeting_save(
     staff: Iterable[User] = (),
     other_organizations: Iterable[Organization] = (),
 ) -> Meeting:
-    """Create or update a meeting with its attendees."""
+    """Create or update a meeting with its attendees.
+
+    An update locks the meeting and keeps its stored status and minutes: those change only
+    through meeting_mark_held() and meeting_cancel(), perhaps since the caller loaded it.
+    """
     contacts, other_organizations = list(contacts), list(other_organizations)
     other_organizations = [o for o in other_organizations if o.pk != meeting.organization_id]
     _check_contacts_belong([meeting.organization, *other_organizations], contacts)
     if meeting.pk is None:
         meeting.created_by = by
+    else:
+        stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.status, meeting.minutes = stored.status, stored.minutes
     meeting.full_clean()
     meeting.save()
     meeting.contacts.set(contacts)

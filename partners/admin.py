@@ -1,9 +1,21 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
+from core.sites import NeverDeleteMixin
 from partners import services
-from partners.models import Affiliation, Contact, FocusArea, Merge, Organization, StageChange
+from partners.models import (
+    Affiliation,
+    Contact,
+    FocusArea,
+    Merge,
+    OptOutChange,
+    Organization,
+    StageChange,
+)
 
 
 @admin.register(FocusArea)
@@ -19,7 +31,7 @@ class AffiliationInline(admin.TabularInline):
     fields = ["contact", "organization", "title", "is_primary", "start_date", "end_date"]
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(NeverDeleteMixin, admin.TabularInline):
     """Stage history, read-only: it is written by the stage-change service only."""
 
     model = StageChange
@@ -33,7 +45,9 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """Archived, never deleted: the archive action instead of "delete selected"."""
+
     list_display = [
         "name",
         "kind",
@@ -83,7 +97,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_display = ["organization", "from_stage", "to_stage", "changed_by", "changed_at"]
     list_filter = ["to_stage", "from_stage"]
     search_fields = ["organization__name", "note"]
@@ -97,8 +111,23 @@ class StageChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class ContactAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "phone", "preferred_channel", "notes", "do_not_contact"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As on the contact form: saved only if changed on this page (see ContactForm).
+        self.fields["do_not_contact"].show_hidden_initial = True
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """The opt-out is read-only here: the unsubscribe link, the contact form and "Subscribe
+    again" (with a reason) change it, and the consent log records each change."""
+
+    form = ContactAdminForm
     list_display = [
         "name",
         "email",
@@ -109,16 +138,39 @@ class ContactAdmin(admin.ModelAdmin):
     ]
     list_filter = ["preferred_channel", "do_not_contact", "opted_out_of_updates"]
     search_fields = ["name", "email", "phone"]
-    readonly_fields = ["opted_out_at", "created_at", "updated_at"]
+    readonly_fields = ["opted_out_of_updates", "opted_out_at", "created_at", "updated_at"]
     inlines = [AffiliationInline]
 
     def save_model(self, request: HttpRequest, obj: Contact, form, change: bool) -> None:
-        opted_out = obj.opted_out_of_updates
-        if "opted_out_of_updates" in form.changed_data:
-            obj.opted_out_of_updates = not opted_out  # let the service record the date
-        services.contact_apply_opt_out(contact=obj, opted_out=opted_out)
-        obj.email = services.normalize_email(obj.email)
-        super().save_model(request, obj, form, change)
+        assert isinstance(request.user, User)  # the admin site lets in signed-in admins only
+        if not change:
+            obj.email = services.normalize_email(obj.email)
+            super().save_model(request, obj, form, change)
+            return
+        # Only what was changed on this page, onto the contact as it is now.
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.contact_update(
+            contact=obj,
+            by=request.user,
+            **{name: value for name, value in changed.items() if name in services.CONTACT_FIELDS},
+        )
+
+
+@admin.register(OptOutChange)
+class OptOutChangeAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """The consent log, read-only: written by the services only."""
+
+    list_display = ["changed_at", "contact", "opted_out", "source", "changed_by"]
+    list_filter = ["opted_out", "source"]
+    search_fields = ["contact__name", "contact__email", "reason"]
+    list_select_related = ["contact", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Affiliation)

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.conflicts import VersionedForm
 from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from partners.models import LONG_TEXT, Affiliation, Contact, FocusArea, Organization, Stage
 from partners.selectors import ORGANIZATION_SORTS
@@ -62,7 +63,7 @@ class ContactFilterForm(FilterForm):
     )
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedForm, forms.ModelForm):
     owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Nobody yet")
     # A website typed without a scheme ("county.gov") becomes https://county.gov.
     website = forms.URLField(
@@ -178,9 +179,26 @@ class ContactForm(forms.ModelForm):
         help_text="Does not want partner progress-update emails. The date is recorded.",
     )
 
+    # Flags that change elsewhere while the form is open: the contact's unsubscribe link, a
+    # colleague, an import. Each carries the value shown when the form was opened
+    # (show_hidden_initial), and is saved only if the person editing changed it in this form:
+    # a stale form never undoes an unsubscribe or a "do not contact".
+    CONSENT_FLAGS = ("do_not_contact", "opted_out_of_updates")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["opted_out_of_updates"].initial = self.instance.opted_out_of_updates
+        for name in self.CONSENT_FLAGS:
+            self.fields[name].show_hidden_initial = True
+        if self.instance.opted_out_of_updates and self.instance.opted_out_at:
+            # Undone only by "Subscribe again" on the contact's page, with a reason.
+            opted_out = self.fields["opted_out_of_updates"]
+            opted_out.disabled = True
+            since = timezone.localtime(self.instance.opted_out_at)
+            opted_out.help_text = (
+                f"Opted out since {since:%b %-d, %Y}. To start the updates again, use "
+                "“Subscribe again to progress updates” on the contact's page."
+            )
         self.fields["phone"].validators.append(validate_phone)
 
     def clean_name(self) -> str:
@@ -198,7 +216,28 @@ class ContactForm(forms.ModelForm):
         return email
 
     def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The fields for the service: the consent flags only where this form changed them."""
+        fields = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in self.CONSENT_FLAGS
+        }
+        for name in self.CONSENT_FLAGS:
+            if name in self.changed_data:
+                fields[name] = self.cleaned_data[name]
+        return fields
+
+
+class ResubscribeForm(forms.Form):
+    """Start progress updates again for a contact who opted out: the reason is kept."""
+
+    reason = forms.CharField(
+        label="Why",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the contact asked, and when. It stays in the contact's consent history.",
+        error_messages={"required": "Say why the contact is subscribed again."},
+    )
 
 
 class AffiliationFieldsMixin(forms.Form):
@@ -227,8 +266,15 @@ class ContactCreateForm(ContactForm, AffiliationFieldsMixin):
         pass
 
 
-class AffiliationForm(AffiliationFieldsMixin):
-    """Edit a contact's role at an organization."""
+class AffiliationForm(VersionedForm, AffiliationFieldsMixin):
+    """Edit a contact's role at an organization (`record=` the affiliation)."""
+
+    def initial_for(self, record: Affiliation) -> dict[str, Any]:
+        return {
+            "title": record.title,
+            "is_primary": record.is_primary,
+            "start_date": record.start_date,
+        }
 
 
 class ExistingContactAffiliationForm(AffiliationFieldsMixin):

@@ -13,7 +13,8 @@ config/tests/test_merge.py compares the links below with every relation Django k
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -21,12 +22,14 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from core.history import history_context, update_with_history
 from core.people import display_name
 from partners import services
 from partners.models import (
     Affiliation,
     Contact,
     Merge,
+    OptOutChange,
     Organization,
     StageChange,
 )
@@ -79,7 +82,8 @@ class Link:
             when = self.unique_when or Q()
             taken = self.rows(survivor_pk).filter(when).values(f"{self.unique_with}_id")
             dropped += rows.filter(when, **{f"{self.unique_with}_id__in": taken}).delete()[0]
-        moved = rows.update(**{f"{self.field}_id": survivor_pk})
+        # Rows with a change history (affiliations) record the move in it.
+        moved = update_with_history(rows, **{f"{self.field}_id": survivor_pk})
         return moved, dropped
 
 
@@ -99,6 +103,8 @@ ORGANIZATION_LINKS: list[Link] = [
 CONTACT_LINKS: list[Link] = [
     # One open affiliation per person and organization: the survivor's is kept.
     Link(Affiliation, "contact", "organizations", unique_with="organization", unique_when=OPEN),
+    # The consent history of both records stays, in time order: the opt-out holds (below).
+    Link(OptOutChange, "contact", "consent changes"),
     Link(Merge, "contact", "earlier merges"),
 ]
 
@@ -291,14 +297,32 @@ def _move_all(links: Iterable[Link], *, survivor_pk: int, other_pk: int) -> tupl
     return moved, dropped
 
 
-def _delete_merged(record: models.Model) -> None:
+def _delete_merged(record: models.Model, *, into: models.Model) -> None:
     """Delete the merged record; anything still pointing at it means a relation was missed."""
-    deleted, _ = type(record)._base_manager.filter(pk=record.pk).delete()
+    with history_context(reason=f"Merged into “{into}” (#{into.pk})"):
+        deleted, _ = type(record)._base_manager.filter(pk=record.pk).delete()
     if deleted != 1:
         # Rolls the whole merge back: a cascade would have deleted rows nobody moved.
         raise RuntimeError(f"Merging left {deleted - 1} rows behind on {record!r}.")
 
 
+P = ParamSpec("P")
+
+
+def _recorded(merge_into: Callable[P, Merge]) -> Callable[P, Merge]:
+    """Every change a merge makes is in the change history as `by`'s, "Merged with …"."""
+
+    @wraps(merge_into)
+    def recorded(*args: P.args, **kwargs: P.kwargs) -> Merge:
+        other, by = kwargs["other"], kwargs.get("by")
+        reason = f"Merged with “{other}” (#{getattr(other, 'pk', '')})"
+        with history_context(by=by if isinstance(by, User) else None, reason=reason):
+            return merge_into(*args, **kwargs)
+
+    return recorded
+
+
+@_recorded
 @transaction.atomic
 def organization_merge(
     *, survivor: Organization, other: Organization, fields: dict[str, str], by: User | None
@@ -321,16 +345,17 @@ def organization_merge(
         affiliations.filter(organization=merged).values_list("contact_id", flat=True)
     )
     if survivor_has_primary:
-        affiliations.filter(organization=merged).update(is_primary=False)
+        update_with_history(affiliations.filter(organization=merged), is_primary=False)
 
     moved, dropped = _move_all(ORGANIZATION_LINKS, survivor_pk=current.pk, other_pk=merged.pk)
 
     if not survivor_has_primary and other_primary:
         # Their primary contact was also listed at the survivor: that listing becomes primary.
-        Affiliation.objects.filter(OPEN, organization=current, contact_id__in=other_primary).update(
-            is_primary=True
+        update_with_history(
+            Affiliation.objects.filter(OPEN, organization=current, contact_id__in=other_primary),
+            is_primary=True,
         )
-    _delete_merged(merged)
+    _delete_merged(merged, into=current)
 
     changed = []
     for name in ORGANIZATION_CHOICES:
@@ -340,8 +365,8 @@ def organization_merge(
             if name == "kind":
                 current.government_level = merged.government_level
                 changed.append("government_level")
-    if changed:
-        current.save(update_fields=[*changed, "updated_at"])
+    # Saved even when no field was taken from the other: the merge is in its change history.
+    current.save(update_fields=[*changed, "updated_at"])
     if choices["stage"] == OTHER and merged.stage != current.stage:
         services.stage_change(
             organization=current,
@@ -368,6 +393,7 @@ def _earliest(*moments: datetime | None) -> datetime | None:
     return min((m for m in moments if m is not None), default=None)
 
 
+@_recorded
 @transaction.atomic
 def contact_merge(
     *, survivor: Contact, other: Contact, fields: dict[str, str], by: User | None
@@ -397,10 +423,11 @@ def contact_merge(
     )
     moved, dropped = _move_all(CONTACT_LINKS, survivor_pk=current.pk, other_pk=merged.pk)
     if shared_primary:
-        Affiliation.objects.filter(OPEN, contact=current, organization__in=shared_primary).update(
-            is_primary=True
+        update_with_history(
+            Affiliation.objects.filter(OPEN, contact=current, organization__in=shared_primary),
+            is_primary=True,
         )
-    _delete_merged(merged)
+    _delete_merged(merged, into=current)
 
     changed = ["do_not_contact", "opted_out_of_updates", "opted_out_at"]
     for name in CONTACT_CHOICES:
@@ -439,14 +466,20 @@ def _copy_to(instance: models.Model, fresh: models.Model) -> None:
         setattr(instance, field.attname, getattr(fresh, field.attname))
 
 
-def survivor_of(
-    model: type[Organization] | type[Contact], pk: int
-) -> Organization | Contact | None:
-    """What became of a merged record: the record it was merged into, if any."""
+def merge_of(model: type[Organization] | type[Contact], pk: int) -> Merge | None:
+    """The merge that absorbed a record: its survivor now (later merges move the record along)
+    and the record's values then (`snapshot`); None if it was never merged."""
     kind = Merge.Kind.ORGANIZATION if model is Organization else Merge.Kind.CONTACT
-    merge = (
+    return (
         Merge.objects.filter(kind=kind, merged_id=pk)
         .select_related("organization", "contact")
         .first()
     )
+
+
+def survivor_of(
+    model: type[Organization] | type[Contact], pk: int
+) -> Organization | Contact | None:
+    """What became of a merged record: the record it was merged into, if any."""
+    merge = merge_of(model, pk)
     return merge.survivor if merge else None

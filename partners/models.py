@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
+from core.history import History
 from core.models import TimeStampedModel
 
 # Notes and profile texts: long enough for anything a librarian writes, short of abuse. Forms
@@ -213,6 +214,8 @@ class Organization(TimeStampedModel):
     archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganizationQuerySet.as_manager()
+    # Field-level change history: who changed what, when and why (core.history).
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -312,6 +315,8 @@ class Contact(TimeStampedModel):
     )
     opted_out_at = models.DateTimeField(null=True, blank=True)
 
+    history = History()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -335,6 +340,52 @@ class Contact(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("partners:contact_detail", args=[self.pk])
+
+
+class OptOutChange(models.Model):
+    """One change of a contact's consent to progress updates: the consent log.
+
+    Written by the services only (partners/services.py): an unsubscribe link clicked, the box
+    ticked on the contact form, or "Subscribe again", which always has a reason.
+    """
+
+    class Source(models.TextChoices):
+        UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link in an email"
+        CONTACT_FORM = "contact_form", "Contact form"
+        RESUBSCRIBE = "resubscribe", "Subscribed again"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opt_out_changes")
+    # The contact's state after the change: True for an opt-out, False for subscribing again.
+    opted_out = models.BooleanField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    reason = models.TextField(max_length=LONG_TEXT, blank=True)
+    # None: the contact themselves (the unsubscribe link) or Liaison.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            # The consent log on the contact page, newest first.
+            models.Index(fields=["contact", "-changed_at"], name="optoutchange_contact_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opted_out=True) | ~Q(reason=""),
+                name="optoutchange_resubscribe_has_reason",
+                violation_error_message="Say why the contact is subscribed again.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = "opted out" if self.opted_out else "subscribed again"
+        return f"{self.contact} {what} ({self.get_source_display()})"
 
 
 class AffiliationQuerySet(models.QuerySet):
@@ -361,6 +412,7 @@ class Affiliation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AffiliationQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["-is_primary", "contact__name"]

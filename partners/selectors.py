@@ -8,6 +8,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from partners.models import (
     Affiliation,
     Contact,
+    OptOutChange,
     Organization,
     OrganizationQuerySet,
     Stage,
@@ -150,7 +151,12 @@ def contact_detail(pk: int) -> Contact:
                 "end_date", "organization__name"
             ),
             to_attr="all_affiliations",
-        )
+        ),
+        Prefetch(
+            "opt_out_changes",
+            queryset=OptOutChange.objects.select_related("changed_by"),
+            to_attr="consent_log",
+        ),
     ).get(pk=pk)
 
 

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.history import history_context, records_who, update_with_history
 from partners.models import (
     Affiliation,
     Contact,
     FocusArea,
+    OptOutChange,
     Organization,
     Stage,
     StageChange,
@@ -46,6 +48,7 @@ def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
+@records_who
 @transaction.atomic
 def organization_create(
     *,
@@ -79,7 +82,6 @@ def stage_history_begin(*, organization: Organization, by: User | None, note: st
     )
 
 
-@transaction.atomic
 def _may_reassign(user: User | None) -> bool:
     """Managers and admins reassign owners; None is Liaison itself (imports, the admin site)."""
     from core.roles import is_manager
@@ -87,6 +89,8 @@ def _may_reassign(user: User | None) -> bool:
     return user is None or is_manager(user)
 
 
+@records_who
+@transaction.atomic
 def organization_update(
     *,
     organization: Organization,
@@ -122,7 +126,8 @@ def stage_change(
     """
     if to_stage not in Stage.values:
         raise ValidationError({"to_stage": f"Unknown stage: {to_stage!r}."})
-    with transaction.atomic():
+    # The note, when there is one, is also the change history's reason.
+    with transaction.atomic(), history_context(by=by, reason=note.strip()):
         current = Organization.objects.select_for_update().get(pk=organization.pk)
         if current.stage == to_stage:
             organization.stage = current.stage
@@ -136,9 +141,9 @@ def stage_change(
             changed_at=now,
             note=note.strip(),
         )
-        Organization.objects.filter(pk=current.pk).update(
-            stage=to_stage, stage_changed_at=now, updated_at=now
-        )
+        # Saved (not a QuerySet.update()) so that the change history records the move.
+        current.stage, current.stage_changed_at = to_stage, now
+        current.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     organization.stage = to_stage
     organization.stage_changed_at = now
     return change
@@ -183,12 +188,59 @@ def contact_unsubscribe(*, contact: Contact) -> bool:
         else:
             contact_apply_opt_out(contact=current, opted_out=True)
             current.save(update_fields=["opted_out_of_updates", "opted_out_at", "updated_at"])
+            _log_opt_out(current, by=None, source=OptOutChange.Source.UNSUBSCRIBE_LINK)
             changed = True
     contact.opted_out_of_updates, contact.opted_out_at = (
         current.opted_out_of_updates,
         current.opted_out_at,
     )
     return changed
+
+
+RESUBSCRIBE_ONLY = (
+    "An opt-out is undone only with “Subscribe again to progress updates” on the contact's "
+    "page, which records why."
+)
+
+
+def contact_resubscribe(*, contact: Contact, by: User | None, reason: str) -> OptOutChange | None:
+    """Start progress updates again for a contact who opted out: who, when and why are recorded.
+
+    The only way back after an opt-out. None when the contact is not opted out (nothing to do).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why the contact is subscribed again (what they asked, and when)."}
+        )
+    with transaction.atomic():
+        current = Contact.objects.select_for_update().get(pk=contact.pk)
+        change = None
+        if current.opted_out_of_updates:
+            contact_apply_opt_out(contact=current, opted_out=False)
+            current.save(update_fields=["opted_out_of_updates", "opted_out_at", "updated_at"])
+            change = OptOutChange.objects.create(
+                contact=current,
+                opted_out=False,
+                source=OptOutChange.Source.RESUBSCRIBE,
+                reason=reason,
+                changed_by=by,
+            )
+    contact.opted_out_of_updates, contact.opted_out_at = (
+        current.opted_out_of_updates,
+        current.opted_out_at,
+    )
+    return change
+
+
+def _log_opt_out(contact: Contact, *, by: User | None, source: str) -> None:
+    OptOutChange.objects.create(
+        contact=contact,
+        opted_out=True,
+        source=source,
+        changed_by=by,
+        changed_at=contact.opted_out_at or timezone.now(),
+    )
 
 
 def _contact_apply(contact: Contact, fields: dict[str, Any], opted_out: bool | None) -> None:
@@ -224,6 +276,7 @@ def contact_create(
     is_primary: bool = False,
     start_date: date | None = None,
     opted_out_of_updates: bool = False,
+    by: User | None = None,
     **fields: Any,
 ) -> Contact:
     """Create a contact, and their affiliation when an organization is given."""
@@ -231,6 +284,8 @@ def contact_create(
     contact = Contact()
     _contact_apply(contact, fields, opted_out_of_updates)
     _contact_save(contact)
+    if contact.opted_out_of_updates:
+        _log_opt_out(contact, by=by, source=OptOutChange.Source.CONTACT_FORM)
     if organization is not None:
         affiliation_create(
             contact=contact,
@@ -244,11 +299,29 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(
-    *, contact: Contact, opted_out_of_updates: bool | None = None, **fields: Any
+    *,
+    contact: Contact,
+    by: User | None = None,
+    opted_out_of_updates: bool | None = None,
+    **fields: Any,
 ) -> Contact:
+    """Change the given fields, and only those, on the contact as it is now.
+
+    The row is read afresh and locked, so that a flag set meanwhile elsewhere (the unsubscribe
+    link, a colleague, an import) stays unless the caller gives it. Opting out here is recorded
+    in the consent log; undoing an opt-out is contact_resubscribe()'s, with a reason.
+    """
     _check_fields(fields, CONTACT_FIELDS)
-    _contact_apply(contact, fields, opted_out_of_updates)
-    _contact_save(contact)
+    current = Contact.objects.select_for_update().get(pk=contact.pk)
+    was_opted_out = current.opted_out_of_updates
+    if opted_out_of_updates is False and was_opted_out:
+        raise ValidationError({"opted_out_of_updates": RESUBSCRIBE_ONLY})
+    _contact_apply(current, fields, opted_out_of_updates)
+    _contact_save(current)
+    if current.opted_out_of_updates and not was_opted_out:
+        _log_opt_out(current, by=by, source=OptOutChange.Source.CONTACT_FORM)
+    for field in Contact._meta.concrete_fields:  # the caller's instance, as saved
+        setattr(contact, field.attname, getattr(current, field.attname))
     return contact
 
 
@@ -313,6 +386,9 @@ def affiliation_end(*, affiliation: Affiliation, end_date: date | None = None) -
 
 
 def _clear_primary(organization: Organization) -> None:
-    Affiliation.objects.filter(
-        organization=organization, is_primary=True, end_date__isnull=True
-    ).update(is_primary=False)
+    update_with_history(
+        Affiliation.objects.filter(
+            organization=organization, is_primary=True, end_date__isnull=True
+        ),
+        is_primary=False,
+    )

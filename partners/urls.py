@@ -22,6 +22,9 @@ urlpatterns = [
         "organizations/<int:pk>/restore/", views.organization_restore, name="organization_restore"
     ),
     path("organizations/<int:pk>/merge/", views.organization_merge, name="organization_merge"),
+    path(
+        "organizations/<int:pk>/history/", views.organization_history, name="organization_history"
+    ),
     path("organizations/<int:org_pk>/contacts/new/", views.contact_create, name="contact_create"),
     path(
         "organizations/<int:org_pk>/contacts/add-existing/",
@@ -33,5 +36,7 @@ urlpatterns = [
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/resubscribe/", views.contact_resubscribe, name="contact_resubscribe"),
     path("contacts/<int:pk>/merge/", views.contact_merge, name="contact_merge"),
+    path("contacts/<int:pk>/history/", views.contact_history, name="contact_history"),
 ]

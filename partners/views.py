@@ -7,13 +7,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
+from core.history_entries import history_page
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from core.roles import is_manager, manager_required
-from partners import merge, selectors, services
+from partners import history, merge, selectors, services
 from partners.forms import (
     AffiliationEndForm,
     AffiliationForm,
@@ -26,13 +29,14 @@ from partners.forms import (
     OrganizationCreateForm,
     OrganizationFilterForm,
     OrganizationForm,
+    ResubscribeForm,
     StageChangeForm,
 )
 from partners.models import Affiliation, Contact, Organization, search_words
 
 
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET)
     filters = form.filters()
     page = paginate(request, selectors.organization_list(filters))
@@ -59,7 +63,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         organization = selectors.organization_detail(pk)
     except Organization.DoesNotExist as error:
@@ -135,17 +139,21 @@ def organization_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         )
         if form.is_valid():
             try:
-                services.organization_update(
-                    organization=organization,
-                    by=request.user,
-                    focus_areas=form.cleaned_data["focus_areas"],
-                    **form.service_fields(),
+                saved = save_unless_changed(
+                    form,
+                    lambda current: services.organization_update(
+                        organization=current,
+                        by=request.user,
+                        focus_areas=form.cleaned_data["focus_areas"],
+                        **form.service_fields(),
+                    ),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, f"{organization} was saved.")
-                return redirect(organization)
+                if saved is not None:  # else someone saved it meanwhile: form.conflict says
+                    messages.success(request, f"{saved} was saved.")
+                    return redirect(saved)
         organization.refresh_from_db()
     else:
         form = OrganizationForm(instance=organization, can_reassign=is_manager(request.user))
@@ -200,7 +208,7 @@ def organization_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     filters = form.filters()
     page = paginate(request, selectors.contact_list(filters))
@@ -216,7 +224,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         contact = selectors.contact_detail(pk)
     except Contact.DoesNotExist as error:
@@ -229,12 +237,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners/contact_detail.html",
         {
             "contact": contact,
+            "resubscribe_form": ResubscribeForm() if contact.opted_out_of_updates else None,
             "panels": panels_for("contact", request, contact),
         },
     )
 
 
-def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     if request.method == "POST":
         form = ContactCreateForm(request.POST)
@@ -245,7 +254,7 @@ def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     is_primary=form.cleaned_data["is_primary"],
                     start_date=form.cleaned_data["start_date"],
-                    opted_out_of_updates=form.cleaned_data["opted_out_of_updates"],
+                    by=request.user,
                     **form.service_fields(),
                 )
             except ValidationError as error:
@@ -262,17 +271,13 @@ def contact_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     )
 
 
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
     if request.method == "POST":
         form = ContactForm(request.POST, instance=contact)
         if form.is_valid():
             try:
-                services.contact_update(
-                    contact=contact,
-                    opted_out_of_updates=form.cleaned_data["opted_out_of_updates"],
-                    **form.service_fields(),
-                )
+                services.contact_update(contact=contact, by=request.user, **form.service_fields())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -286,6 +291,26 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "partners/contact_form.html",
         {"form": form, "organization": None, "contact": contact},
     )
+
+
+def contact_resubscribe(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Start progress updates again for a contact who opted out, with the reason why."""
+    contact = get_object_or_404(Contact, pk=pk)
+    if not contact.opted_out_of_updates:
+        messages.info(request, f"{contact} already receives progress updates.")
+        return redirect(contact)
+    form = ResubscribeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.contact_resubscribe(
+                contact=contact, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{contact} will receive progress updates again.")
+            return redirect(contact)
+    return render(request, "partners/contact_resubscribe.html", {"form": form, "contact": contact})
 
 
 def affiliation_add_existing(request: HttpRequest, org_pk: int) -> HttpResponse:
@@ -328,20 +353,21 @@ def affiliation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     affiliation = get_object_or_404(
         Affiliation.objects.select_related("contact", "organization"), pk=pk
     )
-    if request.method == "POST":
-        form = AffiliationForm(request.POST)
-        if form.is_valid():
-            services.affiliation_update(affiliation=affiliation, **form.cleaned_data)
-            messages.success(request, f"{affiliation.contact}'s role was saved.")
-            return redirect(affiliation.organization)
-    else:
-        form = AffiliationForm(
-            initial={
-                "title": affiliation.title,
-                "is_primary": affiliation.is_primary,
-                "start_date": affiliation.start_date,
-            }
-        )
+    form = AffiliationForm(request.POST if request.method == "POST" else None, record=affiliation)
+    if form.is_bound and form.is_valid():
+        try:
+            saved = save_unless_changed(
+                form,
+                lambda current: services.affiliation_update(
+                    affiliation=current, **form.cleaned_data
+                ),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if saved is not None:  # else someone saved it meanwhile: form.conflict says
+                messages.success(request, f"{affiliation.contact}'s role was saved.")
+                return redirect(affiliation.organization)
     return render(
         request, "partners/affiliation_form.html", {"form": form, "affiliation": affiliation}
     )
@@ -488,3 +514,31 @@ def contact_merge(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.contact_list({}).filter(name__iexact=contact.name).exclude(pk=pk)[:10]
         ),
     )
+
+
+@require_GET
+def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change of an organization and of its contacts' roles there."""
+    organization = get_object_or_404(Organization, pk=pk)
+    context = {
+        "record": organization,
+        "record_url": organization.get_absolute_url(),
+        "list_url": reverse("partners:organization_list"),
+        "list_label": "Organizations",
+        "page": history_page(history.organization_history(organization), request.GET.get("page")),
+    }
+    return render(request, "core/history.html", context)
+
+
+@require_GET
+def contact_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change of a contact and of their roles at organizations."""
+    contact = get_object_or_404(Contact, pk=pk)
+    context = {
+        "record": contact,
+        "record_url": contact.get_absolute_url(),
+        "list_url": reverse("partners:contact_list"),
+        "list_label": "Contacts",
+        "page": history_page(history.contact_history(contact), request.GET.get("page")),
+    }
+    return render(request, "core/history.html", context)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.history import History
 from core.models import TimeStampedModel
 from outreach.models import FollowUp, Meeting
 from partners.models import LONG_TEXT, Organization
@@ -62,6 +63,8 @@ class Program(TimeStampedModel):
     partners: "models.ManyToManyField[Organization, ProgramPartner]" = models.ManyToManyField(
         Organization, through="ProgramPartner", related_name="programs", blank=True
     )
+    # Field-level change history (core.history); its table is new, so it has this app's name.
+    history = History()
 
     class Meta:
         db_table = "outreach_program"

@@ -1,12 +1,15 @@
-"""Joint programs' panel on an organization's page."""
+"""Joint programs' panel on an organization's page, and the History panel of a program's page."""
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
+from core.history_entries import history_panel
 from core.panels import panel
 from partners.models import Organization
-from programs.models import ProgramPartner
+from programs.models import Program, ProgramPartner
+from programs.selectors.programs import program_history
 
 
 @panel(
@@ -23,3 +26,10 @@ def programs_together(request: HttpRequest, organization: Organization) -> dict[
         .order_by("-program__start_date", "program__title")[:10]
     )
     return {"program_roles": list(roles)}
+
+
+@panel(page="program", slot="side", order=90, template="core/partials/history_panel.html")
+def program_changes(request: HttpRequest, program: Program) -> dict[str, Any]:
+    return history_panel(
+        program_history(program), url=reverse("programs:program_history", args=[program.pk])
+    )

@@ -86,7 +86,9 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "form": form,
             "report": report,
-            "quick_periods": quick_period_links(today, report and (report.start, report.end)),
+            "quick_periods": quick_period_links(
+                today, (report.start, report.end) if report else None
+            ),
             "csv_query": urlencode({"start": report.start, "end": report.end}) if report else "",
         },
     )

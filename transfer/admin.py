@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from transfer.models import ImportRun, ImportRunItem
 
@@ -22,6 +24,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "uploaded_by__username"]
     list_select_related = ["uploaded_by"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportRun]:
+        # The rows a preview keeps can be megabytes; no admin page shows them.
+        return super().get_queryset(request).defer("table")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,16 +1,26 @@
 """Imports of organizations and contacts from spreadsheets: what was uploaded, and what it did.
 
-An ImportRun is made when a file is uploaded (status "preview"); the file is kept with it, so
-the confirmed import re-reads exactly the data that was previewed, never values posted back
-by the browser. Each organization or contact the import created or updated is an
-ImportRunItem, which is what an undo works from.
+An ImportRun is made when a file is uploaded (status "preview"). The file is read once, then,
+and what it holds is kept with the run (ImportRun.table): the preview and the confirmed import
+both work from that copy, so what is imported is exactly what was previewed, never values
+posted back by the browser, and a preview never reads the file again. Each organization or
+contact the import created or updated is an ImportRunItem, which is what an undo works from.
+
+The uploaded file is not kept for ever (transfer.tasks.delete_old_import_files): a preview
+nobody confirmed loses it after PREVIEW_FILE_DAYS, an import after
+settings.LIAISON_IMPORT_FILE_DAYS. The run stays, as history; undo does not need the file.
 """
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from partners.models import Affiliation, Contact, Organization
+
+# A preview not confirmed within this many days has its file (and rows) deleted.
+PREVIEW_FILE_DAYS = 7
 
 
 class ImportRun(models.Model):
@@ -24,7 +34,9 @@ class ImportRun(models.Model):
         UNDONE = "undone", "Undone"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    # Empty once delete_old_import_files has deleted it (file_deleted_at says when).
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The librarian's own file name, for display only: the stored file has a random name.
     original_name = models.CharField("file name", max_length=255)
     uploaded_by = models.ForeignKey(
@@ -40,6 +52,10 @@ class ImportRun(models.Model):
     # ["name", "", "website"]. A list: PostgreSQL's jsonb keeps no key order.
     mapping = models.JSONField(default=list, blank=True)
     rows = models.PositiveIntegerField("rows in the file", default=0)
+    # The file's header and rows as read at upload (parsing.Table.as_json()), so a preview
+    # never parses the file again. Null once the import is confirmed (the rows are in Liaison
+    # then), and for runs uploaded before it was kept (read from the file on first view).
+    table = models.JSONField(null=True, blank=True, editable=False)
     # Filled in when the import is confirmed.
     update_existing = models.BooleanField(
         default=False, help_text="Rows matching an existing record updated it (else skipped)."
@@ -84,6 +100,15 @@ class ImportRun(models.Model):
         from django.urls import reverse
 
         return reverse("transfer:import_detail", args=[self.pk])
+
+    @property
+    def file_kept_until(self) -> dt.datetime | None:
+        """When the uploaded file is deleted (None once it is)."""
+        if self.file_deleted_at or not self.file:
+            return None
+        if self.confirmed_at is None:
+            return self.created_at + dt.timedelta(days=PREVIEW_FILE_DAYS)
+        return self.confirmed_at + dt.timedelta(days=settings.LIAISON_IMPORT_FILE_DAYS)
 
 
 class ImportRunItem(models.Model):

@@ -6,9 +6,12 @@ from transfer.models import ImportRun
 
 
 def import_run_list() -> QuerySet[ImportRun]:
-    """The import history, newest first (index importrun_created), with who did what."""
-    return ImportRun.objects.select_related("uploaded_by", "undone_by").order_by(
-        "-created_at", "-pk"
+    """The import history, newest first (index importrun_created), with who did what; without
+    the rows each preview keeps (megabytes each, for a list that shows none of them)."""
+    return (
+        ImportRun.objects.select_related("uploaded_by", "undone_by")
+        .defer("table")
+        .order_by("-created_at", "-pk")
     )
 
 

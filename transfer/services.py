@@ -1,9 +1,10 @@
 """Importing organizations and contacts: upload and preview, confirm, undo.
 
-Nothing reaches the partner tables before the librarian confirms. The upload stores the file on
-an ImportRun in status "preview"; the preview and the confirmed import both read that stored
-file with the run's saved column mapping, so what is imported is what was previewed (the
-confirm step also checks that no row's outcome changed in between).
+Nothing reaches the partner tables before the librarian confirms. The upload reads the file
+once and stores it, with what it holds (its header and rows), on an ImportRun in status
+"preview"; the preview and the confirmed import both work from those stored rows with the run's
+saved column mapping, so what is imported is what was previewed (the confirm step also checks
+that no row's outcome changed in between), and no page parses the file again.
 
 Undo: organizations the import created are archived (never deleted: they may have touchpoints
 and history since). Contacts cannot be archived, so a contact the import created is deleted,
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,12 +28,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, ForeignObjectRel, ManyToManyRel, Model, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from core.history import acting, history_context, is_historical, record_rows, update_with_history
 from core.tabular import read_within_limit, upload_name
 from partners.models import Affiliation, Contact, Organization, StageChange, normalize_name
 from transfer import parsing
 from transfer.columns import auto_mapping, clean_mapping
-from transfer.models import ImportRun, ImportRunItem
+from transfer.models import PREVIEW_FILE_DAYS, ImportRun, ImportRunItem
 from transfer.validation import Plan, RowResult, plan_import
 
 NAME_LENGTH = ImportRun._meta.get_field("original_name").max_length
@@ -39,6 +43,11 @@ BATCH = 500
 CHANGED = (
     "Something changed since the preview (the file's rows now match other records). "
     "Nothing was imported: check the preview again."
+)
+FILE_GONE = "The uploaded file can no longer be read. Upload it again."
+EXPIRED = (
+    "This preview has expired: Liaison deletes an uploaded file that was not imported after "
+    f"{PREVIEW_FILE_DAYS} days. Upload the file again."
 )
 
 
@@ -64,6 +73,7 @@ def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> Impor
         uploaded_by=by,
         mapping=auto_mapping(kind, table.header),
         rows=len(table.rows),
+        table=table.as_json(),
     )
     suffix = ".xlsx" if data.startswith(b"PK") else ".csv"
     run.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(data), save=False)
@@ -77,15 +87,25 @@ def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> Impor
 
 
 def import_table(run: ImportRun) -> parsing.Table:
-    """The stored file of a run, read again; ValidationError if it is gone or unreadable."""
+    """The header and rows of a run's file, as read at upload; ValidationError if they are gone.
+
+    A run uploaded before the rows were kept has its file read now, once: what it holds is
+    stored on the run for the next time.
+    """
+    if run.table is not None:
+        return parsing.Table.from_json(run.table)
+    if not run.file:
+        expired = run.file_deleted_at is not None and run.status == ImportRun.Status.PREVIEW
+        raise ValidationError(EXPIRED if expired else FILE_GONE, code="file_gone")
     try:
         with run.file.open("rb") as stored:
             data = stored.read(parsing.MAX_BYTES + 1)
-        return parsing.read_table(data)
+        table = parsing.read_table(data)
     except (OSError, ValueError, parsing.ImportFileError):
-        raise ValidationError(
-            "The uploaded file can no longer be read. Upload it again.", code="file_gone"
-        ) from None
+        raise ValidationError(FILE_GONE, code="file_gone") from None
+    run.table = table.as_json()
+    ImportRun.objects.filter(pk=run.pk, table__isnull=True).update(table=run.table)
+    return table
 
 
 def import_plan(run: ImportRun) -> tuple[parsing.Table, Plan]:
@@ -101,6 +121,37 @@ def import_mapping_set(*, run: ImportRun, mapping: list[str]) -> ImportRun:
     run.mapping = clean_mapping(run.kind, mapping, len(run.mapping))
     run.save(update_fields=["mapping"])
     return run
+
+
+def import_files_delete_old(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded files past their keeping time, and the rows a preview kept: a
+    preview's after PREVIEW_FILE_DAYS if nobody confirmed it, an import's after
+    settings.LIAISON_IMPORT_FILE_DAYS. The runs stay, as history. Returns how many went.
+
+    Safe to run twice, or in two workers at once: each run is locked while its file goes and a
+    run without a file is never due again; a file already missing from storage is fine. The
+    file goes before the row says so: a crash in between leaves a row whose file is missing,
+    which the next run finishes (never a file that no row points at).
+    """
+    now = now or timezone.now()
+    due = ImportRun.objects.exclude(file="").filter(
+        Q(
+            status=ImportRun.Status.PREVIEW,
+            created_at__lt=now - dt.timedelta(days=PREVIEW_FILE_DAYS),
+        )
+        | Q(confirmed_at__lt=now - dt.timedelta(days=settings.LIAISON_IMPORT_FILE_DAYS))
+    )
+    deleted = 0
+    # A few runs a week: no index; the whole history is read by primary key.
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = due.select_for_update().filter(pk=pk).first()
+            if run is None:  # confirmed meanwhile, or another worker was first
+                continue
+            run.file.storage.delete(run.file.name)
+            ImportRun.objects.filter(pk=pk).update(file="", table=None, file_deleted_at=now)
+        deleted += 1
+    return deleted
 
 
 @dataclass(frozen=True)
@@ -147,7 +198,8 @@ def import_confirm(
                 _OrganizationWriter if run.kind == ImportRun.Kind.ORGANIZATIONS else _ContactWriter
             )
             matches = plan.matches if update_existing else []
-            items = writer(run=run, by=by, now=now).write(plan.new, matches)
+            with history_context(by=by, reason=f"Imported from {run.original_name}"):
+                items = writer(run=run, by=by, now=now).write(plan.new, matches)
             ImportRunItem.objects.bulk_create(items, batch_size=BATCH)
             run.status = ImportRun.Status.DONE
             run.update_existing = update_existing
@@ -157,6 +209,8 @@ def import_confirm(
             run.error_count = len(plan.errors)
             # After every row is written: a contact changed after this was touched by someone.
             run.confirmed_at = timezone.now()
+            # The rows are in Liaison now; the file stays for a while (delete_old_import_files).
+            run.table = None
             run.save()
     except IntegrityError as error:  # someone saved the same email between check and write
         raise ValidationError(CHANGED, code="changed") from error
@@ -169,6 +223,13 @@ class _Writer:
 
     def item(self, row: RowResult, action: str, **records: object) -> ImportRunItem:
         return ImportRunItem(run=self.run, row_number=row.number, action=action, **records)
+
+    @staticmethod
+    def create(model: type[Model], records: list[Any]) -> None:
+        """bulk_create, with the "created" row of each record in its change history."""
+        bulk_create_with_history(
+            records, model, batch_size=BATCH, default_change_reason=acting().reason
+        )
 
 
 class _OrganizationWriter(_Writer):
@@ -198,7 +259,7 @@ class _OrganizationWriter(_Writer):
             )
             for row in new
         ]
-        Organization.objects.bulk_create(created, batch_size=BATCH)
+        self.create(Organization, created)
         history = [
             StageChange(
                 organization=organization,
@@ -243,6 +304,7 @@ class _OrganizationWriter(_Writer):
         Organization.objects.filter(pk__in=list(changes)).exclude(
             kind=Organization.Kind.GOVERNMENT
         ).exclude(government_level="").update(government_level="")
+        record_rows(Organization, changes)  # the UPDATEs above bypass the change history
         StageChange.objects.bulk_create(history, batch_size=BATCH)
         return items
 
@@ -259,12 +321,13 @@ class _ContactWriter(_Writer):
         created = [
             Contact(**{k: v for k, v in row.values.items() if k in contact_fields}) for row in new
         ]
-        Contact.objects.bulk_create(created, batch_size=BATCH)
+        self.create(Contact, created)
         changes: dict[int, dict[str, Any]] = {}
         for row in matches:
             assert row.match_id is not None  # a match has one
             changes[row.match_id] = {k: row.values[k] for k in self.UPDATABLE if k in row.values}
         _bulk_fill(Contact, changes, self.UPDATABLE, self.now)
+        record_rows(Contact, changes)  # the UPDATE bypasses the change history
 
         # Affiliations: one per row that names an organization the contact is not already at.
         rows = list(zip(new, created, strict=True)) + [
@@ -289,7 +352,7 @@ class _ContactWriter(_Writer):
                     organization_id=organization_id,
                     title=row.values.get("title", ""),
                 )
-        Affiliation.objects.bulk_create(affiliations.values(), batch_size=BATCH)
+        self.create(Affiliation, list(affiliations.values()))
 
         new_numbers = {row.number for row in new}
         return [
@@ -406,7 +469,7 @@ def _contacts_linked_elsewhere(run: ImportRun, contact_ids: set[int]) -> set[int
             continue
         assert isinstance(relation, ForeignObjectRel)  # a relation to contacts, seen from here
         related = relation.field.model  # its related_model, typed as a model
-        if related is ImportRunItem:
+        if related is ImportRunItem or is_historical(related):  # the past is no link
             continue
         if relation.many_to_many:
             assert isinstance(relation, ManyToManyRel)
@@ -435,13 +498,18 @@ def import_undo(*, run: ImportRun, by: User | None) -> UndoPlan:
             raise ValidationError("Only an import that was carried out can be undone.")
         plan = import_undo_plan(run)
         now = timezone.now()
-        Organization.objects.filter(pk__in=plan.organizations).update(
-            is_archived=True, archived_at=now, updated_at=now
-        )
-        # The affiliations go with their contacts (on_delete CASCADE).
-        Contact.objects.filter(
-            Q(pk__in=plan.contacts_removed) & Q(updated_at__lte=run.confirmed_at)
-        ).delete()
+        with history_context(by=by, reason=f"Import of {run.original_name} undone"):
+            update_with_history(
+                Organization.objects.filter(pk__in=plan.organizations),
+                is_archived=True,
+                archived_at=now,
+                updated_at=now,
+            )
+            # The affiliations go with their contacts (on_delete CASCADE); each deletion is in
+            # the change history (a delete sends its signals, unlike an update).
+            Contact.objects.filter(
+                Q(pk__in=plan.contacts_removed) & Q(updated_at__lte=run.confirmed_at)
+            ).delete()
         run.status = ImportRun.Status.UNDONE
         run.undone_at = now
         run.undone_by = by

@@ -45,7 +45,7 @@ def period_label(start: dt.date, end: dt.date) -> str:
 
 def default_subject(subscription: ProgressSubscription, start: dt.date, end: dt.date) -> str:
     label = period_label(start, end)
-    if subscription.program_id:
+    if subscription.program is not None:
         return f"{subscription.program.title}: what we achieved in {label}"[:200]
     return f"Our work together in {label}: an update from {library_name()}"[:200]
 
@@ -55,13 +55,14 @@ def default_message(subscription: ProgressSubscription, start: dt.date, end: dt.
     label = period_label(start, end)
     owner = subscription.owner
     signature = display_name(owner)
-    if subscription.program_id:
+    if subscription.program is not None:
         opening = (
             f"Thank you for being part of {subscription.program.title}. Here is what the "
             f"program achieved in {label}: the sessions we held, the people we reached, what "
             "we measured and what participants told us."
         )
     else:
+        assert subscription.organization is not None  # about one or the other
         opening = (
             f"Thank you for working with us. Here is what {subscription.organization.name} and "
             f"{library_name()} achieved together in {label}: the sessions we held, the people "

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.http import AuthenticatedHttpRequest
 from core.panels import panel
 from partners.models import Organization
 from programs.models import Program
@@ -14,12 +15,12 @@ LIST_LIMIT = 10
 
 
 @panel(page="dashboard", slot="main", order=20, template="updates/panels/dashboard_drafts.html")
-def drafts_to_review(request: HttpRequest, obj: None) -> dict[str, Any] | None:
+def drafts_to_review(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
     """Updates drafted for this person to review (review mode); hidden when there are none."""
     drafts = list(
         ProgressUpdate.objects.filter(
             status=ProgressUpdate.Status.DRAFT,
-            subscription__owner=request.user,  # type: ignore[misc]
+            subscription__owner=request.user,
             subscription__is_active=True,
         )
         .select_related("subscription__organization", "subscription__program")

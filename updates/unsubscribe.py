@@ -8,13 +8,16 @@ unsubscribing whoever the contact is now. The fingerprint is an HMAC under SECRE
 the address itself, so the URL does not reveal the address in server or proxy logs.
 
 The token does not expire: RFC 8058 expects an unsubscribe link to keep working for as long as
-the email may be read, and a stale link can only ever opt someone *out*.
+the email may be read, and a stale link can only ever opt someone *out*. That includes a link
+sent to a contact merged since into another record: the person is the record kept, found through
+the merge record, which also keeps the address the merged contact had.
 """
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mail.rendering import absolute_url
+from partners.merge import merge_of
 from partners.models import Contact
 
 # A dedicated salt: no other signed value in Liaison (sessions, password resets, calendar
@@ -54,11 +57,30 @@ def contact_for_unsubscribe_token(token: str) -> Contact | None:
     if not isinstance(pk, int) or isinstance(pk, bool) or not isinstance(fingerprint, str):
         return None
     contact = Contact.objects.filter(pk=pk).first()
-    if contact is None or not contact.email:
+    if contact is None:
+        return _merged_into(pk, fingerprint)
+    if _same_address(fingerprint, contact.email):
+        return contact
+    return None
+
+
+def _same_address(fingerprint: str, email: object) -> bool:
+    return (
+        isinstance(email, str)
+        and bool(email)
+        and constant_time_compare(fingerprint, _fingerprint(email))
+    )
+
+
+def _merged_into(pk: int, fingerprint: str) -> Contact | None:
+    """The contact kept when the token's contact was merged into another, if the link was made
+    for the address the merged contact still had when it was merged."""
+    merge = merge_of(Contact, pk)
+    if merge is None or merge.contact is None:
         return None
-    if not constant_time_compare(fingerprint, _fingerprint(contact.email)):
-        return None
-    return contact
+    if _same_address(fingerprint, merge.snapshot.get("email")):
+        return merge.contact
+    return None
 
 
 def masked_email(email: str) -> str:

@@ -13,6 +13,11 @@ urlpatterns = [
         progress.progress_update_preview,
         name="progress_update_preview",
     ),
+    path(
+        "progress/<int:pk>/email.html",
+        progress.progress_update_email_html,
+        name="progress_update_email_html",
+    ),
     path("progress/<int:pk>/skip/", progress.progress_update_skip, name="progress_update_skip"),
     path(
         "organizations/<int:org_pk>/progress-updates/new/",

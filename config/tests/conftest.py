@@ -1,14 +1,26 @@
 """Fixtures shared by the whole-site tests."""
 
+from typing import TypeVar
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Model, QuerySet
 
-from core.profiles import profile_for
+from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
 from programs.models import Program, SurveyResult
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
+
+M = TypeVar("M", bound=Model)
+
+
+def _first(rows: QuerySet[M]) -> M:
+    """The first of the rows: the demo data set has some of every kind."""
+    row = rows.first()
+    assert row is not None
+    return row
 
 
 @pytest.fixture
@@ -16,25 +28,25 @@ def demo(settings, librarian):
     """The demo data set, and a row of each kind for the routes with a <pk> (see routes.py)."""
     settings.DEBUG = True  # seed_demo refuses otherwise
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    program = Program.objects.filter(kind=Program.Kind.GRANT).first()
+    program = _first(Program.objects.filter(kind=Program.Kind.GRANT))
     survey = SurveyResult.objects.create(
         program=program, file="surveys/none.csv", original_name="none.csv", responses=0
     )
     return {
-        "organizations": Organization.objects.filter(affiliations__isnull=False).first().pk,
-        "contacts": Contact.objects.first().pk,
-        "affiliations": Affiliation.objects.filter(end_date__isnull=True).first().pk,
-        "meetings": Meeting.objects.first().pk,
-        "touchpoints": Touchpoint.objects.first().pk,
-        "followups": FollowUp.objects.filter(status="open").first().pk,
+        "organizations": _first(Organization.objects.filter(affiliations__isnull=False)).pk,
+        "contacts": _first(Contact.objects.all()).pk,
+        "affiliations": _first(Affiliation.objects.filter(end_date__isnull=True)).pk,
+        "meetings": _first(Meeting.objects.all()).pk,
+        "touchpoints": _first(Touchpoint.objects.all()).pk,
+        "followups": _first(FollowUp.objects.filter(status="open")).pk,
         "programs": program.pk,
         "surveys": survey.pk,
         "imports": _an_import_run(librarian).pk,
-        "progress": ProgressUpdate.objects.filter(status="draft").first().pk,
-        "subscriptions": ProgressSubscription.objects.first().pk,
-        "token": profile_for(librarian).calendar_token,
+        "progress": _first(ProgressUpdate.objects.filter(status="draft")).pk,
+        "subscriptions": _first(ProgressSubscription.objects.all()).pk,
+        "token": calendar_token_rotate(user=librarian),
         "email": _an_outgoing_email().pk,
-        "unsubscribe": unsubscribe_token(Contact.objects.exclude(email="").first()),
+        "unsubscribe": unsubscribe_token(_first(Contact.objects.exclude(email=""))),
     }
 
 

@@ -95,6 +95,7 @@ def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settin
 
     # Logged out first.
     partner = Contact.objects.exclude(email="").order_by("pk").first()
+    assert partner is not None
     for name, path in [
         ("Login", reverse("login")),
         ("Password reset", reverse("password_reset")),
@@ -147,6 +148,7 @@ def _manager_pages(page) -> list[str]:
                 body_html="<p>Hello</p>",
             )
         )  # fmt: skip
+        assert row is not None
         OutgoingEmail.objects.filter(pk=row.pk).update(
             status=status, last_error="550 No", lease_expires_at=row.created_at
         )

@@ -54,6 +54,7 @@ PERMISSIONS = {
     "partners:contact_create": EVERYONE,
     "partners:contact_detail": EVERYONE,
     "partners:contact_edit": EVERYONE,
+    "partners:contact_resubscribe": EVERYONE,
     "transfer:contact_export": MANAGERS,
     "partners:organization_merge": MANAGERS,
     "partners:contact_merge": MANAGERS,
@@ -100,6 +101,7 @@ PERMISSIONS = {
     "updates:progress_update_list": EVERYONE,
     "updates:progress_update_review": EVERYONE,
     "updates:progress_update_preview": OWNER_OR_MANAGERS,
+    "updates:progress_update_email_html": EVERYONE,
     "updates:progress_update_skip": OWNER_OR_MANAGERS,
     "updates:progress_subscription_create_for_organization": EVERYONE,
     "updates:progress_subscription_create_for_program": EVERYONE,
@@ -117,6 +119,7 @@ PERMISSIONS = {
     # Email.
     "mail:delivery_log": MANAGERS,
     "mail:email_detail": MANAGERS,
+    "mail:email_html": MANAGERS,
     "mail:email_retry": MANAGERS,
     # Imports.
     "transfer:import_list": MANAGERS,
@@ -167,3 +170,27 @@ def test_only_admins_manage_users(client):
         client.force_login(UserFactory(username=f"users-{role.lower()}", role=role))
         response = client.get(reverse("admin:auth_user_changelist"), follow=True)
         assert response.status_code == status, role
+
+
+def test_a_superuser_without_the_admin_group_has_every_admin_right(client, demo):
+    """A superuser (`createsuperuser`, as the README's first steps make one) is an admin whatever
+    their groups: core.roles.is_admin, the admin site's has_permission and Django's has_perm."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_superuser("root", "root@library.example.org", "liaison-test")
+    assert not user.groups.exists()
+    client.force_login(user)
+    client.raise_request_exception = False
+    wrong = []
+    for name, route in ROUTES:
+        if name in NOT_ROLE_BASED:
+            continue
+        response = _answer(client, concrete(route, demo))
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and response.url.startswith(reverse("login"))
+        )
+        if refused or response.status_code >= 500:
+            wrong.append(f"{name}: the superuser got {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    for admin_page in ("admin:index", "admin:auth_user_changelist", "admin:auth_group_changelist"):
+        assert client.get(reverse(admin_page)).status_code == 200, admin_page

@@ -69,8 +69,10 @@ def test_followups_keep_their_completion_and_creation_straight(debug):
     )
     assert not FollowUp.objects.filter(created_at__gt=timezone.now())
     for followup in FollowUp.objects.filter(touchpoint__isnull=False).select_related("touchpoint"):
+        assert followup.touchpoint is not None
         assert timezone.localdate(followup.created_at) == followup.touchpoint.occurred_on
     for followup in done:
+        assert followup.completed_at is not None
         assert followup.completed_at >= followup.created_at
 
 

@@ -104,6 +104,7 @@ def test_only_sessions_already_held_have_a_head_count(debug):
     assert not ProgramSession.objects.filter(starts_at__gte=now, attendance__isnull=False)
     assert not ProgramSession.objects.filter(program__status=Status.COMPLETED, starts_at__gte=now)
     for session in held:
+        assert session.attendance is not None
         if session.program.kind == Kind.FAIR:
             assert 150 <= session.attendance <= 600
         elif session.program.kind == Kind.WORKSHOP:
@@ -137,7 +138,9 @@ def test_some_stories_are_not_for_sharing_but_most_are(debug, client):
     private = Story.objects.filter(consent_to_share=False)
     assert private.exists() and shared > private.count()
     client.force_login(User.objects.get(username="librarian"))
-    response = client.get(private.first().program.get_absolute_url())
+    story = private.first()
+    assert story is not None
+    response = client.get(story.program.get_absolute_url())
     assert "Not for sharing: no consent" in response.content.decode()
 
 
@@ -152,6 +155,7 @@ def test_every_grant_deliverable_has_an_open_followup_for_its_owner(debug):
     assert deliverables.count() >= 2 * grants.count()
     for deliverable in deliverables:
         followup, grant = deliverable.followup, deliverable.grant
+        assert followup is not None
         lead = ProgramPartner.objects.get(program=grant.program, role=ProgramPartner.Role.LEAD)
         assert followup.status == FollowUp.Status.OPEN
         assert followup.assignee_id == deliverable.owner_id

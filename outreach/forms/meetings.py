@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import form_field, staff_users
 from core.people import display_name
@@ -90,7 +91,7 @@ class OrganizationsField(IdsOnly, forms.ModelMultipleChoiceField):
     pass
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedForm, forms.ModelForm):
     """Schedule or change a meeting. Further partners come from a search, never a full list."""
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -156,6 +157,9 @@ class MeetingForm(forms.ModelForm):
         else:
             self.other_ids = linked_ids
         self.other_ids = [pk for pk in self.other_ids if pk != organization.pk]
+        if meeting.pk and not self.is_bound:
+            # The partners shown ticked, as the meeting's value (core.conflicts compares it).
+            self.initial.setdefault("other_organizations", self.other_ids)
         # Any current partner, and those already at this meeting even if archived since.
         form_field(
             self, "other_organizations", OrganizationsField

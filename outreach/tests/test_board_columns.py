@@ -77,5 +77,6 @@ def test_board_queries_stay_the_same_from_5_to_200_organizations(
     with django_assert_max_num_queries(6):  # htmx "show more": one column, no choices
         librarian_client.get(BOARD, {"stage": "active", "page": "2"}, headers={"HX-Request": "1"})
     organization = Organization.objects.filter(stage=Stage.ACTIVE).first()
+    assert organization is not None
     with django_assert_max_num_queries(MOVE_QUERIES):
         json_move(librarian_client, {"organization": organization.pk, "to_stage": "dormant"})

@@ -29,7 +29,8 @@ def anonymous() -> Client:
 
 
 def feed_url(user) -> str:
-    return reverse("outreach:calendar_feed", args=[profile_for(user).calendar_token])
+    """A new address of the feed of `user`: Liaison shows a token only when it makes one."""
+    return reverse("outreach:calendar_feed", args=[calendar_token_rotate(user=user)])
 
 
 def parse(response) -> icalendar.Calendar:

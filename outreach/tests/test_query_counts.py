@@ -21,7 +21,7 @@ MAX_QUERIES = {
     "organization_detail": 20,  # with its progress-update subscriptions
     "timeline_page": 13,
     "followup_list": 7,
-    "contact_detail": 10,
+    "contact_detail": 11,  # with the consent log (opt-outs and subscribing again)
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.profiles import profile_for, profile_update
+from core.profiles import calendar_token_rotate, profile_update
 from core.tests.clock import frozen_clock
 from core.tests.factories import UserFactory
 from outreach.models import Meeting
@@ -46,7 +46,7 @@ def schedule(client: Client, organization, **fields):
 
 
 def feed_events(client: Client, user) -> list:
-    token = profile_for(user).calendar_token
+    token = calendar_token_rotate(user=user)
     response = client.get(reverse("outreach:calendar_feed", args=[token]))
     return list(icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
 

@@ -1,7 +1,9 @@
 """The private iCalendar feed a librarian subscribes to from Google Calendar or Outlook.
 
-The secret token in the URL is the only key: calendar apps fetch it without a session. Rotating
-the token (profile page) makes the old URL a 404 at once.
+The secret token in the URL is the only key: calendar apps fetch it without a session. Liaison
+keeps only its SHA-256 (core.models.calendar_token_hash) and finds the profile by that: a token
+one character off, cut short or in another case is another hash, so a 404. Rotating the token
+(profile page) makes the old URL a 404 at once.
 """
 
 import re
@@ -10,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from core.models import StaffProfile
+from core.models import StaffProfile, calendar_token_hash
 from outreach import ical
 from outreach.selectors import meetings as selectors
 
@@ -26,7 +28,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     try:
         profile = StaffProfile.objects.select_related("user").get(
-            calendar_token=token, user__is_active=True
+            calendar_token_hash=calendar_token_hash(token), user__is_active=True
         )
     except StaffProfile.DoesNotExist as error:
         raise Http404("No such calendar.") from error

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.conflicts import save_unless_changed
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import apply_service_errors
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
@@ -130,14 +131,18 @@ def _other_organizations_search(
 
 
 def _meeting_save(request: AuthenticatedHttpRequest, form: MeetingForm) -> Meeting | None:
-    """The meeting saved from a valid form, or None with the service's errors on the form."""
+    """The meeting saved from a valid form, or None with the service's errors on the form (or
+    `form.conflict`: someone saved the meeting since the form was opened)."""
     try:
-        return services.meeting_save(
-            meeting=form.apply_to(form.instance),
-            by=request.user,
-            contacts=form.cleaned_data["contacts"],
-            staff=form.cleaned_data["staff"],
-            other_organizations=form.cleaned_data["other_organizations"],
+        return save_unless_changed(
+            form,
+            lambda current: services.meeting_save(
+                meeting=form.apply_to(current or form.instance),
+                by=request.user,
+                contacts=form.cleaned_data["contacts"],
+                staff=form.cleaned_data["staff"],
+                other_organizations=form.cleaned_data["other_organizations"],
+            ),
         )
     except ValidationError as error:
         _apply_meeting_errors(form, error)

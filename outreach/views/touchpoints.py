@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from core.forms import apply_service_errors
-from core.http import htmx_targets, paginate, query_without
+from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from outreach import services
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
@@ -22,7 +22,7 @@ from outreach.selectors import touchpoints as selectors
 
 
 @require_GET
-def touchpoint_list(request: HttpRequest) -> HttpResponse:
+def touchpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TouchpointFilterForm(request.GET)
     filters = form.filters()
     page = paginate(request, selectors.touchpoint_list(filters))

@@ -19,7 +19,7 @@ MAX_QUERIES = {
     "organization_list": 9,
     "organization_detail": 15,
     "contact_list": 7,
-    "contact_detail": 8,
+    "contact_detail": 9,  # with the consent log (opt-outs and subscribing again)
 }
 
 STAGES = list(Stage.values)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from core.templatetags.liaison import person
@@ -35,7 +36,7 @@ def _amount_field(label: str, help_text: str = "") -> forms.DecimalField:
     )
 
 
-class GrantForm(forms.ModelForm):
+class GrantForm(VersionedForm, forms.ModelForm):
     amount_requested = _amount_field("Amount requested ($)")
     amount_awarded = _amount_field("Amount awarded ($)", "Needed once the status is Awarded.")
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 
+from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
@@ -178,7 +179,7 @@ class ProgramFilterForm(FilterForm):
 # The program with its partners and sessions
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(VersionedForm, forms.ModelForm):
     lead = StaffChoiceField(label="Lead staff member", queryset=User.objects.none(), required=False)
     budget = forms.DecimalField(
         label="Budget (optional)",

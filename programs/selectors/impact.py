@@ -12,6 +12,7 @@ sessions, outcomes and stories there are.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -21,6 +22,9 @@ from core.periods import local_bounds, month_label, months, period_in_words
 from outreach.models import Meeting, Touchpoint
 from partners.models import Organization
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Past five years of months the chart shows one bar per year instead: still readable.
 MAX_MONTH_POINTS = 60
@@ -101,6 +105,14 @@ def _over_time(
     return [(str(year), by_year.get(year, 0)) for year in range(start.year, end.year + 1)], "year"
 
 
+class PeriodRows(TypedDict):
+    """What _programs prefetches onto each program: its rows of the period."""
+
+    period_outcomes: list[Outcome]
+    period_stories: list[Story]
+    partner_roles: list[ProgramPartner]
+
+
 def _programs(
     *,
     program: Program | None,
@@ -109,7 +121,7 @@ def _programs(
     end: dt.date,
     lo: dt.datetime,
     hi: dt.datetime,
-) -> list[Program]:
+) -> "list[WithAnnotations[Program, PeriodRows]]":
     consented = Story.objects.filter(consent_to_share=True, told_on__gte=start, told_on__lte=end)
     outcomes = Outcome.objects.filter(measured_on__gte=start, measured_on__lte=end)
     qs = Program.objects.prefetch_related(

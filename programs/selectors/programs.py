@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import formats, timezone
 
+from core.history_entries import HistorySource
 from core.periods import local_bounds
 from outreach.models import Meeting, Touchpoint
 from partners.models import Organization, full_text_filter, search_words
@@ -259,3 +260,8 @@ def organization_matches(text: str, *, limit: int = 8) -> list[Organization]:
         return []
     qs = Organization.objects.filter(full_text_filter("name", text))
     return list(qs.only("pk", "name", "is_archived").order_by("is_archived", "name", "pk")[:limit])
+
+
+def program_history(program: Program) -> list[HistorySource]:
+    """What the program's History panel and page show: its own recorded changes."""
+    return [HistorySource(Program.history.filter(id=program.pk))]

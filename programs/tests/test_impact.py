@@ -14,6 +14,7 @@ from core.periods import period_in_words, quick_periods
 from core.profiles import profile_update
 from outreach.models import Meeting, Touchpoint
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
+from partners.models import Organization
 from partners.tests.factories import OrganizationFactory
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
 from programs.selectors.impact import impact_summary
@@ -427,7 +428,7 @@ def test_page_needs_a_login(health, client):
 MAX_QUERIES = {"program": 10, "organization": 12}
 
 
-def make_busy(rows: int, librarian) -> tuple[Program, object]:
+def make_busy(rows: int, librarian) -> tuple[Program, Organization]:
     """An organization partner in `rows` programs, one of which has `rows` of everything."""
     organization = OrganizationFactory(name="Busy partner")
     others = [OrganizationFactory(name=f"Other partner {i}") for i in range(rows)]

@@ -380,7 +380,10 @@ def make_programs(rows: int) -> Program:
             program=busy, metric=f"Metric {i}", value=i, measured_on=dt.date(2026, 10, 1)
         )
         Story.objects.create(
-            program=busy, text=f"Story {i}", told_on=dt.date(2026, 10, 1), consent_to_share=i % 2
+            program=busy,
+            text=f"Story {i}",
+            told_on=dt.date(2026, 10, 1),
+            consent_to_share=bool(i % 2),
         )
         SurveyResult.objects.create(
             program=busy, file=f"surveys/s{i}.csv", original_name=f"s{i}.csv", responses=i

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, formset_changes
 from core.http import AuthenticatedHttpRequest, paginate, query_without
 from partners.models import Organization
@@ -119,17 +120,20 @@ def _grant_save(
     """Save valid forms through the service; False with its errors shown where they belong."""
     fields = {name: form.cleaned_data[name] for name in GrantForm.Meta.fields}
     try:
-        services.grant_save(
-            program=program,
-            by=request.user,
-            deliverables=formset_changes(deliverables, _deliverable_change),
-            letters=formset_changes(letters, _letter_change),
-            **fields,
+        saved = save_unless_changed(
+            form,
+            lambda current: services.grant_save(
+                program=program,
+                by=request.user,
+                deliverables=formset_changes(deliverables, _deliverable_change),
+                letters=formset_changes(letters, _letter_change),
+                **fields,
+            ),
         )
     except ValidationError as error:
         _show_service_errors(error, form, {"deliverables": deliverables, "letters": letters})
         return False
-    return True
+    return saved is not None  # else someone saved the grant meanwhile: form.conflict says
 
 
 @require_http_methods(["GET", "POST"])

@@ -87,7 +87,11 @@ def impact_summary(request: HttpRequest) -> HttpResponse:
     summary = selectors.impact_summary(
         program=program, organization=organization, start=start, end=end
     )
-    subject = {"program": program.pk} if program else {"organization": organization.pk}
+    if program is not None:
+        subject = {"program": program.pk}
+    else:
+        assert organization is not None  # _subject gives exactly one of the two
+        subject = {"organization": organization.pk}
     return render(
         request,
         "programs/impact_summary.html",

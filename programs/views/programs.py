@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, BaseModelFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, formset_changes
+from core.history_entries import history_page
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from outreach.models import Meeting
@@ -42,7 +45,7 @@ PARTNER_ROW_RE = re.compile(r"partners-\d{1,3}")
 
 
 @require_GET
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgramFilterForm(request.GET)
     filters = form.filters()
     page = paginate(request, selectors.program_list(filters))
@@ -172,12 +175,16 @@ def _session_formset(
 def _program_save(
     form: ProgramForm, partners: BaseModelFormSet, sessions: BaseModelFormSet
 ) -> Program | None:
-    """The program saved with its rows, or None with the service's errors on the form."""
+    """The program saved with its rows, or None with the service's errors on the form (or
+    `form.conflict`: someone saved the program since the form was opened)."""
     try:
-        return services.program_save(
-            program=form.instance,
-            focus_areas=form.cleaned_data["focus_areas"],
-            **_changes(partners, sessions),
+        return save_unless_changed(
+            form,
+            lambda current: services.program_save(
+                program=form.instance,
+                focus_areas=form.cleaned_data["focus_areas"],
+                **_changes(partners, sessions),
+            ),
         )
     except ValidationError as error:
         apply_service_errors(form, error)
@@ -229,7 +236,7 @@ def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         program = selectors.program_detail(pk)
     except Program.DoesNotExist as error:
@@ -298,3 +305,17 @@ def story_create(request: HttpRequest, pk: int) -> HttpResponse:
         template="programs/story_form.html",
         message="The story was added.",
     )
+
+
+@require_GET
+def program_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded change of a program."""
+    program = get_object_or_404(Program, pk=pk)
+    context = {
+        "record": program,
+        "record_url": program.get_absolute_url(),
+        "list_url": reverse("programs:program_list"),
+        "list_label": "Programs",
+        "page": history_page(selectors.program_history(program), request.GET.get("page")),
+    }
+    return render(request, "core/history.html", context)

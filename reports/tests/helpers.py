@@ -61,9 +61,11 @@ class TableReader(HTMLParser):
         elif tag == "caption":
             self._in_caption = False
         elif tag == "tr" and self._row is not None:
+            assert self._table is not None  # rows are read inside a table only
             self.tables[self._table].append(self._row)
             self._row = None
         elif tag in ("td", "th") and self._cell is not None:
+            assert self._row is not None  # cells are read inside a row only
             self._row.append("".join(self._cell).strip())
             self._cell = None
 

@@ -52,7 +52,9 @@ def upload(client, content: bytes, kind: str = "organizations", name: str = "par
 def upload_run(client, content: bytes, **kwargs) -> ImportRun:
     response = upload(client, content, **kwargs)
     assert response.status_code == 302, response.content.decode()[:2000]
-    return ImportRun.objects.get(pk=int(re.search(r"/(\d+)/$", response.url)[1]))
+    pk = re.search(r"/(\d+)/$", response.url)
+    assert pk is not None
+    return ImportRun.objects.get(pk=int(pk[1]))
 
 
 def preview(client, run: ImportRun):

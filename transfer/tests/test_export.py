@@ -404,7 +404,7 @@ def test_control_characters_excel_refuses_are_dropped_from_the_excel_file_only(
 def test_csv_is_streamed_and_excel_is_sent_from_a_file(manager_client, world, what):
     response = manager_client.get(export_url(what))
     assert isinstance(response, StreamingHttpResponse)
-    b"".join(response.streaming_content)
+    response.getvalue()
     response = manager_client.get(export_url(what), {"format": "xlsx"})
     assert isinstance(response, FileResponse)
     assert int(response["Content-Length"]) > 0

@@ -157,7 +157,8 @@ def test_reviewing_a_draft_shows_the_email_and_who_will_be_suppressed(
     assert CONSENTED in preview
     assert SECRET not in page
     assert "Reporting more confidence" in preview
-    assert "srcdoc=" in page
+    frame = reverse("updates:progress_update_email_html", args=[update.pk])
+    assert f'sandbox src="{frame}"' in page
 
 
 def test_approving_in_the_browser_saves_the_edits_and_queues_the_emails(
@@ -355,9 +356,13 @@ def test_the_preview_escapes_what_the_owner_typed(librarian_client, partner, lib
     page = librarian_client.get(update.get_absolute_url()).content.decode()
 
     assert "<script>alert(1)" not in page
-    # The email, escaped into the frame's srcdoc attribute; its text version in a <pre>.
-    assert 'srcdoc="&lt;!doctype html&gt;' in page
+    # The email's text version, escaped into a <pre>; its HTML is in a frame of its own.
     assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    frame = librarian_client.get(
+        reverse("updates:progress_update_email_html", args=[update.pk])
+    ).content.decode()
+    assert "<script>alert(1)" not in frame
+    assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in frame
     preview = librarian_client.post(
         reverse("updates:progress_update_preview", args=[update.pk]),
         {"subject": hostile, "message": hostile},

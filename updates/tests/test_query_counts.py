@@ -45,6 +45,7 @@ def busy(request, partner, librarian):
             period_start=start,
             period_end=(start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1),
         )
+        assert update is not None
         services.progress_update_send(update=update, by=librarian)
     contact_unsubscribe(contact=people[-1])
     draft = draft_february(subscription)

@@ -155,8 +155,9 @@ def test_a_signed_value_that_is_not_an_unsubscribe_payload_is_refused(client, co
 
 def test_the_unsubscribe_page_queries(client, contact, django_assert_max_num_queries):
     token = unsubscribe_token(contact)
-    # The session (anonymous, none), the contact; the POST adds the locked read and the update.
+    # The session (anonymous, none), the contact; the POST adds the locked read, the update,
+    # its row in the contact's change history and its row in the consent log (OptOutChange).
     with django_assert_max_num_queries(2):
         assert client.get(url(token)).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.post(url(token)).status_code == 200

@@ -4,6 +4,7 @@ Every librarian may look; a subscription and its drafts are changed, approved or
 owner, managers and admins.
 """
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -12,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
 from core.http import AuthenticatedHttpRequest, paginate, query_without
 from core.roles import is_manager
+from mail.preview import email_html_response
 from partners.models import LONG_TEXT, Contact, Organization
 from programs.models import Program
 from updates import selectors as selectors
@@ -118,6 +121,7 @@ def _subscription_form_page(
             raise PermissionDenied(NOT_YOURS)
         organization, program = subscription.organization, subscription.program
     about = organization or program
+    assert about is not None  # the views give a subscription, an organization or a program
     candidates = selectors.recipient_candidates(organization=organization, program=program)
     form = _subscription_form(request, subscription, candidates)
     if request.method == "POST" and form.is_valid():
@@ -238,6 +242,7 @@ def _review_page(
     elif update.status == ProgressUpdate.Status.SENT:
         context["emails"] = selectors.update_emails(update)
         context.update(_sent_preview(update))
+    context["preview_url"] = _email_html_url(update)
     return render(request, "updates/progress_update_review.html", context)
 
 
@@ -279,7 +284,58 @@ def progress_update_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     subject = " ".join(request.POST.get("subject", "").split())[:200]
     message = request.POST.get("message", "")[:LONG_TEXT]
     context = _preview(update, subject=subject, message=message) | {"is_draft": True}
+    typed = _typed_remember(request, update, subject=subject, message=message)
+    context["preview_url"] = _email_html_url(update, typed=typed)
     return render(request, "updates/partials/progress_preview.html", context)
+
+
+# The preview's frame --------------------------------------------------------------------------
+# The email's HTML is loaded by a sandboxed frame from its own address, with its own
+# Content-Security-Policy (mail.preview): a srcdoc frame would take the page's policy, which
+# drops the email's inline styles. Text typed but not saved reaches that address through the
+# session, under a key made of the update and the text; the latest few are kept.
+
+TYPED_SESSION_KEY = "progress_preview_typed"
+TYPED_KEPT = 3
+
+
+def _email_html_url(update: ProgressUpdate, *, typed: str = "") -> str:
+    url = reverse("updates:progress_update_email_html", args=[update.pk])
+    return f"{url}?typed={typed}" if typed else url
+
+
+def _typed_remember(
+    request: AuthenticatedHttpRequest, update: ProgressUpdate, *, subject: str, message: str
+) -> str:
+    digest = hashlib.sha256(f"{subject}\n{message}".encode()).hexdigest()[:20]
+    key = f"{update.pk}-{digest}"
+    typed: dict[str, dict[str, str]] = request.session.get(TYPED_SESSION_KEY, {})
+    typed.pop(key, None)
+    typed[key] = {"subject": subject, "message": message}
+    request.session[TYPED_SESSION_KEY] = dict(list(typed.items())[-TYPED_KEPT:])
+    return key
+
+
+def _typed_recall(request: AuthenticatedHttpRequest, update: ProgressUpdate) -> dict[str, str]:
+    key = request.GET.get("typed", "")
+    if not key.startswith(f"{update.pk}-"):
+        return {}
+    return request.session.get(TYPED_SESSION_KEY, {}).get(key, {})
+
+
+@require_GET
+def progress_update_email_html(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The preview's HTML alone: the draft as saved or as typed (?typed=), or the email sent."""
+    update = _update_or_404(pk)
+    body_html = ""
+    if update.status == ProgressUpdate.Status.DRAFT:
+        body_html = _preview(update, **_typed_recall(request, update))["preview"].body_html
+    elif update.status == ProgressUpdate.Status.SENT:
+        email = selectors.sent_email_sample(update)
+        body_html = email.body_html if email else ""
+    if not body_html:
+        raise Http404("This progress update has no email to show.")
+    return email_html_response(body_html)
 
 
 @require_POST

@@ -1,0 +1,219 @@
+"""Reading the change history: who changed what and when, from what to what.
+
+The History panels (an organization's, a contact's and a program's page) and their full,
+paginated pages show one list, newest first, that may mix several historical tables: an
+organization's own changes with those of its contacts' roles. Each change is compared with the
+row before it of the same record (simple-history's `diff_against`). Whatever the number of
+changes shown, the queries are fixed: the page of changes (one UNION), for each table its rows
+with the id of the row before each (one query) and those rows (one), and the names of the
+related records the changes mention (one per kind: staff, contacts, organizations…).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils import formats, timezone
+from django.utils.text import Truncator, capfirst
+from simple_history.utils import get_app_model_primary_key_name
+
+from core.people import display_name
+
+PAGE_SIZE = 25
+RECENT = 10
+# Long texts (a mission, notes) are cut to this many characters in the list.
+SHORT_TEXT = 80
+EMPTY = "—"
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """Rows of one historical table to show (`rows`, e.g. one organization's).
+
+    `about` names what a row is about when it is not the page's own record: ("Role of",
+    "contact") shows an affiliation's changes as "Role of Maria Lopez". `hidden` fields are left
+    out of the changes (those that only follow another, like the date of an archiving).
+    """
+
+    rows: QuerySet
+    about: tuple[str, str] | None = None
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: AbstractBaseUser | None
+    action: str
+    subject: str
+    reason: str
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def headline(self) -> str:
+        """ "Changed", "Created · Imported from partners.csv", or the reason alone for a change
+        that lists no field (the first row of a history, a merge that kept every value)."""
+        if self.reason and self.action == ACTIONS["~"] and not self.changes:
+            return self.reason
+        return f"{self.action} · {self.reason}" if self.reason else self.action
+
+
+def _keys(sources: Sequence[HistorySource]) -> QuerySet:
+    """Every row of the sources, newest first, as {"history_date", "history_id", "source"}."""
+    parts = [
+        source.rows.order_by()
+        .annotate(source=Value(index, output_field=IntegerField()))
+        .values("history_date", "history_id", "source")
+        for index, source in enumerate(sources)
+    ]
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return combined.order_by("-history_date", "-history_id", "-source")
+
+
+def _with_previous(model: type[models.Model], ids: list[int]) -> list[Any]:
+    """The historical rows `ids`, each with `previous`: the row before it of its record."""
+    pk_name = get_app_model_primary_key_name(model.instance_type)  # type: ignore[attr-defined]
+    before = (
+        model._default_manager.filter(**{pk_name: OuterRef(pk_name)})
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    rows = list(
+        model._default_manager.filter(history_id__in=ids)
+        .select_related("history_user")
+        .annotate(previous_id=Subquery(before))
+    )
+    wanted = [row.previous_id for row in rows if row.previous_id and row.history_type == "~"]
+    previous = model._default_manager.in_bulk(wanted) if wanted else {}
+    for row in rows:
+        row.previous = previous.get(row.previous_id)
+    return rows
+
+
+def _related_ids(
+    rows: Iterable[tuple[HistorySource, Any, Any]],
+) -> dict[type[models.Model], set[Any]]:
+    """The ids of related records the rows mention, by model: one query each to name them."""
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for source, row, delta in rows:
+        if source.about is not None:
+            fk = row._meta.get_field(source.about[1])
+            wanted[fk.related_model].add(getattr(row, fk.attname))
+        for change in delta.changes if delta else ():
+            model_field = row._meta.get_field(change.field)
+            if model_field.is_relation:
+                wanted[model_field.related_model].update({change.old, change.new} - {None})
+    return wanted
+
+
+def _names(wanted: dict[type[models.Model], set[Any]]) -> dict[tuple[Any, Any], str]:
+    names: dict[tuple[Any, Any], str] = {}
+    for model, ids in wanted.items():
+        for pk, record in model._base_manager.in_bulk(list(ids - {None})).items():
+            shown = display_name(record) if isinstance(record, AbstractBaseUser) else str(record)
+            names[model, pk] = shown
+    return names
+
+
+def _shown(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> str:
+    """A value as a librarian reads it: a choice's label, a related record's name…"""
+    if value is None or value == "":
+        return EMPTY
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), f"#{value} (no longer in Liaison)")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "M j, Y, g:i A")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "M j, Y")
+    return Truncator(" ".join(str(value).split())).chars(SHORT_TEXT)
+
+
+def _entry(
+    source: HistorySource, row: Any, delta: Any, names: dict[tuple[Any, Any], str]
+) -> HistoryEntry:
+    changes = []
+    for change in delta.changes if delta else ():
+        model_field = row._meta.get_field(change.field)
+        changes.append(
+            FieldChange(
+                label=capfirst(str(model_field.verbose_name)),
+                old=_shown(model_field, change.old, names),
+                new=_shown(model_field, change.new, names),
+            )
+        )
+    subject = ""
+    if source.about is not None:
+        prefix, name = source.about
+        subject = f"{prefix} {_shown(row._meta.get_field(name), getattr(row, f'{name}_id'), names)}"
+    return HistoryEntry(
+        when=row.history_date,
+        who=row.history_user,
+        action=ACTIONS.get(row.history_type, row.history_type),
+        subject=subject,
+        reason=row.history_change_reason or "",
+        changes=tuple(changes),
+    )
+
+
+def _entries(sources: Sequence[HistorySource], keys: list[dict[str, Any]]) -> list[HistoryEntry]:
+    """The entries of these keys (from _keys), in their order."""
+    ids: dict[int, list[int]] = defaultdict(list)
+    for key in keys:
+        ids[key["source"]].append(key["history_id"])
+    found: dict[tuple[int, int], tuple[HistorySource, Any, Any]] = {}
+    for index, history_ids in ids.items():
+        source = sources[index]
+        for row in _with_previous(source.rows.model, history_ids):
+            delta = None
+            if row.previous is not None:
+                delta = row.diff_against(row.previous, excluded_fields=source.hidden)
+            found[index, row.history_id] = (source, row, delta)
+    names = _names(_related_ids(found.values()))
+    return [
+        _entry(*found[key["source"], key["history_id"]], names)
+        for key in keys
+        if (key["source"], key["history_id"]) in found
+    ]
+
+
+def recent_history(
+    sources: Sequence[HistorySource], limit: int = RECENT
+) -> tuple[list[HistoryEntry], bool]:
+    """The latest `limit` changes, and whether there are older ones."""
+    keys = list(_keys(sources)[: limit + 1])
+    return _entries(sources, keys[:limit]), len(keys) > limit
+
+
+def history_page(sources: Sequence[HistorySource], number: str | None) -> Page:
+    """One page of every change, newest first (?page=; a bad number gives a valid page)."""
+    page = Paginator(_keys(sources), PAGE_SIZE).get_page(number)
+    page.object_list = _entries(sources, list(page.object_list))
+    return page
+
+
+def history_panel(sources: Sequence[HistorySource], *, url: str, **extra: Any) -> dict[str, Any]:
+    """The context of a History panel (core/partials/history_panel.html)."""
+    entries, more = recent_history(sources)
+    return {"history_entries": entries, "history_more": more, "history_url": url, **extra}
