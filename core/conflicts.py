@@ -133,14 +133,23 @@ class VersionedForm(forms.BaseForm):
     """
 
     conflict_exclude: tuple[str, ...] = ()
+    _rebuild: dict[str, Any]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "VersionedForm":
+        form = super().__new__(cls)
+        # Every keyword the form was made with, its own included (user=, organization=…), to
+        # make it again, unbound, on the record as it is now (_as_of).
+        form._rebuild = {
+            k: v
+            for k, v in kwargs.items()
+            if k not in {"data", "files", "instance", "initial", "record"}
+        }
+        return form
 
     def __init__(self, *args: Any, record: models.Model | None = None, **kwargs: Any) -> None:
         if record is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(record)
         super().__init__(*args, **kwargs)
-        self._rebuild = {
-            k: v for k, v in kwargs.items() if k not in {"data", "files", "instance", "initial"}
-        }
         self.record = record if record is not None else getattr(self, "instance", None)
         self.conflict: EditConflict | None = None
         self.fields[VERSION] = forms.CharField(widget=forms.HiddenInput, required=False)

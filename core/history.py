@@ -111,12 +111,12 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + BATCH]
 
 
-def record_rows(model: type[models.Model], pks: Iterable[Any]) -> None:
+def record_rows(model: type[models.Model], pks: Iterable[Any], *, created: bool = False) -> None:
     """Write a history row for each of these records as they are now.
 
-    For changes that bypassed save(): a QuerySet.update() or a raw UPDATE of many rows. The
-    rows are read back (one SELECT per 500) and their history written in bulk, with the user
-    and reason of `history_context`.
+    For writes that bypassed save(): a QuerySet.update() or a raw UPDATE of many rows, or rows
+    loaded by bulk_create (`created`). The rows are read back (one SELECT per 500) and their
+    history written in bulk, with the user and reason of `history_context`.
     """
     if not is_tracked(model):
         return
@@ -125,7 +125,7 @@ def record_rows(model: type[models.Model], pks: Iterable[Any]) -> None:
     for chunk in _chunks(sorted(set(pks))):
         rows = list(model._base_manager.filter(pk__in=chunk).order_by("pk"))
         manager.bulk_history_create(
-            rows, batch_size=BATCH, update=True, default_change_reason=reason or None
+            rows, batch_size=BATCH, update=not created, default_change_reason=reason or None
         )
 
 

@@ -5,8 +5,8 @@ paginated pages show one list, newest first, that may mix several historical tab
 organization's own changes with those of its contacts' roles. Each change is compared with the
 row before it of the same record (simple-history's `diff_against`). Whatever the number of
 changes shown, the queries are fixed: the page of changes (one UNION), for each table its rows
-with the id of the row before each (one query) and those rows (one), and the names of the
-related records the changes mention (one per kind: staff, contacts, organizations…).
+with the rows before them (one query), and the names of the related records the changes mention
+(one per kind: staff, contacts, organizations…).
 """
 
 import datetime as dt
@@ -85,10 +85,13 @@ def _keys(sources: Sequence[HistorySource]) -> QuerySet:
 
 
 def _with_previous(model: type[models.Model], ids: list[int]) -> list[Any]:
-    """The historical rows `ids`, each with `previous`: the row before it of its record."""
+    """The historical rows `ids`, each with `previous`: the row before it of its record (for
+    a change; None for a creation, a deletion or a record's first row). One query: the rows
+    and the rows before them, found by a subquery."""
     pk_name = get_app_model_primary_key_name(model.instance_type)  # type: ignore[attr-defined]
+    manager = model._default_manager
     before = (
-        model._default_manager.filter(**{pk_name: OuterRef(pk_name)})
+        manager.filter(**{pk_name: OuterRef(pk_name)})
         .filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
@@ -96,15 +99,24 @@ def _with_previous(model: type[models.Model], ids: list[int]) -> list[Any]:
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    rows = list(
-        model._default_manager.filter(history_id__in=ids)
-        .select_related("history_user")
+    previous_ids = (
+        manager.filter(history_id__in=ids, history_type="~")
         .annotate(previous_id=Subquery(before))
+        .values("previous_id")
     )
-    wanted = [row.previous_id for row in rows if row.previous_id and row.history_type == "~"]
-    previous = model._default_manager.in_bulk(wanted) if wanted else {}
-    for row in rows:
-        row.previous = previous.get(row.previous_id)
+    fetched = manager.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+    by_record: dict[Any, list[Any]] = defaultdict(list)
+    for row in fetched.select_related("history_user"):
+        by_record[getattr(row, pk_name)].append(row)
+    wanted, rows = set(ids), []
+    for versions in by_record.values():
+        versions.sort(key=lambda row: (row.history_date, row.history_id))
+        # What comes before a wanted row here is the row before it: all the others that are
+        # older than it are older than that one too.
+        for earlier, row in zip([None, *versions], versions, strict=False):
+            if row.history_id in wanted:
+                row.previous = earlier if row.history_type == "~" else None
+                rows.append(row)
     return rows
 
 

@@ -35,3 +35,25 @@ class NeverDeleteMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ChangeHistoryAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """A historical table (core.history) in the admin: read-only, newest first, searchable by
+    the record's id, the reason and who made the change. Register with `search_fields` naming
+    the record's own name field too."""
+
+    list_display = ["history_date", "history_user", "history_type", "__str__", "reason"]
+    list_select_related = ["history_user"]
+    list_filter = ["history_type"]
+    date_hierarchy = "history_date"
+    search_fields = ["history_change_reason", "history_user__username"]
+
+    @admin.display(description="reason")
+    def reason(self, obj: object) -> str:
+        return getattr(obj, "history_change_reason", None) or ""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

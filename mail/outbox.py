@@ -7,7 +7,8 @@ Guarantees, and where each comes from:
   of a prior SELECT, which two workers could both pass).
 - **Sent once.** ``emails_send_due`` claims due rows in a short transaction
   (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then an UPDATE conditional on the row still
-  being claimable, which is what makes SQLite safe too) and stamps them with a random claim token
+  being claimable, which is what makes SQLite safe too, its transactions taking the write lock
+  as they begin: settings.LIAISON_SQLITE_OPTIONS) and stamps them with a random claim token
   and a lease. Every later write is conditional on that token, so a sender whose lease ran out
   can no longer record anything for the row.
 - **Never lost.** A sender that dies leaves its rows in ``sending`` with a lease; once the lease

@@ -74,6 +74,7 @@ def password_reset_email_queue(*, email: str, request_key: str) -> int:
 
 
 def _publish(email: str, request_key: str) -> None:
+    # Imported here: mail.tasks imports this module for the task's body.
     from mail.tasks import password_reset_email_queue as task
 
     try:

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from core.sites import NeverDeleteMixin
+from core.sites import ChangeHistoryAdmin, NeverDeleteMixin
 from partners import services
 from partners.models import (
     Affiliation,
@@ -200,3 +200,16 @@ class MergeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# The change history, read-only (core.history): who changed what, and when.
+for model, names in (
+    (Organization, ["name"]),
+    (Contact, ["name", "email"]),
+    (Affiliation, ["title", "contact__name", "organization__name"]),
+):
+    admin.site.register(
+        model.history.model,
+        ChangeHistoryAdmin,
+        search_fields=[*ChangeHistoryAdmin.search_fields, *names],
+    )

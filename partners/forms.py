@@ -166,7 +166,7 @@ class StageChangeForm(forms.Form):
         return to_stage
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "email", "phone", "preferred_channel", "notes", "do_not_contact"]
@@ -184,6 +184,8 @@ class ContactForm(forms.ModelForm):
     # (show_hidden_initial), and is saved only if the person editing changed it in this form:
     # a stale form never undoes an unsubscribe or a "do not contact".
     CONSENT_FLAGS = ("do_not_contact", "opted_out_of_updates")
+    # So a flag set meanwhile elsewhere is kept without asking: no edit conflict (core.conflicts).
+    conflict_exclude = CONSENT_FLAGS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -203,6 +203,7 @@ RESUBSCRIBE_ONLY = (
 )
 
 
+@records_who
 def contact_resubscribe(*, contact: Contact, by: User | None, reason: str) -> OptOutChange | None:
     """Start progress updates again for a contact who opted out: who, when and why are recorded.
 
@@ -268,6 +269,7 @@ def _contact_save(contact: Contact) -> None:
         raise ValidationError({"email": EMAIL_TAKEN}) from error
 
 
+@records_who
 @transaction.atomic
 def contact_create(
     *,
@@ -297,6 +299,7 @@ def contact_create(
     return contact
 
 
+@records_who
 @transaction.atomic
 def contact_update(
     *,

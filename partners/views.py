@@ -277,12 +277,18 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = ContactForm(request.POST, instance=contact)
         if form.is_valid():
             try:
-                services.contact_update(contact=contact, by=request.user, **form.service_fields())
+                saved = save_unless_changed(
+                    form,
+                    lambda current: services.contact_update(
+                        contact=current, by=request.user, **form.service_fields()
+                    ),
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, f"{contact} was saved.")
-                return redirect(contact)
+                if saved is not None:  # else someone saved it meanwhile: form.conflict says
+                    messages.success(request, f"{saved} was saved.")
+                    return redirect(saved)
         contact.refresh_from_db()
     else:
         form = ContactForm(instance=contact)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.sites import ChangeHistoryAdmin
 from programs.models import (
     Grant,
     GrantDeliverable,
@@ -133,3 +134,11 @@ class GrantDeliverableAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The change history, read-only (core.history): who changed the program, what and when.
+admin.site.register(
+    Program.history.model,
+    ChangeHistoryAdmin,
+    search_fields=[*ChangeHistoryAdmin.search_fields, "title"],
+)

@@ -60,6 +60,7 @@ def _pages() -> list[tuple[str, str]]:
         ("Organization list", reverse("partners:organization_list")),
         ("Pipeline board", reverse("partners:board")),
         ("Organization detail", organization.get_absolute_url()),
+        ("Organization history", reverse("partners:organization_history", args=[organization.pk])),
         ("Organization create form", reverse("partners:organization_create")),
         ("Contact list", reverse("partners:contact_list")),
         ("Contact detail", reverse("partners:contact_detail", args=[contact.pk])),

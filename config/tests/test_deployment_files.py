@@ -1,10 +1,13 @@
 """The deployment files describe the stack that settings.py and config/celery.py expect.
 
 Docker is not available everywhere these tests run, so docker-compose.yml is read as YAML (merge
-keys resolved, as Compose does) and the Dockerfile as text. Where `docker compose` exists, the
-compose file is also validated by Compose itself.
+keys resolved, as Compose does), validated against the Compose Specification's JSON schema, and
+the Dockerfile read as text. Where `docker compose` exists, the compose file is also validated
+by Compose itself.
 """
 
+import copy
+import json
 import os
 import re
 import shlex
@@ -12,10 +15,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+# The Compose Specification's JSON schema, vendored with its source and licence (README.txt).
+COMPOSE_SCHEMA = Path(__file__).resolve().parent / "vendor" / "compose-spec.json"
 APP_SERVICES = ("web", "worker", "beat")
 HEALTHCHECKED_SERVICES = ("postgres", "redis", "web")
 COMPOSE_TOP_LEVEL_KEYS = {
@@ -90,13 +96,25 @@ def test_compose_defines_the_whole_stack(services):
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
 
 
+def compose_errors(document: dict) -> list[str]:
+    """Where `document` breaks the Compose Specification's schema (config/tests/vendor/)."""
+    schema = json.loads(COMPOSE_SCHEMA.read_text())
+    validator = jsonschema.Draft201909Validator(schema)
+    return [
+        f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
+
+
 def test_compose_file_is_valid(compose, services):
     unknown = {key for key in compose if not key.startswith("x-")} - COMPOSE_TOP_LEVEL_KEYS
     assert not unknown, f"unknown top-level keys: {unknown}"
     for name, service in services.items():
         assert "image" in service or "build" in service, f"{name} has neither image nor build"
+    # Every key and value where the Compose Specification allows it, Docker or not.
+    assert compose_errors(compose) == []
 
-    # Compose's own validation, wherever Compose is installed (it is not on every machine).
+    # Compose's own validation too, wherever Compose is installed (it is not on every machine).
     docker = shutil.which("docker")
     if docker and _succeeds([docker, "compose", "version"]):
         result = subprocess.run(
@@ -115,6 +133,22 @@ def _succeeds(command: list[str]) -> bool:
         return subprocess.run(command, capture_output=True, timeout=30).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        {"healthchek": {"test": ["CMD", "true"]}},  # a misspelled key
+        {"restart": ["unless-stopped"]},  # a list where Compose wants a string
+        {"depends_on": {"postgres": {"condition": "service_healthy", "when": "now"}}},
+    ],
+    ids=["misspelled key", "wrong type", "unknown condition key"],
+)
+def test_the_schema_check_finds_mistakes_compose_would_refuse(compose, mistake):
+    broken = copy.deepcopy(compose)
+    broken["services"]["web"].update(mistake)
+    errors = compose_errors(broken)
+    assert errors and all(error.startswith("services/web") for error in errors), errors
 
 
 def test_web_runs_migrations_before_gunicorn(services):

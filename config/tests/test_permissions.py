@@ -58,6 +58,9 @@ PERMISSIONS = {
     "transfer:contact_export": MANAGERS,
     "partners:organization_merge": MANAGERS,
     "partners:contact_merge": MANAGERS,
+    # Who changed what, and when: anyone who may see the record.
+    "partners:organization_history": EVERYONE,
+    "partners:contact_history": EVERYONE,
     "partners:affiliation_add_existing": EVERYONE,
     "partners:affiliation_edit": EVERYONE,
     "partners:affiliation_end": EVERYONE,
@@ -89,6 +92,7 @@ PERMISSIONS = {
     "programs:program_create": EVERYONE,
     "programs:program_detail": EVERYONE,
     "programs:program_edit": EVERYONE,
+    "programs:program_history": EVERYONE,
     "transfer:program_export": MANAGERS,
     "programs:outcome_create": EVERYONE,
     "programs:story_create": EVERYONE,

@@ -239,11 +239,23 @@ class TestSend:
         assert OutgoingEmail.objects.get().status == Status.SUPPRESSED
 
     def test_suppressed_rows_never_reach_smtp(self):
-        contact = ContactFactory(do_not_contact=True)
-        outbox.email_queue(an_email(contact=contact, to=contact.email))
-        assert outbox.emails_send_due().sent == 0
+        # One suppressed when queued; one whose contact asked not to be contacted since.
+        blocked = ContactFactory(do_not_contact=True)
+        outbox.email_queue(an_email(key="k:1", contact=blocked, to=blocked.email))
+        since = ContactFactory()
+        outbox.email_queue(an_email(key="k:2", contact=since, to=since.email))
+        since.do_not_contact = True
+        since.save()
+        opened = backends.ScriptedBackend.opened
+
+        report = outbox.emails_send_due()
+
+        assert (report.sent, report.suppressed) == (0, 1)
+        assert backends.ScriptedBackend.opened == opened, "an SMTP connection was opened"
         assert mail.outbox == []
-        assert backends.ScriptedBackend.opened == 0 or mail.outbox == []
+        rows = OutgoingEmail.objects.order_by("idempotency_key")
+        assert [(row.status, row.attempts) for row in rows] == [(Status.SUPPRESSED, 0)] * 2
+        assert all("do not contact" in row.suppressed_reason for row in rows)
 
     def test_the_sender_records_a_heartbeat(self):
         outbox.emails_send_due()

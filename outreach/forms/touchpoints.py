@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.conflicts import VersionedForm
 from core.dates import EARLIEST, LATEST
 from core.forms import form_field
 from outreach.models import Touchpoint
@@ -23,7 +24,7 @@ def contacts_of(organization: Organization):
     )
 
 
-class TouchpointForm(forms.ModelForm):
+class TouchpointForm(VersionedForm, forms.ModelForm):
     """Log (or correct) a touchpoint; on creation it can also promise a follow-up."""
 
     FOLLOW_UP_CHOICES = [

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from outreach import services
-from outreach.models import Meeting
-from partners.models import Organization
+from outreach.models import FollowUp, Meeting, Touchpoint
+from partners.models import Organization, StageChange
 from partners.tests.test_query_counts import make_partners
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,12 @@ MAX_QUERIES = {
     "dashboard": 15,
     "manager_dashboard": 18,  # with scheduler health (heartbeats, queue figures)
     "organization_list": 9,
-    "organization_detail": 20,  # with its progress-update subscriptions
+    # With its progress-update subscriptions and its History panel (keys, the organization's and
+    # its roles' history rows, the names they mention: partners/tests/test_history.py).
+    "organization_detail": 24,
     "timeline_page": 13,
     "followup_list": 7,
-    "contact_detail": 11,  # with the consent log (opt-outs and subscribing again)
+    "contact_detail": 15,  # with the consent log and the History panel
 }
 
 
@@ -73,14 +76,50 @@ def busy(request, librarian, manager):
     return make_outreach(request.param, librarian, manager)
 
 
-def test_dashboard_queries(librarian_client, busy, django_assert_max_num_queries):
+def rows_in(html: str, heading: str, row: str = '<li class="list-group-item') -> int:
+    """How many rows the page's section labelled by the heading with id `heading` shows."""
+    start = html.index(f'aria-labelledby="{heading}"')
+    return html[start : html.index("</section>", start)].count(row)
+
+
+def due_this_week(user) -> int:
+    """The user's open follow-ups due in the next seven days: what their dashboard lists."""
+    today = timezone.localdate()
+    return FollowUp.objects.filter(
+        assignee=user, status=FollowUp.Status.OPEN, due_on__lte=today + dt.timedelta(days=7)
+    ).count()
+
+
+def upcoming_meetings(user) -> int:
+    return (
+        Meeting.objects.filter(
+            staff=user, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
+        )
+        .distinct()
+        .count()
+    )
+
+
+def test_dashboard_queries(librarian_client, librarian, busy, django_assert_max_num_queries):
     with django_assert_max_num_queries(MAX_QUERIES["dashboard"]):
-        assert librarian_client.get(reverse("home")).status_code == 200
+        response = librarian_client.get(reverse("home"))
+    assert response.status_code == 200
+    # The rows are on the page, not only counted for: a panel that lost its rows would be cheap.
+    html = response.content.decode()
+    assert rows_in(html, "followups-heading", 'id="followup-') == min(due_this_week(librarian), 50)
+    mine = Touchpoint.objects.filter(staff=librarian).count()
+    assert rows_in(html, "recent-heading") == min(mine, 5) > 0
+    assert rows_in(html, "meetings-heading") == min(upcoming_meetings(librarian), 5) > 0
 
 
-def test_manager_dashboard_queries(manager_client, busy, django_assert_max_num_queries):
+def test_manager_dashboard_queries(manager_client, manager, busy, django_assert_max_num_queries):
     with django_assert_max_num_queries(MAX_QUERIES["manager_dashboard"]):
-        assert manager_client.get(reverse("home")).status_code == 200
+        response = manager_client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert rows_in(html, "followups-heading", 'id="followup-') == min(due_this_week(manager), 50)
+    assert rows_in(html, "meetings-heading") == min(upcoming_meetings(manager), 5) > 0
+    assert rows_in(html, "team-touchpoints-heading", "<tr><td>") >= 1
 
 
 def test_organization_list_with_outreach_columns_queries(
@@ -100,23 +139,54 @@ def test_organization_detail_with_timeline_queries(
     assert len(response.context["timeline"].object_list) > 0
 
 
+def timeline_length(organization: Organization) -> int:
+    """Every event of the organization's timeline, counted from the tables themselves."""
+    followups = FollowUp.objects.filter(organization=organization)
+    return (
+        Touchpoint.objects.filter(organization=organization).count()
+        + Meeting.objects.filter(organization=organization).count()
+        + StageChange.objects.filter(organization=organization).count()
+        + followups.count()
+        + followups.filter(status=FollowUp.Status.DONE).count()
+    )
+
+
 def test_timeline_page_queries(librarian_client, busy, django_assert_max_num_queries):
     url = reverse("outreach:timeline", args=[busy.pk])
     with django_assert_max_num_queries(MAX_QUERIES["timeline_page"]):
-        assert librarian_client.get(url, {"page": 2}).status_code == 200
+        response = librarian_client.get(url, {"page": 2})
+    assert response.status_code == 200
+    # Page 2 holds what page 1 (20 events) leaves; with no page 2 the last page is shown.
+    total = timeline_length(busy)
+    shown = min(20, total - 20) if total > 20 else total
+    assert response.content.decode().count('<li class="timeline-entry ') == shown > 0
 
 
 def test_followup_list_queries(
-    librarian_client, manager_client, busy, django_assert_max_num_queries
+    librarian_client, librarian, manager, busy, django_assert_max_num_queries
 ):
+    open_ones = FollowUp.objects.filter(status=FollowUp.Status.OPEN)
     with django_assert_max_num_queries(MAX_QUERIES["followup_list"]):
-        assert librarian_client.get(reverse("outreach:followup_list")).status_code == 200
+        response = librarian_client.get(reverse("outreach:followup_list"))
+    assert response.status_code == 200
+    mine = open_ones.filter(assignee=librarian).count()
+    assert response.content.decode().count('id="followup-') == min(mine, 50) > 0
+    # Not the manager_client fixture: it is the same client, which would sign Alice out.
+    manager_client = Client()
+    manager_client.force_login(manager)
     with django_assert_max_num_queries(MAX_QUERIES["followup_list"] + 1):  # + staff choices
         response = manager_client.get(reverse("outreach:followup_list"), {"assignee": "all"})
     assert response.status_code == 200
+    assert response.content.decode().count('id="followup-') == min(open_ones.count(), 50)
 
 
 def test_contact_detail_with_history_queries(librarian_client, busy, django_assert_max_num_queries):
     contact = busy.affiliations.all()[0].contact
     with django_assert_max_num_queries(MAX_QUERIES["contact_detail"]):
-        assert librarian_client.get(contact.get_absolute_url()).status_code == 200
+        response = librarian_client.get(contact.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    touchpoints = Touchpoint.objects.filter(contacts=contact).count()
+    meetings = Meeting.objects.filter(contacts=contact).count()
+    assert rows_in(html, "touchpoints-heading") == min(touchpoints, 10) > 0
+    assert rows_in(html, "meetings-heading") == min(meetings, 10) > 0

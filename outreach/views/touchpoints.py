@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
@@ -60,12 +61,18 @@ def touchpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields.pop("follow_up_on", None)
             contacts = fields.pop("contacts")
             try:
-                services.touchpoint_update(touchpoint=touchpoint, contacts=contacts, **fields)
+                saved = save_unless_changed(
+                    form,
+                    lambda current: services.touchpoint_update(
+                        touchpoint=current, contacts=contacts, **fields
+                    ),
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, "The touchpoint was saved.")
-                return redirect("outreach:touchpoint_detail", pk=touchpoint.pk)
+                if saved is not None:  # else someone saved it meanwhile: form.conflict says
+                    messages.success(request, "The touchpoint was saved.")
+                    return redirect("outreach:touchpoint_detail", pk=touchpoint.pk)
         # The form wrote the rejected values onto the instance; show the stored ones around it.
         touchpoint.refresh_from_db()
     else:

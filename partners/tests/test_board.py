@@ -15,9 +15,10 @@ MOVE = "/pipeline/move/"
 # query), one query per column for its cards (7, last touchpoint and next follow-up as
 # subqueries), and the owner and focus-area choices of the filter form (2).
 BOARD_QUERIES = 14
-# 4, then the organization, the locked row, the stage change, the update, the fresh card and
-# the counts; plus the savepoint pair stage_change() opens inside the request.
-MOVE_QUERIES = 12
+# 4, then the organization, the locked row, the stage change, the update and its change-history
+# row, the fresh card and the counts; plus the savepoint pair stage_change() opens inside the
+# request.
+MOVE_QUERIES = 13
 
 
 def json_move(client, data, query=""):

@@ -15,7 +15,7 @@ from core.history import history_context
 from core.tests.forms import posted_form
 from partners import services
 from partners.models import Affiliation, Organization
-from partners.tests.factories import AffiliationFactory, OrganizationFactory
+from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,43 @@ def test_a_record_merged_away_meanwhile_is_not_recreated(manager_client, manager
 
     assert response.status_code == 404
     assert not Affiliation.objects.exists()
+
+
+@time_machine.travel(AT_2_14_PM - dt.timedelta(hours=1))
+def test_contact_edited_meanwhile_is_not_overwritten(librarian_client, marcus):
+    ana = ContactFactory(name="Ana Ruiz", phone="555-0100")
+    url = reverse("partners:contact_edit", args=[ana.pk])
+    opened = librarian_client.get(url)
+    with time_machine.travel(AT_2_14_PM, tick=False):
+        services.contact_update(contact=ana, by=marcus, phone="555-0199", notes="Mornings only")
+
+    response = librarian_client.post(url, posted_form(opened, phone="555-0123"))
+
+    conflict = conflict_of(response)
+    assert conflict.message == "Changed by Marcus Reed at 2:14 PM since you opened it."
+    rows = {row.label: (row.theirs, row.yours, row.changed_by_them) for row in conflict.fields}
+    assert rows == {
+        "Phone": ("555-0199", "555-0123", True),
+        "Notes": ("Mornings only", "—", True),
+    }
+    ana.refresh_from_db()
+    assert (ana.phone, ana.notes) == ("555-0199", "Mornings only")
+
+    again = librarian_client.post(url, posted_form(response))
+    assert again.status_code == 302
+    ana.refresh_from_db()
+    assert (ana.phone, ana.notes) == ("555-0123", "")
+
+
+def test_an_unsubscribe_meanwhile_is_kept_without_a_conflict(librarian_client):
+    """The consent flags are saved only when changed in the form: no conflict to report."""
+    ana = ContactFactory(name="Ana Ruiz", phone="555-0100")
+    url = reverse("partners:contact_edit", args=[ana.pk])
+    opened = librarian_client.get(url)
+    services.contact_unsubscribe(contact=ana)
+
+    response = librarian_client.post(url, posted_form(opened, phone="555-0123"))
+
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert (ana.phone, ana.opted_out_of_updates) == ("555-0123", True)

@@ -14,12 +14,14 @@ pytestmark = pytest.mark.django_db
 # as subqueries), their focus areas, and the owner and focus-area choices of the filter form.
 # The dashboard (home) is counted in outreach/tests/test_query_counts.py. The organization
 # page adds its timeline (count + keys + one load per kind shown), its programs and its
-# progress-update subscriptions.
+# progress-update subscriptions. An organization's and a contact's page add their History panel:
+# the latest changes' keys, each history table's rows (the record's, its roles') and the names
+# of the people they mention (partners/tests/test_history.py counts it for many changes).
 MAX_QUERIES = {
     "organization_list": 9,
-    "organization_detail": 15,
+    "organization_detail": 19,
     "contact_list": 7,
-    "contact_detail": 9,  # with the consent log (opt-outs and subscribing again)
+    "contact_detail": 13,  # with the consent log (opt-outs and subscribing again)
 }
 
 STAGES = list(Stage.values)
@@ -85,8 +87,11 @@ def test_contact_list_queries(librarian_client, librarian, rows, django_assert_m
 @pytest.mark.parametrize("rows", [5, 60])
 def test_contact_detail_queries(librarian_client, rows, django_assert_max_num_queries):
     contact = ContactFactory()
-    for _ in range(rows):
-        AffiliationFactory(contact=contact)
+    affiliations = [AffiliationFactory(contact=contact) for _ in range(rows)]
     with django_assert_max_num_queries(MAX_QUERIES["contact_detail"]):
         response = librarian_client.get(contact.get_absolute_url())
     assert response.status_code == 200
+    # Every organization of the contact is listed, not only counted for.
+    html = response.content.decode()
+    for affiliation in affiliations:
+        assert f'href="{affiliation.organization.get_absolute_url()}"' in html

@@ -2,6 +2,7 @@
 to a temporary file (core.uploads.UploadLimitHandler)."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from core.tabular import MB
@@ -68,3 +69,24 @@ def test_a_file_at_the_limit_is_still_accepted(librarian_client, program):
 
     assert response.status_code == 302
     assert SurveyResult.objects.get().responses > 0
+
+
+def test_a_browser_posting_300_mb_gets_the_form_error_not_a_csrf_failure(librarian, program):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(librarian)
+    url = reverse("programs:survey_upload", args=[program.pk])
+    token = browser.get(url).context["csrf_token"]
+    # As a browser sends the form: the CSRF token first, then the file.
+    upload = CountingUpload(
+        fields={"csrfmiddlewaretoken": str(token)},
+        file_field="file",
+        file_name="responses.csv",
+        size=300 * MB,
+    )
+
+    response = post_upload(browser, url, upload)
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("The file is 300.") and error.endswith("the limit is 5 MB.")
+    assert upload.bytes_read < 1 * MB

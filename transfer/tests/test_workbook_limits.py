@@ -175,6 +175,7 @@ def test_reading_a_workbook_stops_at_the_deadline(monkeypatch):
 def test_the_file_is_read_once_at_upload_and_never_again(manager_client, monkeypatch):
     content = csv_bytes([ORGANIZATION_HEADER, *organization_rows(3)])
     run = upload_run(manager_client, content)
+    assert run.table is not None
     assert run.table["header"] == ORGANIZATION_HEADER
     assert [number for number, _ in run.table["rows"]] == [2, 3, 4]
 
@@ -202,7 +203,12 @@ def test_a_preview_uploaded_before_tables_were_kept_reads_its_file_once(
     ImportRun.objects.filter(pk=run.pk).update(table=None)
     reads = []
     read = parsing.read_table
-    monkeypatch.setattr(parsing, "read_table", lambda data: reads.append(1) or read(data))
+
+    def counted_read(data: bytes) -> parsing.Table:
+        reads.append(1)
+        return read(data)
+
+    monkeypatch.setattr(parsing, "read_table", counted_read)
 
     for _ in range(3):
         assert len(preview(manager_client, run).context["plan"].new) == 2
@@ -210,3 +216,14 @@ def test_a_preview_uploaded_before_tables_were_kept_reads_its_file_once(
     assert reads == [1]
     run.refresh_from_db()
     assert run.table is not None and len(run.table["rows"]) == 2
+
+
+def test_a_workbook_whose_parts_cannot_be_unpacked_is_refused_as_damaged():
+    # Every part marked encrypted: zipfile refuses to unpack it while measuring it.
+    data = bytearray(table_workbook(PARTNERS))
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        data[entry + 8] |= 1  # general purpose flag, bit 0: encrypted
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    with pytest.raises(ImportFileError, match="damaged"):
+        read_table(bytes(data))

@@ -59,6 +59,7 @@ def test_approving_one_update_twice_at_once_sends_one_version(
     assert isinstance(loser.error, ValidationError), loser.error
     sent = fresh(update)
     # What was saved is what went out: one subject, by the one who approved it.
+    assert sent.approved_by is not None
     assert sent.subject == f"February, by {sent.approved_by.username}"
     assert set(progress_emails().values_list("subject", flat=True)) == {sent.subject}
     assert progress_emails().count() == 2

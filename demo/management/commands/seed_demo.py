@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.history import history_context, record_rows
 from demo.outreach import demo_outreach_load
 from demo.partners import (
     DEMO_PASSWORD,
@@ -85,6 +86,12 @@ class Command(BaseCommand):
                 outreach = demo_outreach_load(staff=staff)
                 programs = demo_programs_load(staff=staff)
                 progress = demo_progress_load(staff=staff)
+                # Loaded in bulk, without their change history: each record's begins here.
+                with history_context(reason="Demo data loaded"):
+                    for model in (Organization, Contact, Affiliation, Program):
+                        record_rows(
+                            model, model._base_manager.values_list("pk", flat=True), created=True
+                        )
 
         if counts is not None and connection.vendor == "postgresql":
             # Fresh statistics, so the planner knows the tables are no longer empty: before
