@@ -206,16 +206,14 @@ class VersionedForm(forms.BaseForm):
         rows = []
         for name in names:
             field = self.fields[name]
-            if name in by_them or field.has_changed(theirs[name], self[name].data):
+            shown = _shown(field, theirs[name]), _shown(field, self.cleaned_data.get(name))
+            # Differs as the person would see it (not a stored trailing space the form trims).
+            differs = field.has_changed(theirs[name], self[name].data) and (
+                shown[0].strip() != shown[1].strip()
+            )
+            if name in by_them or differs:
                 label = str(field.label or name.replace("_", " ").capitalize())
-                rows.append(
-                    FieldConflict(
-                        label=label,
-                        theirs=_shown(field, theirs[name]),
-                        yours=_shown(field, self.cleaned_data.get(name)),
-                        changed_by_them=name in by_them,
-                    )
-                )
+                rows.append(FieldConflict(label, *shown, changed_by_them=name in by_them))
         self._carry_version(fresh.version())
         who, when = _last_change(current, opened_at)
         return EditConflict(who=who, when=when, fields=tuple(rows))

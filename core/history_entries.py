@@ -67,8 +67,9 @@ class HistoryEntry:
     def headline(self) -> str:
         """ "Changed", "Created · Imported from partners.csv", or the reason alone for a change
         that lists no field (the first row of a history, a merge that kept every value)."""
-        if self.reason and self.action == ACTIONS["~"] and not self.changes:
-            return self.reason
+        if self.action == ACTIONS["~"] and not self.changes:
+            # Saved as it was, or only what is not recorded changed (focus areas).
+            return self.reason or "Saved (no change to the recorded fields)"
         return f"{self.action} · {self.reason}" if self.reason else self.action
 
 

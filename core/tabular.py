@@ -25,6 +25,15 @@ def size_error(size: int, limit: int) -> str | None:
     return f"The file is {megabytes:.1f} MB; the limit is {limit // MB} MB."
 
 
+def read_upload(upload: UploadedFile, limit: int) -> bytes:
+    """The uploaded file's bytes, or ValidationError({"file": …}) when it is over `limit`:
+    refused from its reported size before a byte is read, and while reading otherwise."""
+    too_large = size_error(upload.size or 0, limit)
+    if too_large:
+        raise ValidationError({"file": too_large}, code="too_large")
+    return read_within_limit(upload, limit)
+
+
 def read_within_limit(upload: UploadedFile, limit: int) -> bytes:
     """The whole file, stopping as soon as it turns out larger than `limit`.
 

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from core.conflicts import VersionedForm
 from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
-from partners.models import LONG_TEXT, Affiliation, Contact, FocusArea, Organization, Stage
+from partners.models import (
+    LONG_TEXT,
+    ORGANIZATION_PROFILE_FIELDS,
+    Affiliation,
+    Contact,
+    FocusArea,
+    Organization,
+    Stage,
+)
 from partners.selectors import ORGANIZATION_SORTS
 from partners.services import normalize_email
 
@@ -81,15 +89,7 @@ class OrganizationForm(VersionedForm, forms.ModelForm):
             "government_level",
             "focus_areas",
             "owner",
-            "website",
-            "email",
-            "phone",
-            "address",
-            "mission",
-            "initiatives",
-            "services",
-            "populations_served",
-            "common_ground",
+            *ORGANIZATION_PROFILE_FIELDS,
         ]
         widgets = {
             "focus_areas": forms.CheckboxSelectMultiple,

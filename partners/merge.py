@@ -26,6 +26,7 @@ from core.history import history_context, update_with_history
 from core.people import display_name
 from partners import services
 from partners.models import (
+    ORGANIZATION_PROFILE_FIELDS,
     Affiliation,
     Contact,
     Merge,
@@ -133,15 +134,7 @@ ORGANIZATION_CHOICES = (
     "kind",
     "stage",
     "owner",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "mission",
-    "initiatives",
-    "services",
-    "populations_served",
-    "common_ground",
+    *ORGANIZATION_PROFILE_FIELDS,
 )
 # "Do not contact" and the opt-out are not choices: if either record says so, the survivor does.
 CONTACT_CHOICES = ("name", "email", "phone", "preferred_channel", "notes")

@@ -88,6 +88,21 @@ class Stage(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# What a librarian researches about a partner, in the order forms, the merge comparison and
+# imports show it.
+ORGANIZATION_PROFILE_FIELDS = (
+    "website",
+    "email",
+    "phone",
+    "address",
+    "mission",
+    "initiatives",
+    "services",
+    "populations_served",
+    "common_ground",
+)
+
+
 # Columns of the organization lists computed by apps above partners: the outreach log fills
 # `last_touchpoint_on` and `next_followup_on` in its AppConfig.ready() (outreach/
 # organization_columns.py). Each value makes the expression for one organization (OuterRef("pk")).

@@ -31,8 +31,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.history import acting, history_context, is_historical, record_rows, update_with_history
-from core.tabular import read_within_limit, upload_name
-from partners.models import Affiliation, Contact, Organization, StageChange, normalize_name
+from core.tabular import read_upload, upload_name
+from partners.models import (
+    ORGANIZATION_PROFILE_FIELDS,
+    Affiliation,
+    Contact,
+    Organization,
+    StageChange,
+    normalize_name,
+)
 from transfer import parsing
 from transfer.columns import auto_mapping, clean_mapping
 from transfer.models import PREVIEW_FILE_DAYS, ImportRun, ImportRunItem
@@ -59,10 +66,7 @@ def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> Impor
     """
     if kind not in ImportRun.Kind.values:
         raise ValidationError({"kind": "Choose what the file holds."})
-    too_large = parsing.size_error(upload.size or 0)
-    if too_large:
-        raise ValidationError({"file": too_large}, code="too_large")
-    data = read_within_limit(upload, parsing.MAX_BYTES)
+    data = read_upload(upload, parsing.MAX_BYTES)
     try:
         table = parsing.read_table(data)
     except parsing.ImportFileError as error:
@@ -238,15 +242,7 @@ class _OrganizationWriter(_Writer):
     UPDATABLE = (
         "kind",
         "government_level",
-        "website",
-        "email",
-        "phone",
-        "address",
-        "mission",
-        "initiatives",
-        "services",
-        "populations_served",
-        "common_ground",
+        *ORGANIZATION_PROFILE_FIELDS,
         "owner_id",
     )
 

@@ -8,101 +8,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0004_contact_consent_log'),
+        ("partners", "0004_contact_consent_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAffiliation',
+            name="HistoricalAffiliation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title or role')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary contact')),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partners.contact')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partners.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=200, verbose_name="title or role"),
+                ),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_id",
+                    models.BigAutoField(editable=False, primary_key=True, serialize=False),
+                ),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partners.contact",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partners.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical affiliation',
-                'verbose_name_plural': 'historical affiliations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical affiliation",
+                "verbose_name_plural": "historical affiliations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalContact',
+            name="HistoricalContact",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('preferred_channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('letter', 'Letter'), ('in_person', 'In person')], default='email', max_length=20)),
-                ('notes', models.TextField(blank=True, max_length=10000)),
-                ('do_not_contact', models.BooleanField(default=False, help_text='Never contact this person, by any channel.')),
-                ('opted_out_of_updates', models.BooleanField(default=False, help_text='Does not want partner progress-update emails.')),
-                ('opted_out_at', models.DateTimeField(blank=True, null=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "preferred_channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("letter", "Letter"),
+                            ("in_person", "In person"),
+                        ],
+                        default="email",
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, max_length=10000)),
+                (
+                    "do_not_contact",
+                    models.BooleanField(
+                        default=False, help_text="Never contact this person, by any channel."
+                    ),
+                ),
+                (
+                    "opted_out_of_updates",
+                    models.BooleanField(
+                        default=False, help_text="Does not want partner progress-update emails."
+                    ),
+                ),
+                ("opted_out_at", models.DateTimeField(blank=True, null=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_id",
+                    models.BigAutoField(editable=False, primary_key=True, serialize=False),
+                ),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical contact',
-                'verbose_name_plural': 'historical contacts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical contact",
+                "verbose_name_plural": "historical contacts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('normalized_name', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('kind', models.CharField(choices=[('government', 'Government agency'), ('health', 'Health organization'), ('school', 'School'), ('nonprofit', 'Nonprofit'), ('business', 'Business'), ('community', 'Community group'), ('other', 'Other')], default='other', max_length=20)),
-                ('government_level', models.CharField(blank=True, choices=[('city', 'City'), ('county', 'County'), ('state', 'State'), ('federal', 'Federal'), ('tribal', 'Tribal')], help_text='Only for government agencies.', max_length=10)),
-                ('mission', models.TextField(blank=True, max_length=10000, verbose_name='mission and priorities')),
-                ('initiatives', models.TextField(blank=True, max_length=10000, verbose_name='current initiatives')),
-                ('services', models.TextField(blank=True, max_length=10000)),
-                ('populations_served', models.TextField(blank=True, max_length=10000)),
-                ('common_ground', models.TextField(blank=True, help_text="How the library's services support their goals.", max_length=10000)),
-                ('website', models.URLField(blank=True, max_length=300)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True, max_length=10000)),
-                ('stage', models.CharField(choices=[('identified', 'Identified'), ('researching', 'Researching'), ('contacted', 'Contacted'), ('in_discussion', 'In discussion'), ('active', 'Active partner'), ('dormant', 'Dormant'), ('declined', 'Declined')], default='identified', max_length=20)),
-                ('stage_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_archived', models.BooleanField(default=False, verbose_name='archived')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The staff member who looks after this partnership.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "normalized_name",
+                    models.CharField(db_index=True, editable=False, max_length=200),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government agency"),
+                            ("health", "Health organization"),
+                            ("school", "School"),
+                            ("nonprofit", "Nonprofit"),
+                            ("business", "Business"),
+                            ("community", "Community group"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "government_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("city", "City"),
+                            ("county", "County"),
+                            ("state", "State"),
+                            ("federal", "Federal"),
+                            ("tribal", "Tribal"),
+                        ],
+                        help_text="Only for government agencies.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "mission",
+                    models.TextField(
+                        blank=True, max_length=10000, verbose_name="mission and priorities"
+                    ),
+                ),
+                (
+                    "initiatives",
+                    models.TextField(
+                        blank=True, max_length=10000, verbose_name="current initiatives"
+                    ),
+                ),
+                ("services", models.TextField(blank=True, max_length=10000)),
+                ("populations_served", models.TextField(blank=True, max_length=10000)),
+                (
+                    "common_ground",
+                    models.TextField(
+                        blank=True,
+                        help_text="How the library's services support their goals.",
+                        max_length=10000,
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=300)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("address", models.TextField(blank=True, max_length=10000)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Identified"),
+                            ("researching", "Researching"),
+                            ("contacted", "Contacted"),
+                            ("in_discussion", "In discussion"),
+                            ("active", "Active partner"),
+                            ("dormant", "Dormant"),
+                            ("declined", "Declined"),
+                        ],
+                        default="identified",
+                        max_length=20,
+                    ),
+                ),
+                ("stage_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("is_archived", models.BooleanField(default=False, verbose_name="archived")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_id",
+                    models.BigAutoField(editable=False, primary_key=True, serialize=False),
+                ),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The staff member who looks after this partnership.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

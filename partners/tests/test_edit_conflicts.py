@@ -126,7 +126,7 @@ def test_a_second_conflict_is_reported_too(librarian_client, marcus):
     assert Organization.objects.get(pk=organization.pk).phone == "555-0102"
 
 
-def test_a_record_merged_away_meanwhile_is_not_recreated(manager_client, manager):
+def test_a_role_deleted_meanwhile_is_not_found_and_not_recreated(manager_client, manager):
     affiliation = AffiliationFactory(title="Nurse")
     url = reverse("partners:affiliation_edit", args=[affiliation.pk])
     opened = manager_client.get(url)

@@ -7,41 +7,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalProgram',
+            name="HistoricalProgram",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('event_series', 'Event series'), ('workshop', 'Workshop or seminar'), ('fair', 'Health or information fair'), ('grant', 'Joint grant application'), ('shared_resource', 'Shared resource'), ('campaign', 'Outreach campaign'), ('other', 'Other')], default='workshop', max_length=20)),
-                ('description', models.TextField(blank=True, max_length=10000)),
-                ('goals', models.TextField(blank=True, max_length=10000)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planning', 'Planning'), ('active', 'Active'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='planning', max_length=20)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('audience', models.TextField(blank=True, help_text='Populations served.', max_length=10000, verbose_name='audience')),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('library_resources', models.TextField(blank=True, help_text='Books, databases, rooms, staff time…', max_length=10000, verbose_name='library resources contributed')),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lead staff member')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("event_series", "Event series"),
+                            ("workshop", "Workshop or seminar"),
+                            ("fair", "Health or information fair"),
+                            ("grant", "Joint grant application"),
+                            ("shared_resource", "Shared resource"),
+                            ("campaign", "Outreach campaign"),
+                            ("other", "Other"),
+                        ],
+                        default="workshop",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=10000)),
+                ("goals", models.TextField(blank=True, max_length=10000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planning", "Planning"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planning",
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "audience",
+                    models.TextField(
+                        blank=True,
+                        help_text="Populations served.",
+                        max_length=10000,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                (
+                    "library_resources",
+                    models.TextField(
+                        blank=True,
+                        help_text="Books, databases, rooms, staff time…",
+                        max_length=10000,
+                        verbose_name="library resources contributed",
+                    ),
+                ),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_id",
+                    models.BigAutoField(editable=False, primary_key=True, serialize=False),
+                ),
+                ("history_date", models.DateTimeField(db_index=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lead staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical program',
-                'verbose_name_plural': 'historical programs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical program",
+                "verbose_name_plural": "historical programs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from core.tabular import read_within_limit, upload_name
+from core.tabular import read_upload, upload_name
 from programs import surveys
 from programs.models import Outcome, Program, SurveyResult
 from programs.services.programs import outcome_add
@@ -28,10 +28,7 @@ def survey_upload(*, program: Program, upload: UploadedFile, by: User | None) ->
     Raises ValidationError({"file": message}) for a file that is too large or cannot be read;
     then nothing is stored.
     """
-    too_large = surveys.size_error(upload.size or 0)
-    if too_large:
-        raise ValidationError({"file": too_large}, code="too_large")
-    data = read_within_limit(upload, surveys.MAX_BYTES)
+    data = read_upload(upload, surveys.MAX_BYTES)
     try:
         table = surveys.read_survey(data)
     except surveys.SurveyFileError as error:

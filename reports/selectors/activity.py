@@ -10,6 +10,7 @@ before its due day (in the current time zone); a due time on that day is not tak
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
@@ -137,46 +138,56 @@ def _months_table(
     )
 
 
-def _staff_table(every_month: list[dt.date], counts: _Touchpoints) -> Table:
-    people = counts.people
-    order = sorted(people, key=lambda key: (people[key] == NOBODY, people[key].casefold()))
+def _by_month(
+    every_month: list[dt.date],
+    *,
+    key: str,
+    title: str,
+    columns: list[tuple[Any, str]],
+    counted: dict[tuple[dt.date, Any], int],
+    per_month: dict[dt.date, int],
+) -> Table:
+    """Touchpoints of each month in one column per (value, label), with the month's total."""
     rows: list[list[Cell]] = [
         [
             month_label(month),
-            *(counts.by_staff.get((month, key), 0) for key in order),
-            counts.per_month.get(month, 0),
+            *(counted.get((month, value), 0) for value, _label in columns),
+            per_month.get(month, 0),
         ]
         for month in every_month
     ]
     return Table(
-        key="staff",
-        title="Touchpoints by staff member",
-        columns=["Month", *(people[key] for key in order), "Total"],
-        rows=rows if order else [],
-        footer=_totals(rows) if order else [],
+        key=key,
+        title=title,
+        columns=["Month", *(label for _value, label in columns), "Total"],
+        rows=rows if columns else [],
+        footer=_totals(rows) if columns else [],
         empty="No touchpoints in this period.",
     )
 
 
+def _staff_table(every_month: list[dt.date], counts: _Touchpoints) -> Table:
+    people = counts.people
+    order = sorted(people, key=lambda key: (people[key] == NOBODY, people[key].casefold()))
+    return _by_month(
+        every_month,
+        key="staff",
+        title="Touchpoints by staff member",
+        columns=[(key, people[key]) for key in order],
+        counted=counts.by_staff,
+        per_month=counts.per_month,
+    )
+
+
 def _channels_table(every_month: list[dt.date], counts: _Touchpoints) -> Table:
-    choices = Touchpoint.Channel.choices
-    order = [value for value, _label in choices if value in counts.channels]
-    labels = dict(choices)
-    rows: list[list[Cell]] = [
-        [
-            month_label(month),
-            *(counts.by_channel.get((month, value), 0) for value in order),
-            counts.per_month.get(month, 0),
-        ]
-        for month in every_month
-    ]
-    return Table(
+    labels = dict(Touchpoint.Channel.choices)
+    return _by_month(
+        every_month,
         key="channels",
         title="Touchpoints by channel",
-        columns=["Month", *(labels[value] for value in order), "Total"],
-        rows=rows if order else [],
-        footer=_totals(rows) if order else [],
-        empty="No touchpoints in this period.",
+        columns=[(value, labels[value]) for value in labels if value in counts.channels],
+        counted=counts.by_channel,
+        per_month=counts.per_month,
     )
 
 
