@@ -28,11 +28,39 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """The cache holds throttle counters (password reset), which outlive a test's transaction."""
+def _empty_cache(settings):
+    """Each test starts with an empty cache of its own in memory.
+
+    The cache holds throttle counters (password reset), which outlive a test's transaction; and
+    with REDIS_URL set (CI) the cache would be Redis, whose expiry follows the real clock, not
+    time-machine's.
+    """
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """The roles exist as core's first migration makes them, in every test with a database.
+
+    A transactional test (browser, race and real-service tests) ends with a flush that removes
+    them with everything else; the next test that needs them (seed_demo does) gets them back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if not transactional and not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    from core import roles
+
+    for name in roles.ALL_ROLES:
+        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
@@ -50,14 +50,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 EMAIL_BACKGROUND = "rgb(244, 245, 247)"
 
 Pages = list[tuple[str, str]]
-
-
-@pytest.fixture(autouse=True)
-def _roles(db: None) -> None:
-    """The roles, as core's first migration makes them: seed_demo needs them, and an earlier
-    transactional test (another module's, or this one's) flushed them with everything else."""
-    for name in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 class Violations:

@@ -26,12 +26,12 @@ from urllib.parse import quote
 import psycopg2
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 from pytest_django.fixtures import Settings
 
-from core import backups, roles
+from core import backups
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 SURVEY = "surveys/2025/03/homework-help-survey.pdf"
@@ -311,8 +311,6 @@ def test_postgresql_backup_restores_every_row_into_a_new_database(
         pytest.skip("The PostgreSQL backup test needs PostgreSQL (set DATABASE_URL)")
     started = time.monotonic()
     settings.LIAISON_DEMO = True
-    for role in roles.ALL_ROLES:  # a transactional test before this one may have flushed them
-        Group.objects.get_or_create(name=role)
     call_command("seed_demo", "--if-empty", stdout=StringIO())
     settings.MEDIA_ROOT = tmp_path / "media"
     an_upload(settings.MEDIA_ROOT)
