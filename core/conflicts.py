@@ -72,7 +72,15 @@ def _digest(field: forms.Field, value: Any) -> str:
         text = "\x1f".join(sorted(str(item) for item in prepared))
     else:
         text = "" if prepared is None else str(prepared)
+    # A browser sends a textarea's lines ending in CRLF: the same text saved again from a form
+    # is not a change.
+    text = text.replace("\r\n", "\n")
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _same_text(shown: str) -> str:
+    """A value as the person sees it: line endings and surrounding spaces do not count."""
+    return shown.replace("\r\n", "\n").strip()
 
 
 def _parse(version: str) -> tuple[dt.datetime | None, dict[str, str]]:
@@ -209,7 +217,7 @@ class VersionedForm(forms.BaseForm):
             shown = _shown(field, theirs[name]), _shown(field, self.cleaned_data.get(name))
             # Differs as the person would see it (not a stored trailing space the form trims).
             differs = field.has_changed(theirs[name], self[name].data) and (
-                shown[0].strip() != shown[1].strip()
+                _same_text(shown[0]) != _same_text(shown[1])
             )
             if name in by_them or differs:
                 label = str(field.label or name.replace("_", " ").capitalize())

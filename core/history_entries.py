@@ -163,11 +163,17 @@ def _shown(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> s
     return Truncator(" ".join(str(value).split())).chars(SHORT_TEXT)
 
 
+def _same_text(value: Any) -> Any:
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def _entry(
     source: HistorySource, row: Any, delta: Any, names: dict[tuple[Any, Any], str]
 ) -> HistoryEntry:
     changes = []
     for change in delta.changes if delta else ():
+        if _same_text(change.old) == _same_text(change.new):
+            continue  # the same text saved again from a browser (CRLF line endings)
         model_field = row._meta.get_field(change.field)
         changes.append(
             FieldChange(

@@ -176,3 +176,21 @@ def test_an_unsubscribe_meanwhile_is_kept_without_a_conflict(librarian_client):
     assert response.status_code == 302
     ana.refresh_from_db()
     assert (ana.phone, ana.opted_out_of_updates) == ("555-0123", True)
+
+
+def test_the_same_text_saved_again_from_a_browser_is_no_change(librarian_client, marcus):
+    """A browser sends a textarea's lines ending in CRLF: a colleague who saved the form without
+    touching the address did not change it, here or in the history."""
+    organization = OrganizationFactory(name="Eastside Clinic", address="1129 Elm Court\nHarlow")
+    url = reverse("partners:organization_edit", args=[organization.pk])
+    opened = librarian_client.get(url)
+    services.organization_update(
+        organization=organization, by=marcus, phone="555-0199", address="1129 Elm Court\r\nHarlow"
+    )
+
+    response = librarian_client.post(url, posted_form(opened, phone="555-0123"))
+
+    rows = {row.label: row.changed_by_them for row in conflict_of(response).fields}
+    assert rows == {"Phone": True}
+    history = librarian_client.get(reverse("partners:organization_history", args=[organization.pk]))
+    assert "Address" not in history.content.decode()
