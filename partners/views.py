@@ -62,15 +62,22 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "partners/organization_list.html", context)
 
 
+def _merged_away(
+    model: type[Organization] | type[Contact], pk: int, error: Exception
+) -> HttpResponse:
+    """An old link to a duplicate merged into another leads to the record kept; else 404."""
+    survivor = merge.survivor_of(model, pk)
+    if survivor is None:
+        raise Http404(f"No such {model._meta.verbose_name}.") from error
+    return redirect(survivor)
+
+
 @require_GET
 def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         organization = selectors.organization_detail(pk)
     except Organization.DoesNotExist as error:
-        survivor = merge.survivor_of(Organization, pk)
-        if survivor is not None:  # an old link to a merged duplicate
-            return redirect(survivor)
-        raise Http404("No such organization.") from error
+        return _merged_away(Organization, pk, error)
     current = [a for a in organization.all_affiliations if a.is_current]
     past = [a for a in organization.all_affiliations if not a.is_current]
     return render(
@@ -228,10 +235,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         contact = selectors.contact_detail(pk)
     except Contact.DoesNotExist as error:
-        survivor = merge.survivor_of(Contact, pk)
-        if survivor is not None:  # an old link to a merged duplicate
-            return redirect(survivor)
-        raise Http404("No such contact.") from error
+        return _merged_away(Contact, pk, error)
     return render(
         request,
         "partners/contact_detail.html",
