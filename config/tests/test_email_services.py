@@ -148,9 +148,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(start_worker, smtp):
         )
 
     wait_for(survivor_idle, timeout=60, interval=0, what="the survivor to send what was free")
-    stranded = OutgoingEmail.objects.filter(status=Status.SENDING).count()
-    assert 1 <= stranded <= int(WORKER_SETTINGS["LIAISON_EMAIL_BATCH_SIZE"]), stranded
-    assert len(smtp.message_ids()) < 500
+    stranded = set(
+        OutgoingEmail.objects.filter(status=Status.SENDING).values_list("message_id", flat=True)
+    )
+    assert 1 <= len(stranded) <= int(WORKER_SETTINGS["LIAISON_EMAIL_BATCH_SIZE"]), stranded
+    # The victim's batch waits for its lease. Of it, only the message the victim was sending
+    # when it died may have reached the server already (the one possible repeat, README).
+    assert len(stranded & set(smtp.message_ids())) <= 1
 
     # Once the 15 s lease has run out, beat's periodic run (every 2 s here) hands them over.
     deadline = time.monotonic() + 90
