@@ -19,6 +19,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from simple_history.utils import get_app_model_primary_key_name
@@ -230,6 +232,25 @@ def history_page(sources: Sequence[HistorySource], number: str | None) -> Page:
     page = Paginator(_keys(sources), PAGE_SIZE).get_page(number)
     page.object_list = _entries(sources, list(page.object_list))
     return page
+
+
+def history_response(
+    request: HttpRequest,
+    record: models.Model,
+    sources: Sequence[HistorySource],
+    *,
+    list_url: str,
+    list_label: str,
+) -> HttpResponse:
+    """The full history page of a record (core/history.html), a page of changes at a time."""
+    context = {
+        "record": record,
+        "record_url": record.get_absolute_url(),  # type: ignore[attr-defined]
+        "list_url": list_url,
+        "list_label": list_label,
+        "page": history_page(sources, request.GET.get("page")),
+    }
+    return render(request, "core/history.html", context)
 
 
 def history_panel(sources: Sequence[HistorySource], *, url: str, **extra: Any) -> dict[str, Any]:

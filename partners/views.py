@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
-from core.history_entries import history_page
+from core.history_entries import history_response
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from core.roles import is_manager, manager_required
@@ -530,25 +530,23 @@ def contact_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of an organization and of its contacts' roles there."""
     organization = get_object_or_404(Organization, pk=pk)
-    context = {
-        "record": organization,
-        "record_url": organization.get_absolute_url(),
-        "list_url": reverse("partners:organization_list"),
-        "list_label": "Organizations",
-        "page": history_page(history.organization_history(organization), request.GET.get("page")),
-    }
-    return render(request, "core/history.html", context)
+    return history_response(
+        request,
+        organization,
+        history.organization_history(organization),
+        list_url=reverse("partners:organization_list"),
+        list_label="Organizations",
+    )
 
 
 @require_GET
 def contact_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of a contact and of their roles at organizations."""
     contact = get_object_or_404(Contact, pk=pk)
-    context = {
-        "record": contact,
-        "record_url": contact.get_absolute_url(),
-        "list_url": reverse("partners:contact_list"),
-        "list_label": "Contacts",
-        "page": history_page(history.contact_history(contact), request.GET.get("page")),
-    }
-    return render(request, "core/history.html", context)
+    return history_response(
+        request,
+        contact,
+        history.contact_history(contact),
+        list_url=reverse("partners:contact_list"),
+        list_label="Contacts",
+    )

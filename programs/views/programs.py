@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, formset_changes
-from core.history_entries import history_page
+from core.history_entries import history_response
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from outreach.models import Meeting
@@ -311,11 +311,10 @@ def story_create(request: HttpRequest, pk: int) -> HttpResponse:
 def program_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of a program."""
     program = get_object_or_404(Program, pk=pk)
-    context = {
-        "record": program,
-        "record_url": program.get_absolute_url(),
-        "list_url": reverse("programs:program_list"),
-        "list_label": "Programs",
-        "page": history_page(selectors.program_history(program), request.GET.get("page")),
-    }
-    return render(request, "core/history.html", context)
+    return history_response(
+        request,
+        program,
+        selectors.program_history(program),
+        list_url=reverse("programs:program_list"),
+        list_label="Programs",
+    )
