@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast test-upgrade lint format migrate demo clean help bench-email
+.PHONY: run test test-fast test-upgrade lint format migrate demo clean help bench-email bench-pages
 
 help:
 	@echo "make run    start Liaison (web, worker, beat) on http://127.0.0.1:$(PORT) with demo data"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-upgrade FROM=<ref>  migrate a PostgreSQL database made by <ref>: every row kept"
 	@echo "make lint   ruff, the import layers (lint-imports) and mypy"
 	@echo "make bench-email  time 10,000 emails through two Celery workers (needs PostgreSQL and redis-server)"
+	@echo "make bench-pages  time every page at 1,000 and 10,000 organizations against its targets (needs PostgreSQL)"
 	@echo "make format ruff format and ruff check --fix"
 
 $(BIN)/python:
@@ -60,6 +61,11 @@ test-upgrade: $(VENV)/.installed-dev
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
 bench-email: $(VENV)/.installed-dev
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python manage.py bench_email
+
+# Its own databases, liaison_bench_pages_25 and _250, on the local PostgreSQL (seeded when missing,
+# reused the same day by the same code); BENCH_DATABASE_URL names another base.
+bench-pages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py bench_pages $(ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

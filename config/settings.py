@@ -95,6 +95,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# `make bench-pages` counts each page's SQL queries in a response header (core.querycount).
+if env.bool("LIAISON_COUNT_QUERIES", default=False):
+    MIDDLEWARE.insert(0, "core.querycount.QueryCountMiddleware")
 
 # Content-Security-Policy, through django-csp (Django 5.2 has no built-in CSP). Nothing inline:
 # no <script> or <style> blocks, no style="" or on…="" attributes, no hx-on (htmx runs it with
@@ -152,6 +155,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **LIAISON_SQLITE_OPTIONS,
         **DATABASES["default"].get("OPTIONS", {}),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Liaison's queries are small and indexed: PostgreSQL's JIT compiler never pays for itself
+    # here, and planning a JIT plan on a mis-estimated query took 150 ms and more.
+    DATABASES["default"]["OPTIONS"] = {
+        "options": "-c jit=off",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,6 +213,9 @@ LIAISON_PASSWORD_RESET_PER_CLIENT_HOUR = env.int(
 # once a minute, which moves its expiry on).
 LIAISON_SESSION_IDLE_HOURS = env.float("LIAISON_SESSION_IDLE_HOURS", default=8)
 SESSION_COOKIE_AGE = int(LIAISON_SESSION_IDLE_HOURS * 3600)
+# Sessions are written to the database and read from the cache (Redis in production; each
+# process's memory on a laptop, falling back to the database): no query per page to read one.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
@@ -350,6 +363,9 @@ LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")
 
 # Partners not touched for this many days count as quiet (dashboard, reports).
 LIAISON_QUIET_DAYS = env.int("LIAISON_QUIET_DAYS", default=60)
+# Report pages keep their figures this long ("as of 10:42", with Refresh now); 0 computes them on
+# every view. The CSV export is always computed afresh (reports.cache).
+LIAISON_REPORT_CACHE_MINUTES = env.int("LIAISON_REPORT_CACHE_MINUTES", default=10)
 # An import's uploaded file is deleted this many days after the import (a preview nobody
 # confirmed loses it after 7). Undo has no time limit and does not need the file.
 LIAISON_IMPORT_FILE_DAYS = env.int("LIAISON_IMPORT_FILE_DAYS", default=30)

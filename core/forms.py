@@ -1,3 +1,4 @@
+import html
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
@@ -7,6 +8,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet
+from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import SafeString, mark_safe
 
 from core.models import StaffProfile
 from core.people import display_name
@@ -53,6 +56,61 @@ def formset_changes(
     return changes
 
 
+def _escape(value: Any) -> str:
+    """conditional_escape(), minus its lazy-string wrapper: it runs for every <option>."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    """HTML attributes as Django's widgets/attrs.html writes them, in the same order."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FastSelect(forms.Select):
+    """forms.Select, its HTML written in Python rather than by two template includes an option.
+
+    The same markup and the same choice of selected option as ChoiceWidget.optgroups, at a
+    fraction of the cost: the 420 time zones of the profile page took 30 ms through the
+    templates, and a list page's filters a few ms.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        values = self.format_value(value)
+        chosen = False
+        parts = [f'<select name="{_escape(name)}"{_attributes(final_attrs)}>']
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                group_name, options = group_value, group_label
+            else:
+                group_name = None
+                options = [("" if group_value is None else group_value, group_label)]
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            for option_value, label in options:
+                # Like optgroups(): the first option with the value, unless several may be.
+                selected = (not chosen or self.allow_multiple_selected) and str(
+                    option_value
+                ) in values
+                chosen |= selected
+                parts.append(
+                    f'\n  <option value="{_escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{_escape(label)}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped
+
+
 # Most Liaison libraries are in the United States: their zones come first, by everyday name.
 COMMON_TIME_ZONES = [
     ("America/New_York", "Eastern Time (New York)"),
@@ -89,6 +147,7 @@ def _all_names(choices: list) -> set[str]:
 class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(
         label="Your time zone",
+        widget=FastSelect,
         help_text="Meeting times and due times are shown and typed in this time zone.",
     )
 
@@ -145,7 +204,25 @@ def staff_users() -> Any:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class OneQueryChoiceIterator(ModelChoiceIterator):
+    """The choices read in one round trip. Django's iterator() reads them through a server-side
+    cursor on PostgreSQL: DECLARE, FETCH and CLOSE, three round trips for a dozen rows. The form's
+    own copy of the queryset (ModelChoiceField.__deepcopy__) keeps them for a second reading."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class OneQueryModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for a short list of choices: see OneQueryChoiceIterator."""
+
+    iterator = OneQueryChoiceIterator
+
+
+class StaffChoiceField(OneQueryModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
 

@@ -6,7 +6,8 @@ organization's own changes with those of its contacts' roles. Each change is com
 row before it of the same record (simple-history's `diff_against`). Whatever the number of
 changes shown, the queries are fixed: the page of changes (one UNION), for each table its rows
 with the rows before them (one query), and the names of the related records the changes mention
-(one per kind: staff, contacts, organizations…).
+(one per kind: staff, contacts, organizations…). A panel skips the UNION (each table's latest
+rows, merged in Python) and the names of the records its page has already loaded.
 """
 
 import datetime as dt
@@ -17,8 +18,17 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db import models
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, models
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -87,12 +97,16 @@ def _keys(sources: Sequence[HistorySource]) -> QuerySet:
     return combined.order_by("-history_date", "-history_id", "-source")
 
 
-def _with_previous(model: type[models.Model], ids: list[int]) -> list[Any]:
-    """The historical rows `ids`, each with `previous`: the row before it of its record (for
-    a change; None for a creation, a deletion or a record's first row). One query: the rows
-    and the rows before them, found by a subquery."""
+def _with_previous(model: type[models.Model], ids: list[int] | QuerySet) -> list[Any]:
+    """The historical rows `ids` (a list, or a query of them), each with `previous`: the row
+    before it of its record (for a change; None for a creation, a deletion or a record's first
+    row). One query: the rows and the rows before them, found by a subquery."""
     pk_name = get_app_model_primary_key_name(model.instance_type)  # type: ignore[attr-defined]
     manager = model._default_manager
+    if isinstance(ids, QuerySet) and connection.features.supports_slicing_ordering_in_compound:
+        wanted = ids  # PostgreSQL takes the latest rows' query as it is, in the UNION below
+    else:  # a list, or SQLite: the query once more around it
+        wanted = manager.filter(history_id__in=ids).order_by().values("history_id")
     before = (
         manager.filter(**{pk_name: OuterRef(pk_name)})
         .filter(
@@ -103,21 +117,28 @@ def _with_previous(model: type[models.Model], ids: list[int]) -> list[Any]:
         .values("history_id")[:1]
     )
     previous_ids = (
-        manager.filter(history_id__in=ids, history_type="~")
+        manager.filter(history_id__in=wanted, history_type="~")
+        .order_by()
         .annotate(previous_id=Subquery(before))
         .values("previous_id")
     )
-    fetched = manager.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+    # One IN over a UNION, not two INs joined by OR: PostgreSQL reads an OR of subqueries by
+    # scanning the whole historical table, this through its primary key.
+    fetched = (
+        manager.filter(history_id__in=wanted.union(previous_ids, all=True))
+        .order_by()  # sorted below
+        .annotate(is_wanted=ExpressionWrapper(Q(history_id__in=ids), output_field=BooleanField()))
+    )
     by_record: dict[Any, list[Any]] = defaultdict(list)
     for row in fetched.select_related("history_user"):
         by_record[getattr(row, pk_name)].append(row)
-    wanted, rows = set(ids), []
+    rows = []
     for versions in by_record.values():
         versions.sort(key=lambda row: (row.history_date, row.history_id))
         # What comes before a wanted row here is the row before it: all the others that are
         # older than it are older than that one too.
         for earlier, row in zip([None, *versions], versions, strict=False):
-            if row.history_id in wanted:
+            if row.is_wanted:
                 row.previous = earlier if row.history_type == "~" else None
                 rows.append(row)
     return rows
@@ -139,13 +160,24 @@ def _related_ids(
     return wanted
 
 
-def _names(wanted: dict[type[models.Model], set[Any]]) -> dict[tuple[Any, Any], str]:
+def _names(
+    wanted: dict[type[models.Model], set[Any]], known: Iterable[models.Model] = ()
+) -> dict[tuple[Any, Any], str]:
+    """Names of the records mentioned: those the page has loaded (`known`) without a query,
+    the others with one query per kind."""
     names: dict[tuple[Any, Any], str] = {}
+    for record in known:
+        if record.pk in wanted.get(type(record), ()):
+            names[type(record), record.pk] = _name(record)
     for model, ids in wanted.items():
-        for pk, record in model._base_manager.in_bulk(list(ids - {None})).items():
-            shown = display_name(record) if isinstance(record, AbstractBaseUser) else str(record)
-            names[model, pk] = shown
+        missing = [pk for pk in ids - {None} if (model, pk) not in names]
+        for pk, found in model._base_manager.in_bulk(missing).items() if missing else ():
+            names[model, pk] = _name(found)
     return names
+
+
+def _name(record: models.Model) -> str:
+    return display_name(record) if isinstance(record, AbstractBaseUser) else str(record)
 
 
 def _shown(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> str:
@@ -198,6 +230,19 @@ def _entry(
     )
 
 
+def _found(
+    source: HistorySource, ids: list[int] | QuerySet
+) -> list[tuple[HistorySource, Any, Any]]:
+    """The source's rows `ids`, each with its changes (None for a creation or a deletion)."""
+    found = []
+    for row in _with_previous(source.rows.model, ids):
+        delta = None
+        if row.previous is not None:
+            delta = row.diff_against(row.previous, excluded_fields=source.hidden)
+        found.append((source, row, delta))
+    return found
+
+
 def _entries(sources: Sequence[HistorySource], keys: list[dict[str, Any]]) -> list[HistoryEntry]:
     """The entries of these keys (from _keys), in their order."""
     ids: dict[int, list[int]] = defaultdict(list)
@@ -205,12 +250,8 @@ def _entries(sources: Sequence[HistorySource], keys: list[dict[str, Any]]) -> li
         ids[key["source"]].append(key["history_id"])
     found: dict[tuple[int, int], tuple[HistorySource, Any, Any]] = {}
     for index, history_ids in ids.items():
-        source = sources[index]
-        for row in _with_previous(source.rows.model, history_ids):
-            delta = None
-            if row.previous is not None:
-                delta = row.diff_against(row.previous, excluded_fields=source.hidden)
-            found[index, row.history_id] = (source, row, delta)
+        for item in _found(sources[index], history_ids):
+            found[index, item[1].history_id] = item
     names = _names(_related_ids(found.values()))
     return [
         _entry(*found[key["source"], key["history_id"]], names)
@@ -220,11 +261,25 @@ def _entries(sources: Sequence[HistorySource], keys: list[dict[str, Any]]) -> li
 
 
 def recent_history(
-    sources: Sequence[HistorySource], limit: int = RECENT
+    sources: Sequence[HistorySource], limit: int = RECENT, known: Iterable[models.Model] = ()
 ) -> tuple[list[HistoryEntry], bool]:
-    """The latest `limit` changes, and whether there are older ones."""
-    keys = list(_keys(sources)[: limit + 1])
-    return _entries(sources, keys[:limit]), len(keys) > limit
+    """The latest `limit` changes, and whether there are older ones.
+
+    One query per source (its latest `limit` + 1 rows with the rows before them), merged here
+    newest first, and one per kind of record the changes name that is not in `known` (the
+    records the page has loaded anyway, e.g. an organization's contacts).
+    """
+    found = []
+    for index, source in enumerate(sources):
+        latest = source.rows.order_by("-history_date", "-history_id").values("history_id")
+        found += [(index, item) for item in _found(source, latest[: limit + 1])]
+    # The order of _keys: newest first, then the latest row, then the later source.
+    found.sort(
+        key=lambda pair: (pair[1][1].history_date, pair[1][1].history_id, pair[0]), reverse=True
+    )
+    shown = [item for _index, item in found[:limit]]
+    names = _names(_related_ids(shown), known)
+    return [_entry(*item, names) for item in shown], len(found) > limit
 
 
 def history_page(sources: Sequence[HistorySource], number: str | None) -> Page:
@@ -253,7 +308,14 @@ def history_response(
     return render(request, "core/history.html", context)
 
 
-def history_panel(sources: Sequence[HistorySource], *, url: str, **extra: Any) -> dict[str, Any]:
-    """The context of a History panel (core/partials/history_panel.html)."""
-    entries, more = recent_history(sources)
+def history_panel(
+    sources: Sequence[HistorySource],
+    *,
+    url: str,
+    known: Iterable[models.Model] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    """The context of a History panel (core/partials/history_panel.html). `known`: records the
+    page has loaded that the changes may name (their names then cost no query)."""
+    entries, more = recent_history(sources, known=known)
     return {"history_entries": entries, "history_more": more, "history_url": url, **extra}

@@ -23,7 +23,10 @@ def profile_for(user: User) -> StaffProfile:
 
 
 def user_time_zone(user: User) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(profile_for(user).time_zone)
+    """The user's time zone: read with the user on every request (core.backends), else from
+    their profile."""
+    name = getattr(user, "_liaison_time_zone", None) or profile_for(user).time_zone
+    return zoneinfo.ZoneInfo(name)
 
 
 def profile_update(*, user: User, time_zone: str) -> StaffProfile:
@@ -31,6 +34,7 @@ def profile_update(*, user: User, time_zone: str) -> StaffProfile:
     profile.time_zone = time_zone
     profile.full_clean()
     profile.save(update_fields=["time_zone"])
+    user._liaison_time_zone = time_zone  # type: ignore[attr-defined]  # as read by core.backends
     return profile
 
 

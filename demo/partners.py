@@ -2,7 +2,7 @@
 
 Everything here is invented: places, organizations, people. Phone numbers use the 555-01xx range
 kept for fiction; web and email addresses end in example.org. The data comes in "units" of one
-place each (40 organizations, 100 contacts), so `scale` units make a large but still realistic
+place each (40 organizations, 120 contacts), so `scale` units make a large but still realistic
 service area for load testing. The same seed always gives the same data.
 """
 
@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, User
-from django.db import connection, models, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from demo.bulk import insert
 from demo.partner_texts import (
     ACTIVE_NOTES,
     AREA_CODES,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
 DEMO_PASSWORD = "liaison-demo"
 DEFAULT_SEED = 1848  # any fixed number will do: one seed, one data set
-BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,13 @@ def demo_users_ensure() -> list[User]:
     """The demo librarian and manager, with the demo password and exactly their one role."""
     users = []
     for demo in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=demo.username)
+        user, created = User.objects.get_or_create(username=demo.username)
         user.first_name, user.last_name = demo.first_name, demo.last_name
         user.email = f"{demo.username}@library.example.org"
         user.is_active = True
-        # Setting the same password again would still sign out everyone using the account.
-        if not user.check_password(DEMO_PASSWORD):
+        # Setting the same password again would still sign out everyone using the account. A new
+        # account has none to check (and checking would hash the password once more, ~1 s).
+        if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=demo.role)])
@@ -236,6 +236,8 @@ class _Builder:
         self.changes: list[StageChange] = []
         self.contacts: list[Contact] = []
         self.affiliations: list[Affiliation] = []
+        # (created_at, updated_at) of each organization, by id(): auto_now would say "now".
+        self.stamps: dict[int, tuple[datetime, datetime]] = {}
         self.area_code = AREA_CODES[0]
 
     def unit(self, unit: int) -> None:
@@ -248,7 +250,7 @@ class _Builder:
             town = towns[index % len(towns)]
             organization = self.organization(template, stages[index], town, county)
             organizations.append(organization)
-            for position in range(3 if index % 2 == 0 else 2):
+            for position in range(3):
                 jobs[index, position] = self.person_at(organization, template, position)
         for name, position, other, title in SECOND_HATS:
             contact = jobs[TEMPLATE_INDEX[name], position].contact
@@ -290,7 +292,10 @@ class _Builder:
         self.focus_links += [
             through(organization=organization, focusarea_id=self.focus_ids[f]) for f in focus
         ]
-        self.changes += _history(organization, self.staff, self.now, rng)
+        history = _history(organization, self.staff, self.now, rng)
+        self.changes += history
+        # Added when its history began; last changed when its stage did.
+        self.stamps[id(organization)] = (history[0].changed_at, organization.stage_changed_at)
         return organization
 
     def person_at(
@@ -368,57 +373,16 @@ def demo_partners_load(
     builder = _Builder(staff=staff, seed=seed)
     for unit in range(scale):
         builder.unit(unit)
-    # bulk_create sets primary keys on the objects (PostgreSQL, SQLite 3.35+), so the rows that
-    # point at them go in next without looking anything up.
-    Organization.objects.bulk_create(builder.organizations, batch_size=BATCH_SIZE)
-    Organization.focus_areas.through.objects.bulk_create(builder.focus_links, batch_size=BATCH_SIZE)
-    StageChange.objects.bulk_create(builder.changes, batch_size=BATCH_SIZE)
-    Contact.objects.bulk_create(builder.contacts, batch_size=BATCH_SIZE)
-    Affiliation.objects.bulk_create(builder.affiliations, batch_size=BATCH_SIZE)
-    # auto_now_add stamped every partner "today"; it was really added when its history began.
-    first_change = StageChange.objects.filter(organization=OuterRef("pk"), from_stage="")
-    Organization.objects.filter(pk__in=[o.pk for o in builder.organizations]).update(
-        created_at=Subquery(first_change.values("changed_at")[:1]),
-        updated_at=F("stage_changed_at"),
-    )
+    # insert() sets primary keys on the objects, so the rows that point at them go in next
+    # without looking anything up.
+    insert(Organization, builder.organizations, builder.stamps)
+    insert(Organization.focus_areas.through, builder.focus_links)
+    insert(StageChange, builder.changes)
+    insert(Contact, builder.contacts)
+    insert(Affiliation, builder.affiliations)
     return DemoCounts(
         organizations=len(builder.organizations),
         contacts=len(builder.contacts),
         affiliations=len(builder.affiliations),
         stage_changes=len(builder.changes),
     )
-
-
-def restamp(model: type[models.Model], rows: list, stamps: dict) -> None:
-    """Give rows the times they were really made: auto_now_add stamped them all "now".
-
-    One UPDATE joined to a VALUES list per batch: bulk_update's CASE per row took 15 s for the
-    44,000 rows of --scale 250; this takes well under one. PostgreSQL and SQLite 3.33+ both
-    read it.
-    """
-    ops = connection.ops
-    table, pk = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
-    columns = [
-        model._meta.pk,
-        model._meta.get_field("created_at"),
-        model._meta.get_field("updated_at"),
-    ]
-    size = min(BATCH_SIZE, ops.bulk_batch_size(columns, rows))  # SQLite caps query parameters
-    for start in range(0, len(rows), size):
-        batch = rows[start : start + size]
-        params = []
-        for row in batch:
-            created, updated = stamps[id(row)]
-            params += [
-                row.pk,
-                ops.adapt_datetimefield_value(created),
-                ops.adapt_datetimefield_value(updated),
-            ]
-        values = ", ".join(["(%s, %s, %s)"] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH stamp (pk, created_at, updated_at) AS (VALUES {values}) "
-                f"UPDATE {table} SET created_at = stamp.created_at, "
-                f"updated_at = stamp.updated_at FROM stamp WHERE {table}.{pk} = stamp.pk",
-                params,
-            )

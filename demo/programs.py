@@ -24,15 +24,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from demo import program_texts as texts
+from demo.bulk import insert
 from demo.partners import (
-    BATCH_SIZE,
     DEFAULT_SEED,
     FIRST_NAMES,
     MAX_SCALE,
     ORGANIZATIONS_PER_UNIT,
     TEMPLATES,
     place_for_unit,
-    restamp,
 )
 from outreach.models import FollowUp
 from partners.models import FocusArea, Organization, Stage
@@ -512,19 +511,16 @@ def demo_programs_load(*, staff: Sequence[User], seed: int = DEFAULT_SEED) -> Pr
     for orgs in _places():
         builder.place(orgs)
 
-    Program.objects.bulk_create(builder.programs, batch_size=BATCH_SIZE)
-    Program.focus_areas.through.objects.bulk_create(builder.focus_links, batch_size=BATCH_SIZE)
-    ProgramPartner.objects.bulk_create(builder.partners, batch_size=BATCH_SIZE)
-    ProgramSession.objects.bulk_create(builder.sessions, batch_size=BATCH_SIZE)
-    Outcome.objects.bulk_create(builder.outcomes, batch_size=BATCH_SIZE)
-    Story.objects.bulk_create(builder.stories, batch_size=BATCH_SIZE)
-    Grant.objects.bulk_create(builder.grants, batch_size=BATCH_SIZE)
-    SupportLetter.objects.bulk_create(builder.letters, batch_size=BATCH_SIZE)
-    FollowUp.objects.bulk_create(builder.followups, batch_size=BATCH_SIZE)
-    GrantDeliverable.objects.bulk_create(builder.deliverables, batch_size=BATCH_SIZE)
-    restamp(Program, builder.programs, builder.stamps)
-    restamp(Grant, builder.grants, builder.stamps)
-    restamp(FollowUp, builder.followups, builder.stamps)
+    insert(Program, builder.programs, builder.stamps)
+    insert(Program.focus_areas.through, builder.focus_links)
+    insert(ProgramPartner, builder.partners)
+    insert(ProgramSession, builder.sessions)
+    insert(Outcome, builder.outcomes)
+    insert(Story, builder.stories)
+    insert(Grant, builder.grants, builder.stamps)
+    insert(SupportLetter, builder.letters)
+    insert(FollowUp, builder.followups, builder.stamps)
+    insert(GrantDeliverable, builder.deliverables)
     return ProgramCounts(
         programs=len(builder.programs),
         sessions=len(builder.sessions),

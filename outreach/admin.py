@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.sites import NeverDeleteMixin
 from outreach.models import FollowUp, Meeting, Touchpoint
+from outreach.services import organization_last_touchpoint_refresh
 from outreach.signals import followup_assigned
 
 
@@ -14,6 +15,14 @@ class TouchpointAdmin(NeverDeleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization", "contacts", "staff"]
     raw_id_fields = ["meeting"]
     date_hierarchy = "occurred_on"
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A date corrected or a touchpoint moved here changes the last touchpoint of the
+        # organization it was at as well as of the one it is at now.
+        before = Touchpoint.objects.filter(pk=obj.pk).values_list("organization_id", flat=True)
+        organization_ids = {obj.organization_id, *(before if change else ())}
+        super().save_model(request, obj, form, change)
+        organization_last_touchpoint_refresh(organization_ids=organization_ids)
 
 
 @admin.register(Meeting)

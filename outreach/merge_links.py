@@ -3,11 +3,18 @@
 from django.db.models import Q
 
 from outreach.models import FollowUp, Meeting, Touchpoint
+from outreach.services import organization_last_touchpoint_refresh
 from partners.merge import Link, links_register
+
+
+def _last_touchpoint_refresh(survivor_pk: int) -> None:
+    """The survivor's last touchpoint, now that it has the other's touchpoints too."""
+    organization_last_touchpoint_refresh(organization_ids=[survivor_pk])
+
 
 links_register(
     organization=[
-        Link(Touchpoint, "organization", "touchpoints"),
+        Link(Touchpoint, "organization", "touchpoints", after_move=_last_touchpoint_refresh),
         Link(Meeting, "organization", "meetings"),
         Link(
             Meeting.other_organizations.through,

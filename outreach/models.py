@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from core.http import pk_url
 from core.models import TimeStampedModel
 from partners.models import LONG_TEXT, Contact, Organization
 
@@ -122,7 +122,7 @@ class Meeting(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach:meeting_detail", args=[self.pk])
+        return pk_url("outreach:meeting_detail", self.pk)  # for every row of a list: see pk_url
 
 
 class FollowUp(TimeStampedModel):
@@ -170,7 +170,15 @@ class FollowUp(TimeStampedModel):
         ordering = ["due_on", "due_time", "pk"]
         indexes = [
             # "My follow-ups" and the dashboard: open ones of one person by due date.
-            models.Index(fields=["assignee", "status", "due_on"], name="followup_assignee_due"),
+            models.Index(
+                fields=["assignee", "status", "due_on", "due_time"], name="followup_assignee_due"
+            ),
+            # Everyone's open follow-ups (the manager's list), soonest first, a page at a time.
+            models.Index(
+                fields=["due_on", "due_time", "id"],
+                condition=Q(status="open"),
+                name="followup_open_due",
+            ),
             # "Next follow-up" column of the organization list.
             models.Index(fields=["organization", "status", "due_on"], name="followup_org_due"),
         ]

@@ -1,16 +1,13 @@
-"""The outreach log's columns on the organization lists and the board (partners.models)."""
+"""The outreach log's columns on the organization lists and the board (partners.models).
+
+The last touchpoint is not one of them: it is stored on the organization, kept by
+outreach.services.organization_last_touchpoint_refresh.
+"""
 
 from django.db.models import OuterRef, Subquery
 
-from outreach.models import FollowUp, Touchpoint
+from outreach.models import FollowUp
 from partners.models import organization_column
-
-
-@organization_column("last_touchpoint_on")
-def last_touchpoint_on() -> Subquery:
-    """The day of the organization's latest touchpoint (None if never)."""
-    latest = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
-    return Subquery(latest.values("occurred_on")[:1])
 
 
 @organization_column("next_followup_on")

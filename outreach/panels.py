@@ -1,93 +1,95 @@
 """The outreach log's panels on the dashboard, an organization's page and a contact's page."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.forms import staff_users
 from core.http import AuthenticatedHttpRequest, paginate
 from core.panels import panel
 from core.roles import is_manager
 from outreach.forms.touchpoints import TouchpointForm
-from outreach.models import Meeting, Touchpoint
-from outreach.selectors.activity import quiet_partners_of, touchpoints_by_person
-from outreach.selectors.followups import (
-    followups_for,
-    group_by_due,
-    open_followups_of_organization,
-    overdue_by_person,
-    week_end,
-)
+from outreach.selectors import dashboard
+from outreach.selectors.followups import group_by_due, open_followups_of_organization
 from outreach.selectors.timeline import timeline_page
-from outreach.selectors.touchpoints_of_contact import meetings_with, touchpoints_with
+from outreach.selectors.touchpoints_of_contact import (
+    meetings_with,
+    outreach_counts,
+    touchpoints_with,
+)
 from partners.models import Contact, Organization
+from partners.selectors import AllAffiliations, people_ever_at
 
-LIST_LIMIT = 10
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # --- The dashboard ---------------------------------------------------------------------------
+# Each panel shows a bounded list with its total and a link to all of it, in a fixed number of
+# queries (outreach/selectors/dashboard.py; counted in config/tests/test_dashboard.py).
+
+
+def _figures(request: AuthenticatedHttpRequest) -> dashboard.Figures:
+    """Read once per request: the follow-ups panel and both team tables show these figures."""
+    if not hasattr(request, "_dashboard_figures"):
+        figures = dashboard.figures(
+            request.user, timezone.localdate(), team=is_manager(request.user)
+        )
+        request._dashboard_figures = figures  # type: ignore[attr-defined]
+    return request._dashboard_figures  # type: ignore[attr-defined]
 
 
 @panel(page="dashboard", slot="main", order=10, template="outreach/panels/dashboard_followups.html")
 def my_followups(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     today = timezone.localdate()
-    mine = followups_for(request.user)
-    due = list(mine.filter(due_on__lte=week_end(today))[:50])
+    figures = _figures(request)
+    counts = figures.due
+    due = dashboard.due_by_section(request.user, today) if counts.due else []
+    groups = group_by_due(due, today)
     return {
-        "followups": group_by_due(due, today),
-        "followups_shown": len(due),
-        "followup_total": mine.count(),
+        "followups": groups,
+        # (key, label, the rows shown, how many there are, how many more) for each section with
+        # any: each shows its first few and links to the rest.
+        "followup_sections": [
+            (key, label, items, counts.of(key), max(counts.of(key) - len(items), 0))
+            for key, label, items in groups.sections()
+            if counts.of(key)
+        ],
+        "followups_due": counts.due,
+        "followup_total": counts.open,
         # Managers reassign from each row; `next` brings a plain form post back here.
-        "staff": list(staff_users()) if is_manager(request.user) else [],
+        "staff": figures.team.staff if figures.team else [],
         "next": request.path,
     }
 
 
 @panel(page="dashboard", slot="main", order=30, template="outreach/panels/dashboard_quiet.html")
 def my_quiet_partners(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
-    quiet = quiet_partners_of(request.user, timezone.localdate())
+    quiet, count = dashboard.quiet_partners_shown(request.user, timezone.localdate())
     return {
-        "quiet_partners": list(quiet[:LIST_LIMIT]),
-        "quiet_count": quiet.count(),
+        "quiet_partners": quiet,
+        "quiet_count": count,
         "quiet_days": settings.LIAISON_QUIET_DAYS,
     }
 
 
 @panel(page="dashboard", slot="main", order=40, template="outreach/panels/dashboard_recent.html")
 def my_recent_touchpoints(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
-    recent = (
-        Touchpoint.objects.filter(staff=request.user)
-        .select_related("organization")
-        .order_by("-occurred_on", "-created_at")[:5]
-    )
-    return {"recent_touchpoints": list(recent)}
+    return {"recent_touchpoints": dashboard.recent_touchpoints_of(request.user)}
 
 
 @panel(page="dashboard", slot="side", order=10, template="outreach/panels/dashboard_meetings.html")
-def my_meetings(request: HttpRequest, obj: None) -> dict[str, Any]:
-    upcoming = (
-        Meeting.objects.filter(
-            Q(staff=request.user) | Q(created_by=request.user),
-            starts_at__gte=timezone.now(),
-            status=Meeting.Status.SCHEDULED,
-        )
-        .distinct()
-        .select_related("organization")
-        .order_by("starts_at")[:5]
-    )
-    return {"meetings": list(upcoming)}
+def my_meetings(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
+    return {"meetings": dashboard.upcoming_meetings_of(request.user)}
 
 
 @panel(
     page="dashboard", slot="side", order=20, template="outreach/panels/dashboard_team_overdue.html"
 )
-def team_overdue(request: HttpRequest, obj: None) -> dict[str, Any] | None:
-    if not is_manager(request.user):
-        return None
-    return {"team_overdue": overdue_by_person(timezone.localdate())}
+def team_overdue(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
+    team = _figures(request).team
+    return {"team_overdue": team.overdue} if team else None
 
 
 @panel(
@@ -96,14 +98,13 @@ def team_overdue(request: HttpRequest, obj: None) -> dict[str, Any] | None:
     order=40,
     template="outreach/panels/dashboard_team_touchpoints.html",
 )
-def team_touchpoints(request: HttpRequest, obj: None) -> dict[str, Any] | None:
-    if not is_manager(request.user):
+def team_touchpoints(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
+    team = _figures(request).team
+    if team is None:
         return None
-    today = timezone.localdate()
-    month_start = today.replace(day=1)
     return {
-        "team_touchpoints": list(touchpoints_by_person(month_start, today)),
-        "month_start": month_start,
+        "team_touchpoints": team.touchpoints,
+        "month_start": timezone.localdate().replace(day=1),
     }
 
 
@@ -121,9 +122,12 @@ def organization_actions(request: HttpRequest, organization: Organization) -> di
 
 
 @panel(page="organization", slot="main", order=10, template="outreach/panels/organization_log.html")
-def organization_log(request: HttpRequest, organization: Organization) -> dict[str, Any]:
+def organization_log(
+    request: HttpRequest, organization: "WithAnnotations[Organization, AllAffiliations]"
+) -> dict[str, Any]:
+    # The organization as its page loaded it, with its people (partners.selectors).
     return {
-        "form": TouchpointForm(organization=organization),
+        "form": TouchpointForm(organization=organization, people=people_ever_at(organization)),
         "timeline": timeline_page(organization, request.GET.get("timeline")),
     }
 
@@ -143,7 +147,10 @@ def organization_followups(request: HttpRequest, organization: Organization) -> 
 
 @panel(page="contact", slot="main", order=10, template="outreach/panels/contact_log.html")
 def contact_log(request: HttpRequest, contact: Contact) -> dict[str, Page]:
+    touchpoints, meetings = outreach_counts(contact)
     return {
-        "touchpoints": paginate(request, touchpoints_with(contact), 10, "touchpoints"),
-        "meetings": paginate(request, meetings_with(contact), 10, "meetings"),
+        "touchpoints": paginate(
+            request, touchpoints_with(contact), 10, "touchpoints", count=touchpoints
+        ),
+        "meetings": paginate(request, meetings_with(contact), 10, "meetings", count=meetings),
     }

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.dates import LATEST
@@ -36,6 +37,27 @@ def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iter
     if strangers:
         names = ", ".join(c.name for c in strangers)
         raise ValidationError({"contacts": f"Not affiliated with this organization: {names}."})
+
+
+@transaction.atomic
+def organization_last_touchpoint_refresh(*, organization_ids: Iterable[int] | None) -> int:
+    """Store on each organization the day of its latest touchpoint (None if it has none).
+
+    The one writer of Organization.last_touchpoint_on, called in the same transaction by
+    everything that logs, corrects, moves or loads touchpoints, with the organizations whose
+    touchpoints changed (None: every organization, after a bulk load). The day is recomputed
+    from the touchpoints in one UPDATE, so a second call changes nothing. The rows are locked
+    first: an UPDATE that waited for another writer's lock would otherwise compute from
+    before that writer's touchpoint. A QuerySet.update(), not a save: a touchpoint is no edit
+    of the organization (no change history, no `updated_at`, no edit conflict).
+    """
+    organizations = Organization.objects.all()
+    if organization_ids is not None:
+        organizations = organizations.filter(pk__in=set(organization_ids))
+    if not list(organizations.select_for_update().order_by("pk").values_list("pk", flat=True)):
+        return 0
+    latest = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
+    return organizations.update(last_touchpoint_on=Subquery(latest.values("occurred_on")[:1]))
 
 
 @transaction.atomic
@@ -73,6 +95,7 @@ def touchpoint_log(
     touchpoint.full_clean()
     touchpoint.save()
     touchpoint.contacts.set(contacts)
+    organization_last_touchpoint_refresh(organization_ids=[organization.pk])
     if follow_up_on is not None:
         followup_create(
             organization=organization,
@@ -241,4 +264,5 @@ def touchpoint_update(
     touchpoint.full_clean()
     touchpoint.save()
     touchpoint.contacts.set(contacts)
+    organization_last_touchpoint_refresh(organization_ids=[touchpoint.organization_id])
     return touchpoint

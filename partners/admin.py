@@ -62,7 +62,14 @@ class OrganizationAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["focus_areas"]
-    readonly_fields = ["is_archived", "archived_at", "stage_changed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "is_archived",
+        "archived_at",
+        "stage_changed_at",
+        "last_touchpoint_on",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AffiliationInline, StageChangeInline]
     actions = ["archive", "restore"]
     list_per_page = 50

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,10 +18,11 @@ from partners import selectors, services
 from partners.forms import BoardFilterForm, BoardMoveForm
 from partners.models import Organization, Stage
 from partners.selectors import BOARD_PAGE_SIZE
+from partners.templatetags.board import board_cards
 
 # "Show more" without JavaScript reloads the board with one column longer; past this many pages
-# (5,000 cards) the list page, with its search and sort, serves better.
-MAX_PAGE = 100
+# (1,000 cards) the list page, with its search and sort, serves better.
+MAX_PAGE = 50
 
 
 def _requested_column(request: HttpRequest) -> tuple[str | None, int]:
@@ -39,21 +39,36 @@ def _with_query(url_name: str, query: str) -> str:
     return reverse(url_name) + (f"?{query}" if query else "")
 
 
-def _column(
-    filters: dict[str, Any], stage: str, label: str, *, first_page: int, last_page: int
-) -> dict[str, Any]:
+def _columns(filters: dict[str, Any], longer: str | None, page: int) -> list[dict[str, Any]]:
+    """Every column: its count, its first cards (`page` pages of the longer one), "show more"."""
+    counts = selectors.board_counts(filters)
+    cards = selectors.board_columns(filters, longer=longer, pages=page)
+    return [
+        {
+            "stage": stage,
+            "label": label,
+            "cards": cards[stage],
+            "count": counts[stage],
+            "has_more": len(cards[stage]) < counts[stage],
+            "next_page": len(cards[stage]) // BOARD_PAGE_SIZE + 1,
+        }
+        for stage, label in Stage.choices
+    ]
+
+
+def _next_page(filters: dict[str, Any], stage: str, page: int) -> dict[str, Any]:
+    """One page of one column, for htmx's "Show more"."""
+    start = (page - 1) * BOARD_PAGE_SIZE
     cards, has_more = selectors.board_cards(
-        filters,
-        stage,
-        start=(first_page - 1) * BOARD_PAGE_SIZE,
-        stop=last_page * BOARD_PAGE_SIZE,
+        filters, stage, start=start, stop=start + BOARD_PAGE_SIZE
     )
+    label = Stage(stage).label
     return {
         "stage": stage,
         "label": label,
         "cards": cards,
         "has_more": has_more,
-        "next_page": last_page + 1,
+        "next_page": page + 1,
     }
 
 
@@ -61,50 +76,30 @@ def _column(
 def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET)
     filters = form.filters()
-    expanded, page = _requested_column(request)
+    longer, page = _requested_column(request)
     query = form.query()
     context: dict[str, Any] = {
         "form": form,
         "query": query,
         "move_action": _with_query("partners:board_move", query),
+        "page_size": BOARD_PAGE_SIZE,
     }
-    if expanded and request.headers.get("HX-Request"):
+    if longer and request.headers.get("HX-Request"):
         # htmx "Show more": only that page of the column, appended below the cards shown.
-        context["column"] = _column(
-            filters, expanded, Stage(expanded).label, first_page=page, last_page=page
-        )
+        context["column"] = _next_page(filters, longer, page)
         return render(request, "partners/partials/board_more.html", context)
-    counts = selectors.board_counts(filters)
-    columns = []
-    for stage, label in Stage.choices:
-        last_page = page if stage == expanded else 1
-        column = _column(filters, stage, label, first_page=1, last_page=last_page)
-        column["count"] = counts[stage]
-        columns.append(column)
-    context["columns"] = columns
+    context["columns"] = _columns(filters, longer, page)
     context["filtered"] = bool(filters)
     return render(request, "partners/board.html", context)
 
 
-def _moved_json(
-    request: HttpRequest, filter_form: BoardFilterForm, organization: Organization, *, moved: bool
-) -> dict[str, Any]:
+def _moved_json(filter_form: BoardFilterForm, organization: Organization, *, moved: bool) -> dict:
     """What the board's JavaScript redraws after a move: the card and every column's count."""
-    query = filter_form.query()
-    card = render_to_string(
-        "partners/partials/board_card.html",
-        {
-            "organization": selectors.board_card(organization.pk),
-            "query": query,
-            "move_action": _with_query("partners:board_move", query),
-        },
-        request=request,
-    )
     return {
         "ok": True,
         "moved": moved,
         "stage": organization.stage,
-        "card": card,
+        "card": board_cards([selectors.board_card(organization.pk)]),
         "counts": selectors.board_counts(filter_form.filters()),
     }
 
@@ -137,5 +132,5 @@ def board_move(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not wants_json:
         messages.success(request, text)
         return redirect(f"{board_url}#card-{organization.pk}")
-    moved = _moved_json(request, filter_form, organization, moved=change is not None)
+    moved = _moved_json(filter_form, organization, moved=change is not None)
     return JsonResponse(moved | {"message": text})

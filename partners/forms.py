@@ -10,7 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.conflicts import VersionedForm
-from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
+from core.forms import (
+    FastSelect,
+    FilterForm,
+    OneQueryModelChoiceField,
+    StaffChoiceField,
+    clean_display_name,
+    form_field,
+    staff_users,
+)
 from partners.models import (
     LONG_TEXT,
     ORGANIZATION_PROFILE_FIELDS,
@@ -41,17 +49,25 @@ class OrganizationFilterForm(FilterForm):
 
     q = forms.CharField(label="Search", required=False, max_length=200)
     kind = forms.ChoiceField(
-        choices=[("", "All kinds"), *Organization.Kind.choices], required=False
+        choices=[("", "All kinds"), *Organization.Kind.choices], required=False, widget=FastSelect
     )
-    stage = forms.ChoiceField(choices=[("", "All stages"), *Stage.choices], required=False)
-    focus_area = forms.ModelChoiceField(
-        queryset=FocusArea.objects.all(), required=False, empty_label="All focus areas"
+    stage = forms.ChoiceField(
+        choices=[("", "All stages"), *Stage.choices], required=False, widget=FastSelect
     )
-    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Any owner")
+    focus_area = OneQueryModelChoiceField(
+        queryset=FocusArea.objects.all(),
+        required=False,
+        empty_label="All focus areas",
+        widget=FastSelect,
+    )
+    owner = StaffChoiceField(
+        queryset=staff_users(), required=False, empty_label="Any owner", widget=FastSelect
+    )
     archived = forms.ChoiceField(
         label="Show",
         choices=[("active", "Current"), ("archived", "Archived"), ("all", "All")],
         required=False,
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         choices=[(key, key) for key in ORGANIZATION_SORTS],
@@ -68,6 +84,7 @@ class ContactFilterForm(FilterForm):
         label="Organization kind",
         choices=[("", "All kinds of organization"), *Organization.Kind.choices],
         required=False,
+        widget=FastSelect,
     )
 
 
@@ -336,15 +353,22 @@ class AffiliationEndForm(forms.Form):
 class BoardFilterForm(FilterForm):
     """The pipeline board's filters; the stage is the board's columns, so it is not one."""
 
-    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Any owner")
+    owner = StaffChoiceField(
+        queryset=staff_users(), required=False, empty_label="Any owner", widget=FastSelect
+    )
     kind = forms.ChoiceField(
-        choices=[("", "All kinds"), *Organization.Kind.choices], required=False
+        choices=[("", "All kinds"), *Organization.Kind.choices], required=False, widget=FastSelect
     )
     focus_area = forms.ModelChoiceField(
-        queryset=FocusArea.objects.all(), required=False, empty_label="All focus areas"
+        queryset=FocusArea.objects.all(),
+        required=False,
+        empty_label="All focus areas",
+        widget=FastSelect,
     )
     government_level = forms.ChoiceField(
-        choices=[("", "Any level"), *Organization.GovernmentLevel.choices], required=False
+        choices=[("", "Any level"), *Organization.GovernmentLevel.choices],
+        required=False,
+        widget=FastSelect,
     )
 
     def query(self) -> str:

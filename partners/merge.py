@@ -53,6 +53,9 @@ class Link:
     # Rows that would name the survivor twice once moved, given (survivor pk, other pk): a
     # meeting with one of the two that also lists the other. Dropped before the move.
     redundant: Callable[[int, int], Q] | None = None
+    # Called with the survivor's id once the rows have moved, in the merge's transaction: for
+    # what the survivor stores about these rows (its last touchpoint).
+    after_move: Callable[[int], object] | None = None
 
     @property
     def key(self) -> str:
@@ -85,6 +88,8 @@ class Link:
             dropped += rows.filter(when, **{f"{self.unique_with}_id__in": taken}).delete()[0]
         # Rows with a change history (affiliations) record the move in it.
         moved = update_with_history(rows, **{f"{self.field}_id": survivor_pk})
+        if self.after_move is not None:
+            self.after_move(survivor_pk)
         return moved, dropped
 
 

@@ -104,8 +104,9 @@ ORGANIZATION_PROFILE_FIELDS = (
 
 
 # Columns of the organization lists computed by apps above partners: the outreach log fills
-# `last_touchpoint_on` and `next_followup_on` in its AppConfig.ready() (outreach/
-# organization_columns.py). Each value makes the expression for one organization (OuterRef("pk")).
+# `next_followup_on` in its AppConfig.ready() (outreach/organization_columns.py). Each value makes
+# the expression for one organization (OuterRef("pk")). The last touchpoint is no such column:
+# it is stored on the organization (Organization.last_touchpoint_on).
 ORGANIZATION_COLUMNS: dict[str, Callable[[], BaseExpression]] = {}
 
 
@@ -119,6 +120,11 @@ def organization_column(
         return expression
 
     return register
+
+
+# Organization.last_touchpoint_on: kept by the outreach log (outreach.services.
+# organization_last_touchpoint_refresh), never by a save of the organization.
+LAST_TOUCHPOINT = "last_touchpoint_on"
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -147,21 +153,26 @@ class OrganizationQuerySet(models.QuerySet):
         return self.annotate(**{name: expression()})
 
     def with_last_touchpoint(self) -> "OrganizationQuerySet":
-        """Annotate `last_touchpoint_on`: the day of the latest touchpoint (None if never)."""
-        return self.with_column("last_touchpoint_on")
+        """With `last_touchpoint_on`, the day of the latest touchpoint (None if never), loaded.
+
+        It is a column of the organization now, so this only makes sure that a queryset
+        narrowed with only() or defer() still reads it (no query per row).
+        """
+        names, deferring = self.query.deferred_loading
+        if deferring:
+            if LAST_TOUCHPOINT not in names:
+                return self
+            return self.defer(None).defer(*(name for name in names if name != LAST_TOUCHPOINT))
+        return self.only(*names, LAST_TOUCHPOINT)
 
     def with_next_followup(self) -> "OrganizationQuerySet":
         """Annotate `next_followup_on`: the due day of the earliest open follow-up."""
         return self.with_column("next_followup_on")
 
     def for_list(self) -> "OrganizationQuerySet":
-        """What the organization list shows, each column without per-row queries."""
-        return (
-            self.select_related("owner")
-            .prefetch_related("focus_areas")
-            .with_last_touchpoint()
-            .with_next_followup()
-        )
+        """What the organization list shows, each column without per-row queries (its focus
+        areas' names too: partners.selectors.organization_list)."""
+        return self.select_related("owner").with_last_touchpoint().with_next_followup()
 
     def possible_duplicates_of(
         self, name: str, *, exclude_pk: int | None = None
@@ -227,19 +238,43 @@ class Organization(TimeStampedModel):
     stage_changed_at = models.DateTimeField(default=timezone.now)
     is_archived = models.BooleanField("archived", default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The day of the latest touchpoint (None: never), stored so that the lists, the board, the
+    # dashboard's quiet partners and the reports read it instead of a subquery per row. Only
+    # outreach.services.organization_last_touchpoint_refresh writes it (one UPDATE, from the
+    # touchpoints), called by everything that logs, corrects, moves or loads touchpoints;
+    # config/tests/test_last_touchpoint.py holds it to MAX(occurred_on). No change history:
+    # a touchpoint is not an edit of the organization.
+    last_touchpoint_on = models.DateField("last touchpoint", null=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
     # Field-level change history: who changed what, when and why (core.history).
-    history = History()
+    history = History(excluded_fields=[LAST_TOUCHPOINT])
 
     class Meta:
         ordering = ["name"]
         indexes = [
             # Home page counts by stage and stage filter on the list: WHERE NOT is_archived
-            # GROUP BY stage.
-            models.Index(fields=["is_archived", "stage"], name="org_archived_stage"),
+            # GROUP BY stage. And partners gone quiet (the dashboard, the manager summary, the
+            # portfolio report): WHERE NOT is_archived AND stage IN (…) AND
+            # (last_touchpoint_on IS NULL OR last_touchpoint_on < since), two index ranges.
+            models.Index(
+                fields=["is_archived", "stage", "last_touchpoint_on"],
+                name="org_archived_stage_quiet",
+            ),
             # "My organizations" and the owner filter.
             models.Index(fields=["owner", "is_archived"], name="org_owner_archived"),
+            # One person's partners gone quiet (their dashboard and digest).
+            models.Index(
+                fields=["owner", "stage", "last_touchpoint_on"],
+                condition=Q(is_archived=False),
+                name="org_owner_quiet",
+            ),
+            # The organization list's default order (by name), read a page at a time.
+            models.Index(fields=["name", "id"], name="org_name_id"),
+            # The board: each stage's most recently moved cards, and its count, index-only.
+            models.Index(
+                fields=["is_archived", "stage", "stage_changed_at", "id"], name="org_board_column"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -261,12 +296,24 @@ class Organization(TimeStampedModel):
         self.normalized_name = normalize_name(self.name)
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        elif kwargs.get("update_fields") is None and not (
+            self._state.adding or args or kwargs.get("force_insert")
+        ):
+            # A saved organization: every column but the last touchpoint, so that a copy read
+            # before a touchpoint was logged never puts back the day it read (the outreach log
+            # keeps that column).
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != LAST_TOUCHPOINT and f.attname not in deferred
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from core.http import pk_url  # lists call this for every row: see pk_url
 
-        return reverse("partners:organization_detail", args=[self.pk])
+        return pk_url("partners:organization_detail", self.pk)
 
 
 class StageChange(models.Model):
@@ -293,6 +340,8 @@ class StageChange(models.Model):
         indexes = [
             # Stage history on the organization page, newest first.
             models.Index(fields=["organization", "-changed_at"], name="stagechange_org_time"),
+            # The pipeline report: who entered (or left for) a stage within the period.
+            models.Index(fields=["to_stage", "changed_at"], name="stagechange_stage_time"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -334,6 +383,10 @@ class Contact(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The contact list's default order (by name), read a page at a time.
+            models.Index(fields=["name", "id"], name="contact_name_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["email"],
@@ -352,9 +405,9 @@ class Contact(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from core.http import pk_url  # lists call this for every row: see pk_url
 
-        return reverse("partners:contact_detail", args=[self.pk])
+        return pk_url("partners:contact_detail", self.pk)
 
 
 class OptOutChange(models.Model):

@@ -1,7 +1,7 @@
 """Partners' panels: the pipeline at a glance on the dashboard, and the change history of an
 organization's and a contact's page."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -11,29 +11,42 @@ from core.http import AuthenticatedHttpRequest
 from core.panels import panel
 from partners import history
 from partners.models import Contact, Organization
-from partners.selectors import organizations_owned_by, stage_counts
+from partners.selectors import (
+    AllAffiliations,
+    organizations_of,
+    people_ever_at,
+    pipeline_counts,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @panel(page="dashboard", slot="side", order=60, template="partners/panels/dashboard_pipeline.html")
 def pipeline(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
-    return {
-        "stage_counts": stage_counts(),
-        "my_organization_count": organizations_owned_by(request.user).count(),
-    }
+    stages, mine = pipeline_counts(request.user)
+    return {"stage_counts": stages, "my_organization_count": mine}
 
 
 @panel(page="organization", slot="side", order=90, template="core/partials/history_panel.html")
-def organization_history(request: HttpRequest, organization: Organization) -> dict[str, Any]:
+def organization_history(
+    request: HttpRequest, organization: "WithAnnotations[Organization, AllAffiliations]"
+) -> dict[str, Any]:
+    # The page has loaded its people and their organizations: the roles' changes name them.
     return history_panel(
         history.organization_history(organization),
         url=reverse("partners:organization_history", args=[organization.pk]),
+        known=people_ever_at(organization),
     )
 
 
 @panel(page="contact", slot="main", order=90, template="core/partials/history_panel.html")
-def contact_history(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def contact_history(
+    request: HttpRequest, contact: "WithAnnotations[Contact, AllAffiliations]"
+) -> dict[str, Any]:
     return history_panel(
         history.contact_history(contact),
         url=reverse("partners:contact_history", args=[contact.pk]),
+        known=organizations_of(contact),
         section_class="col-md-5",
     )

@@ -1,13 +1,30 @@
 """Reads for the partner pages: each page's queries live here, covered by query-count tests."""
 
-from typing import TYPE_CHECKING, Any, TypedDict
+import datetime as dt
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 
+from core.aggregates import JoinedNames
 from partners.models import (
     Affiliation,
     Contact,
+    FocusArea,
     OptOutChange,
     Organization,
     OrganizationQuerySet,
@@ -47,7 +64,7 @@ def _stage_order() -> Case:
 
 def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
     """Organizations for the list page, from the filter form's cleaned data."""
-    qs = Organization.objects.for_list()
+    qs = Organization.objects.for_list().annotate(focus_area_names=focus_area_names())
     archived = filters.get("archived") or "active"
     if archived == "active":
         qs = qs.filter(is_archived=False)
@@ -64,59 +81,101 @@ def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
     if filters.get("owner"):
         qs = qs.filter(owner=filters["owner"])
     sort = filters.get("sort") or "name"
-    return qs.annotate(stage_order=_stage_order()).order_by(*ORGANIZATION_SORTS[sort])
+    if sort.lstrip("-") == "stage":  # only then: the CASE costs every other sort for nothing
+        qs = qs.annotate(stage_order=_stage_order())
+    return qs.order_by(*ORGANIZATION_SORTS[sort])
 
 
 class AllAffiliations(TypedDict):
     all_affiliations: list[Affiliation]
 
 
-def organization_detail(pk: int) -> "WithAnnotations[Organization, AllAffiliations]":
-    """One organization with everything its page shows, in a fixed number of queries."""
-    affiliations = Affiliation.objects.select_related("contact").order_by(
-        "-is_primary", "contact__name"
+class OrganizationPage(AllAffiliations):
+    focus_area_names: str | None  # core.aggregates.split_names reads it
+
+
+def focus_area_names() -> Subquery:
+    """An organization's focus areas' names, in its own query (core.aggregates.JoinedNames)."""
+    return Subquery(
+        FocusArea.objects.filter(organizations=OuterRef("pk"))
+        .order_by()
+        .values("organizations")
+        .annotate(names=JoinedNames("name"))
+        .values("names")
     )
+
+
+def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationPage]":
+    """One organization with everything its page shows, in two queries: the organization with
+    its owner and its focus areas' names, and its roles with their people.
+
+    The roles, past and present, come in their people's name order: the page's panels read
+    them rather than asking again (people_ever_at).
+    """
+    affiliations = Affiliation.objects.select_related("contact").order_by("contact__name", "pk")
     return (
         Organization.objects.select_related("owner")
+        .annotate(focus_area_names=focus_area_names())
         .prefetch_related(
-            "focus_areas",
-            Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations"),
+            Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations")
         )
         .get(pk=pk)
     )
 
 
-def stage_counts() -> list[dict[str, Any]]:
-    """Active (not archived) organizations per stage, every stage listed, in pipeline order."""
-    counts = dict(
+def people_ever_at(organization: "WithAnnotations[Organization, AllAffiliations]") -> list[Contact]:
+    """Everyone ever affiliated with the organization, in name order, once each: from the roles
+    organization_detail loaded, so it costs no query."""
+    people = {a.contact_id: a.contact for a in organization.all_affiliations}
+    return list(people.values())
+
+
+def organizations_of(contact: "WithAnnotations[Contact, AllAffiliations]") -> list[Organization]:
+    """The organizations of the contact's roles, from what contact_detail loaded (no query)."""
+    return [affiliation.organization for affiliation in contact.all_affiliations]
+
+
+def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
+    """Active (not archived) organizations per stage, every stage listed in pipeline order, and
+    how many of them `user` owns: the dashboard's pipeline panel, in one query.
+
+    Each count reads one index only (the stage index, org_owner_archived): the user's count is an
+    uncorrelated subquery, which PostgreSQL computes once for the grouped rows.
+    """
+    owned = (
         Organization.objects.active()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-        .values_list("stage", "n")
+        .filter(owner=user)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("*"))
+        .values("n")
     )
-    return [
+    rows = list(
+        Organization.objects.active()
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("*"), mine=Subquery(owned))
+        .values_list("stage", "n", "mine")
+    )
+    counts = {stage: n for stage, n, _ in rows}
+    stages = [
         {"stage": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Stage.choices
     ]
-
-
-def organizations_owned_by(user: User) -> QuerySet[Organization]:
-    return (
-        Organization.objects.active()
-        .filter(owner=user)
-        .annotate(stage_order=_stage_order())
-        .order_by("stage_order", "name")
-    )
+    return stages, (rows[0][2] or 0) if rows else 0
 
 
 def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
-    """Contacts for the list page, each with their current organizations prefetched."""
+    """Contacts for the list page, each with their current organizations prefetched (their
+    names: the profiles' long texts stay in the table), the primary one first."""
+    current = (
+        Affiliation.objects.current()
+        .select_related("organization")
+        .only("contact", "title", "is_primary", "organization__name")
+        .order_by("-is_primary", "pk")
+    )
     qs = Contact.objects.prefetch_related(
-        Prefetch(
-            "affiliations",
-            queryset=Affiliation.objects.current().select_related("organization"),
-            to_attr="current_affiliations",
-        )
+        Prefetch("affiliations", queryset=current, to_attr="current_affiliations")
     )
     text = filters.get("q")
     if text:
@@ -143,7 +202,7 @@ def contacts_to_add(organization: Organization, search: str, limit: int = 10) ->
     )
 
 
-def contact_detail(pk: int) -> Contact:
+def contact_detail(pk: int) -> "WithAnnotations[Contact, AllAffiliations]":
     return Contact.objects.prefetch_related(
         Prefetch(
             "affiliations",
@@ -171,17 +230,24 @@ def possible_duplicates(name: str, *, exclude_pk: int | None = None) -> list[Org
 
 # The pipeline board --------------------------------------------------------------------------
 
-BOARD_PAGE_SIZE = 50
-BOARD_CARD_FIELDS = (
-    "name",
-    "kind",
-    "government_level",
-    "stage",
-    "stage_changed_at",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-)
+# A column shows its most recently moved cards, this many at a time ("Show more" for the next):
+# three screenfuls of a column, and 7 × 15 cards keep the board's page under 100 KB.
+BOARD_PAGE_SIZE = 15
+
+
+class BoardCard(NamedTuple):
+    """What a card shows: a row, not a model (a hundred models and their owners took 3 ms)."""
+
+    pk: int
+    name: str
+    kind: str
+    government_level: str
+    stage: str
+    owner__username: str | None
+    owner__first_name: str | None
+    owner__last_name: str | None
+    last_touchpoint_on: dt.date | None
+    next_followup_on: dt.date | None
 
 
 def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
@@ -194,8 +260,13 @@ def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
     if filters.get("government_level"):
         qs = qs.filter(government_level=filters["government_level"])
     if filters.get("focus_area"):
-        # One focus area: the join gives each organization at most one row, so counts hold.
-        qs = qs.filter(focus_areas=filters["focus_area"])
+        # EXISTS rather than a join: a column's query walks the board's index newest first and
+        # stops at its cards, testing each organization's focus areas on the way (through the
+        # unique index of the join table), instead of reading every organization of the area.
+        in_area = Organization.focus_areas.through.objects.filter(
+            organization=OuterRef("pk"), focusarea=filters["focus_area"]
+        )
+        qs = qs.filter(Exists(in_area))
     return qs
 
 
@@ -211,35 +282,69 @@ def board_counts(filters: dict[str, Any]) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in Stage.values}
 
 
+def _cards(organizations: OrganizationQuerySet) -> QuerySet[Organization, tuple]:
+    """The cards of these organizations, most recent first: the most recent stage change first
+    (the card that just arrived in the column is on top), then the most recently created;
+    stage_changed_at is set when an organization is created, so every card has one."""
+    return (
+        organizations.with_last_touchpoint()
+        .with_next_followup()
+        .order_by("-stage_changed_at", "-pk")
+        .values_list(*BoardCard._fields)
+    )
+
+
+# Stands for a column's stage in the one compiled copy of a column's query (_first_cards).
+_STAGE = "stage-of-the-column"
+
+
+def _first_cards(filters: dict[str, Any], limits: dict[str, int]) -> RawSQL:
+    """The ids of each column's first cards (limits: stage → how many), as one UNION ALL of a
+    LIMITed SELECT per stage: each an index scan that stops after its cards.
+
+    One column's query is compiled once and repeated for each stage: compiling seven querysets
+    and their union cost the board 3 ms. "SELECT * FROM (… LIMIT n)" is the form of a limited
+    branch that both PostgreSQL and SQLite accept.
+    """
+    newest = board_organizations(filters).order_by("-stage_changed_at", "-pk").values("pk")
+    compiled = {
+        limit: newest.filter(stage=_STAGE)[:limit].query.sql_with_params()
+        for limit in set(limits.values())
+    }
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, (stage, limit) in enumerate(limits.items()):
+        sql, branch_params = compiled[limit]
+        if list(branch_params).count(_STAGE) != 1:
+            raise RuntimeError("A column's query should have its stage as one parameter.")
+        parts.append(f"SELECT * FROM ({sql}) AS column_{n}")
+        params.extend(stage if param == _STAGE else param for param in branch_params)
+    return RawSQL(" UNION ALL ".join(parts), params)
+
+
+def board_columns(
+    filters: dict[str, Any], *, longer: str | None = None, pages: int = 1
+) -> dict[str, list[BoardCard]]:
+    """Each column's first BOARD_PAGE_SIZE cards (`pages` pages of the `longer` column), in one
+    query: the cards of _first_cards' ids, with the next follow-up looked up for those only, so
+    that the board costs the same at 1,000 and 10,000 organizations."""
+    limits = {stage: BOARD_PAGE_SIZE * (pages if stage == longer else 1) for stage in Stage.values}
+    columns: dict[str, list[BoardCard]] = {stage: [] for stage in Stage.values}
+    shown = Organization.objects.filter(pk__in=_first_cards(filters, limits))
+    for card in map(BoardCard._make, _cards(shown)):
+        columns[card.stage].append(card)
+    return columns
+
+
 def board_cards(
     filters: dict[str, Any], stage: str, *, start: int = 0, stop: int = BOARD_PAGE_SIZE
-) -> tuple[list[Organization], bool]:
-    """One column's cards [start:stop] and whether more follow, in one query.
-
-    Most recent first means the most recent stage change first (the card that just arrived in
-    the column is on top), then the most recently created; stage_changed_at is set when an
-    organization is created, so every card has one.
-    """
-    rows = list(
-        board_organizations(filters)
-        .filter(stage=stage)
-        .select_related("owner")
-        # Only what a card shows: sorting a column's rows without the long profile texts
-        # halved its query at 10,000 organizations.
-        .only(*BOARD_CARD_FIELDS)
-        .with_last_touchpoint()
-        .with_next_followup()
-        .order_by("-stage_changed_at", "-pk")[start : stop + 1]
-    )
-    return rows[: stop - start], len(rows) > stop - start
+) -> tuple[list[BoardCard], bool]:
+    """One column's cards [start:stop] and whether more follow, in one query ("Show more")."""
+    rows = _cards(board_organizations(filters).filter(stage=stage))[start : stop + 1]
+    cards = list(map(BoardCard._make, rows))
+    return cards[: stop - start], len(cards) > stop - start
 
 
-def board_card(pk: int) -> Organization:
+def board_card(pk: int) -> BoardCard:
     """One card, as the board shows it (after a move)."""
-    return (
-        Organization.objects.select_related("owner")
-        .only(*BOARD_CARD_FIELDS)
-        .with_last_touchpoint()
-        .with_next_followup()
-        .get(pk=pk)
-    )
+    return BoardCard._make(_cards(Organization.objects.filter(pk=pk)).get())

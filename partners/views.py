@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.aggregates import split_names
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
 from core.history_entries import history_response
-from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from core.roles import is_manager, manager_required
 from partners import history, merge, selectors, services
@@ -39,7 +40,7 @@ from partners.models import Affiliation, Contact, Organization, search_words
 def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.organization_list(filters))
+    page = paginate(request, selectors.organization_list(filters), count_limit=COUNT_LIMIT)
     context = {
         "form": form,
         "page": page,
@@ -78,8 +79,10 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         organization = selectors.organization_detail(pk)
     except Organization.DoesNotExist as error:
         return _merged_away(Organization, pk, error)
-    current = [a for a in organization.all_affiliations if a.is_current]
-    past = [a for a in organization.all_affiliations if not a.is_current]
+    # Loaded in name order; the primary contact first.
+    affiliations = sorted(organization.all_affiliations, key=lambda a: not a.is_primary)
+    current = [a for a in affiliations if a.is_current]
+    past = [a for a in affiliations if not a.is_current]
     return render(
         request,
         "partners/organization_detail.html",
@@ -87,6 +90,7 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "organization": organization,
             "current_affiliations": current,
             "past_affiliations": past,
+            "focus_areas": split_names(organization.focus_area_names),
             "stage_form": StageChangeForm(organization=organization),
             "panels": panels_for("organization", request, organization),
         },
@@ -218,7 +222,7 @@ def organization_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ContactFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.contact_list(filters))
+    page = paginate(request, selectors.contact_list(filters), count_limit=COUNT_LIMIT)
     context = {
         "form": form,
         "page": page,

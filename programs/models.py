@@ -7,9 +7,9 @@ lived before the apps were split: moving a model never copies a row.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from core.history import History
+from core.http import pk_url
 from core.models import TimeStampedModel
 from outreach.models import FollowUp, Meeting
 from partners.models import LONG_TEXT, Organization
@@ -92,7 +92,7 @@ class Program(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("programs:program_detail", args=[self.pk])
+        return pk_url("programs:program_detail", self.pk)  # for every row of a list: see pk_url
 
 
 class ProgramPartner(models.Model):

@@ -1,7 +1,8 @@
 """Report pages and their CSV exports: managers and admins only.
 
 Each page and its CSV call the same selector with the same period, so the file holds exactly
-the tables on the page.
+the tables on the page, save that the page shows some of the rows of a long list (with their
+number and a link to the file) while the file holds every row.
 """
 
 import csv
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,31 +22,39 @@ from core.periods import quick_period_links
 from core.roles import manager_required
 from core.spreadsheets import defuse as text_cell
 from reports import selectors
+from reports.cache import report_as_of
 from reports.forms import PeriodForm
-from reports.selectors.common import Cell, Report
+from reports.selectors.common import ROWS_SHOWN, Cell, Report
 
-# slug: (title, one-line description, builder(start, end, today))
-REPORTS: dict[str, tuple[str, str, Callable[[dt.date, dt.date, dt.date], Report]]] = {
+# A report builder: (start, end, today, how many rows of a long list; None for all) → Report.
+Builder = Callable[[dt.date, dt.date, dt.date, int | None], Report]
+
+# slug: (title, one-line description, builder)
+REPORTS: dict[str, tuple[str, str, Builder]] = {
     "pipeline": (
         "Pipeline funnel",
         "Organizations entering each stage, conversion, time in stage, and who left and why.",
-        lambda start, end, today: selectors.pipeline_report(start=start, end=end),
+        lambda start, end, today, limit: selectors.pipeline_report(
+            start=start, end=end, limit=limit
+        ),
     ),
     "activity": (
         "Activity",
         "Touchpoints per month by staff member and channel, meetings held, follow-ups done.",
-        lambda start, end, today: selectors.activity_report(start=start, end=end),
+        lambda start, end, today, limit: selectors.activity_report(start=start, end=end),
     ),
     "portfolio": (
         "Partnership portfolio",
         "Partners by kind, level and focus area; quiet partners; partners without a primary "
         "contact.",
-        lambda start, end, today: selectors.portfolio_report(start=start, end=end, today=today),
+        lambda start, end, today, limit: selectors.portfolio_report(
+            start=start, end=end, today=today, limit=limit
+        ),
     ),
     "programs": (
         "Programs and impact",
         "Programs by status and kind, sessions and attendance per quarter, outcomes, grants.",
-        lambda start, end, today: selectors.programs_report(start=start, end=end),
+        lambda start, end, today, limit: selectors.programs_report(start=start, end=end),
     ),
 }
 
@@ -74,10 +84,16 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     title, _description, build = REPORTS[slug]
     today = timezone.localdate()
     form = _period_form(request, today)
-    report = None
+    report = computed_at = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        report = build(start, end, today)
+        report, computed_at = report_as_of(
+            slug=slug,
+            start=start,
+            end=end,
+            build=lambda: build(start, end, today, ROWS_SHOWN),
+            refresh="refresh" in request.GET,
+        )
     return render(
         request,
         "reports/report.html",
@@ -86,10 +102,16 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": slug,
             "form": form,
             "report": report,
+            "computed_at": computed_at,
             "quick_periods": quick_period_links(
                 today, (report.start, report.end) if report else None
             ),
-            "csv_query": urlencode({"start": report.start, "end": report.end}) if report else "",
+            "csv_url": (
+                f"{reverse(f'reports:{slug}_csv')}?"
+                + urlencode({"start": report.start, "end": report.end})
+                if report
+                else ""
+            ),
         },
     )
 
@@ -134,7 +156,7 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
             f"Choose a valid period ({errors}).", status=400, content_type="text/plain"
         )
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = build(start, end, today)
+    report = build(start, end, today, None)
     # The byte-order mark tells Excel the file is UTF-8, so accents show correctly.
     response = HttpResponse(
         "\ufeff" + report_csv_text(report), content_type="text/csv; charset=utf-8"

@@ -156,7 +156,7 @@ ORGANIZATIONS = Export(
         "Common ground",
     ),
     filter_form=OrganizationFilterForm,
-    # The list's query annotates the last touchpoint and the next follow-up.
+    # The list's query: the stored last touchpoint, the annotated next follow-up.
     queryset=organization_list,
     fields=(
         "name",

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 
 from core.http import AuthenticatedHttpRequest
@@ -16,7 +17,11 @@ LIST_LIMIT = 10
 
 @panel(page="dashboard", slot="main", order=20, template="updates/panels/dashboard_drafts.html")
 def drafts_to_review(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
-    """Updates drafted for this person to review (review mode); hidden when there are none."""
+    """Updates drafted for this person to review (review mode); hidden when there are none.
+
+    The first LIST_LIMIT, with how many there are (a window count over the same rows, so one
+    query) and a link to all of them.
+    """
     drafts = list(
         ProgressUpdate.objects.filter(
             status=ProgressUpdate.Status.DRAFT,
@@ -24,9 +29,18 @@ def drafts_to_review(request: AuthenticatedHttpRequest, obj: None) -> dict[str, 
             subscription__is_active=True,
         )
         .select_related("subscription__organization", "subscription__program")
+        .only(
+            "period_start",
+            "period_end",
+            "subscription__organization__name",
+            "subscription__program__title",
+        )
+        .annotate(drafts_total=Window(Count("*")))
         .order_by("period_end", "pk")[:LIST_LIMIT]
     )
-    return {"drafts_to_review": drafts} if drafts else None
+    if not drafts:
+        return None
+    return {"drafts_to_review": drafts, "drafts_total": drafts[0].drafts_total}
 
 
 @panel(

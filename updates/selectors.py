@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from mail.models import OutgoingEmail
@@ -58,15 +68,20 @@ def unavailable_reason(contact: Contact) -> str:
     return ""
 
 
-def current_recipients(subscription: ProgressSubscription) -> list[Contact]:
-    """The subscription's recipients who are still at the organization (or a program partner)
-    and have an email address: who an update is queued for. The outbox suppresses those who
-    opted out or must not be contacted, and records why."""
-    current = Affiliation.objects.current().filter(
+def _still_there(subscription: ProgressSubscription) -> QuerySet[Affiliation]:
+    """Current roles at the organization the updates are about (or at a program partner)."""
+    return Affiliation.objects.current().filter(
         organization_id__in=_organization_ids(
             organization=subscription.organization, program=subscription.program
         )
     )
+
+
+def current_recipients(subscription: ProgressSubscription) -> list[Contact]:
+    """The subscription's recipients who are still at the organization (or a program partner)
+    and have an email address: who an update is queued for. The outbox suppresses those who
+    opted out or must not be contacted, and records why."""
+    current = _still_there(subscription)
     return list(
         subscription.recipients.filter(pk__in=current.values("contact_id"))
         .exclude(email="")
@@ -84,11 +99,14 @@ class RecipientRow:
 
 
 def recipient_rows(subscription: ProgressSubscription) -> list[RecipientRow]:
-    """Every chosen recipient, and whether the next update reaches them (and if not, why)."""
-    current = {contact.pk for contact in current_recipients(subscription)}
+    """Every chosen recipient, and whether the next update reaches them (and if not, why), in
+    one query. Those queued are current_recipients(), in its order."""
+    still_there = _still_there(subscription).filter(contact_id=OuterRef("pk"))
     rows = []
-    for contact in subscription.recipients.order_by("name", "pk"):
-        if contact.pk in current:
+    for contact in subscription.recipients.annotate(is_current=Exists(still_there)).order_by(
+        "name", "pk"
+    ):
+        if contact.is_current and contact.email:
             reason = suppression_reason(kind=OutgoingEmail.Kind.PROGRESS_UPDATE, contact=contact)
             rows.append(RecipientRow(contact, reason, queued=True))
         elif not contact.email:

@@ -42,7 +42,7 @@ def test_seed_demo_loads_every_kind_and_stage(demo_mode):
     assert set(focus_counts) <= {1, 2, 3}
     assert "Demo logins (password: liaison-demo):" in output
     assert "librarian  – Librarian" in output
-    assert "Loaded 40 organizations, 100 contacts" in output
+    assert "Loaded 40 organizations, 120 contacts" in output
 
 
 def test_every_stage_history_starts_new_and_ends_at_the_current_stage(demo_mode):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from core.forms import FilterForm, StaffChoiceField, staff_users
+from core.forms import FastSelect, FilterForm, StaffChoiceField, staff_users
 from outreach.models import Touchpoint
 from partners.models import Organization
 
@@ -12,15 +12,22 @@ from partners.models import Organization
 class TouchpointFilterForm(FilterForm):
     q = forms.CharField(label="Search", required=False, max_length=200)
     staff = StaffChoiceField(
-        label="Staff member", queryset=staff_users(), required=False, empty_label="Anyone"
+        label="Staff member",
+        queryset=staff_users(),
+        required=False,
+        empty_label="Anyone",
+        widget=FastSelect,
     )
     channel = forms.ChoiceField(
-        choices=[("", "Any channel"), *Touchpoint.Channel.choices], required=False
+        choices=[("", "Any channel"), *Touchpoint.Channel.choices],
+        required=False,
+        widget=FastSelect,
     )
     kind = forms.ChoiceField(
         label="Organization kind",
         choices=[("", "All kinds"), *Organization.Kind.choices],
         required=False,
+        widget=FastSelect,
     )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

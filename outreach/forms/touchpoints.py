@@ -65,13 +65,23 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
         labels = {"occurred_time": "Time (optional)", "next_step": "Next step"}
 
     def __init__(
-        self, *args: Any, organization: Organization, with_follow_up: bool = True, **kwargs: Any
+        self,
+        *args: Any,
+        organization: Organization,
+        with_follow_up: bool = True,
+        people: list[Contact] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`people`: contacts_of(organization) as the page has already loaded them (in name
+        order), to offer without a query; what is posted is still checked against the query."""
         super().__init__(*args, **kwargs)
         self.organization = organization
-        form_field(self, "contacts", ContactsOfOrganizationField).queryset = contacts_of(
-            organization
-        )
+        contacts = form_field(self, "contacts", ContactsOfOrganizationField)
+        contacts.queryset = contacts_of(organization)
+        if people is not None:
+            contacts.choices = [
+                (person.pk, contacts.label_from_instance(person)) for person in people
+            ]
         if not self.instance.pk:
             self.fields["occurred_on"].initial = timezone.localdate
         if with_follow_up:

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from outreach.models import FollowUp
@@ -64,14 +64,3 @@ def group_by_due(followups: list[FollowUp], today: dt.date | None = None) -> Fol
         else:
             groups.later.append(followup)
     return groups
-
-
-def overdue_by_person(today: dt.date | None = None) -> list[dict]:
-    """Managers' view: how many open follow-ups each person has overdue (one grouped query)."""
-    today = today or timezone.localdate()
-    return list(
-        FollowUp.objects.filter(status=FollowUp.Status.OPEN, due_on__lt=today)
-        .values("assignee", "assignee__first_name", "assignee__last_name", "assignee__username")
-        .annotate(overdue=Count("pk"))
-        .order_by("-overdue", "assignee__first_name")
-    )

@@ -1,10 +1,13 @@
 """Reads for the meeting pages and the calendar feed, each covered by a query-count test."""
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from core.periods import local_bounds
@@ -15,6 +18,8 @@ from partners.models import Organization
 FEED_PAST_DAYS = 90
 # Further partners offered by the search box of the meeting form.
 ORGANIZATION_MATCHES = 10
+# A day of the month calendar shows this many meetings, then "+N more" (that day's list).
+CALENDAR_DAY_MEETINGS = 3
 
 
 def _attended_by(user: User) -> Q:
@@ -22,29 +27,105 @@ def _attended_by(user: User) -> Q:
     return Q(pk__in=Meeting.staff.through.objects.filter(user=user).values("meeting_id"))
 
 
-def meeting_list(*, user: User, past: bool = False, mine: bool = False) -> QuerySet[Meeting]:
-    """Upcoming meetings soonest first, or past ones newest first, cancelled ones included."""
+# What a row of the meeting lists shows.
+MEETING_LIST_FIELDS = ("title", "starts_at", "ends_at", "status", "organization__name")
+
+
+def meeting_list(
+    *, user: User, past: bool = False, mine: bool = False, day: dt.date | None = None
+) -> QuerySet[Meeting]:
+    """Upcoming meetings soonest first, or past ones newest first, cancelled ones included; or,
+    with `day`, that day's meetings (in the current time zone), past or not, in time order."""
     now = timezone.now()
-    qs = Meeting.objects.select_related("organization").prefetch_related("other_organizations")
+    # The partners' names only: not their profiles' long texts.
+    partners = Organization.objects.only("pk", "name")
+    qs = (
+        Meeting.objects.select_related("organization")
+        .only(*MEETING_LIST_FIELDS)
+        .prefetch_related(Prefetch("other_organizations", queryset=partners))
+    )
     if mine:
         qs = qs.filter(_attended_by(user))
+    if day is not None:
+        start, end = local_bounds(day, day)
+        return qs.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
     if past:
         return qs.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
     return qs.filter(starts_at__gte=now).order_by("starts_at", "pk")
 
 
-def meetings_by_local_day(
-    *, first_day: dt.date, last_day: dt.date, user: User, mine: bool = False
-) -> dict[dt.date, list[Meeting]]:
-    """Meetings starting on each day from first_day to last_day, days in the current time zone."""
-    start, end = local_bounds(first_day, last_day)
-    qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
-    if mine:
-        qs = qs.filter(_attended_by(user))
-    days: dict[dt.date, list[Meeting]] = defaultdict(list)
-    for meeting in qs.only("pk", "title", "starts_at", "ends_at", "status"):
-        days[timezone.localtime(meeting.starts_at).date()].append(meeting)
-    return days
+class CalendarDay(NamedTuple):
+    meetings: list[Meeting]  # the first CALENDAR_DAY_MEETINGS, in time order
+    total: int  # all of that day's meetings
+
+
+def calendar_days(
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    user: User,
+    mine: bool = False,
+    per_day: int = CALENDAR_DAY_MEETINGS,
+) -> dict[dt.date, CalendarDay]:
+    """The first `per_day` meetings of each day from first_day to last_day that has any, and
+    how many it has, days in the current time zone, in one query: a page of at most 42 × 3
+    meetings, however busy the days (a county-wide team's had 330 meetings)."""
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    if connection.vendor == "postgresql" and not mine:
+        meetings: Iterable[Meeting] = _first_of_each_day(days, per_day)
+    else:
+        # One's own meetings in one pass: the query above would test each day's meetings
+        # for the attendee twice, and a user attends a share of the meetings at most.
+        meetings = _first_of_each_day_ranked(days, user if mine else None, per_day)
+    shown: dict[dt.date, CalendarDay] = {}
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        total: int = meeting.day_count  # type: ignore[attr-defined]
+        shown.setdefault(day, CalendarDay([], total)).meetings.append(meeting)
+    return shown
+
+
+# For each day (its local midnights as [lo, hi)), how many meetings start in it and the first
+# few: two index range scans on meeting_start a day, the second stopping after its LIMIT, so
+# the month costs the same with 10 meetings a day or 300 (a ROW_NUMBER() over the six weeks'
+# meetings sorted them all: 5 ms at 10,000 organizations, a tenth of that at 1,000).
+FIRST_OF_EACH_DAY = """
+SELECT m.id, m.title, m.starts_at, m.status, c.n AS day_count
+FROM unnest(%(lo)s::timestamptz[], %(hi)s::timestamptz[]) AS d(lo, hi)
+CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM {meeting} WHERE starts_at >= d.lo AND starts_at < d.hi
+) AS c
+CROSS JOIN LATERAL (
+    SELECT id, title, starts_at, status FROM {meeting}
+    WHERE starts_at >= d.lo AND starts_at < d.hi
+    ORDER BY starts_at, id LIMIT %(per_day)s
+) AS m
+ORDER BY m.starts_at, m.id
+"""
+
+
+def _first_of_each_day(days: list[dt.date], per_day: int) -> Iterable[Meeting]:
+    bounds = [local_bounds(day, day) for day in days]
+    sql = FIRST_OF_EACH_DAY.format(meeting=Meeting._meta.db_table)
+    params = {"lo": [lo for lo, _ in bounds], "hi": [hi for _, hi in bounds], "per_day": per_day}
+    return Meeting.objects.raw(sql, params)
+
+
+def _first_of_each_day_ranked(
+    days: list[dt.date], attendee: User | None, per_day: int
+) -> QuerySet[Meeting]:
+    """The same by ROW_NUMBER(), in one pass over the days' meetings (SQLite, a laptop's
+    database, has no LATERAL)."""
+    start, end = local_bounds(days[0], days[-1])
+    qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if attendee is not None:
+        qs = qs.filter(_attended_by(attendee))
+    local_day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    ranked = qs.annotate(
+        rank=Window(RowNumber(), partition_by=local_day, order_by=(F("starts_at"), F("pk"))),
+        day_count=Window(Count("pk"), partition_by=local_day),
+    ).filter(rank__lte=per_day)
+    return ranked.only("pk", "title", "starts_at", "status").order_by("starts_at", "pk")
 
 
 def meeting_detail(pk: int) -> Meeting:

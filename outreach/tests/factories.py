@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.tests.factories import UserFactory
 from outreach.models import Meeting, Touchpoint
+from outreach.services import organization_last_touchpoint_refresh
 from partners.models import Contact, Organization
 from partners.tests.factories import OrganizationFactory
 
@@ -65,3 +66,11 @@ class TouchpointFactory(factory.django.DjangoModelFactory[Touchpoint]):
     ) -> None:
         if create and extracted:
             self.contacts.set(extracted)
+
+    @factory.post_generation
+    def last_touchpoint(
+        self: Touchpoint, create: bool, extracted: object, **kwargs: object
+    ) -> None:
+        """The organization's stored last touchpoint follows, as touchpoint_log keeps it."""
+        if create:
+            organization_last_touchpoint_refresh(organization_ids=[self.organization_id])

@@ -31,12 +31,12 @@ HEADER = [
 ]
 
 # Session, user and the user's time-zone profile (3 queries) and the role flags of the menu (1),
-# then the page's own. List: the count, the page of rows with organization and staff, their
-# contacts, and the staff choices of the filter form. Detail: the touchpoint with organization,
-# staff and meeting, its contacts, its follow-ups with their assignees. Export (managers only):
-# no menu but the role check; the rows, their contacts (per chunk of 2,000), and the staff
-# filter's lookup when one is given.
-MAX_QUERIES = {"touchpoint_list": 8, "touchpoint_detail": 7, "touchpoint_export": 7}
+# then the page's own. List: the count (up to core.http.COUNT_LIMIT rows), the page of rows with
+# organization, staff and contacts' names, and the staff choices of the filter form. Detail: the
+# touchpoint with organization, staff and meeting, its contacts, its follow-ups with their
+# assignees. Export (managers only): no menu but the role check; the rows, their contacts (per
+# chunk of 2,000), and the staff filter's lookup when one is given.
+MAX_QUERIES = {"touchpoint_list": 4 + 3, "touchpoint_detail": 7, "touchpoint_export": 7}
 
 
 def subjects(response) -> list[str]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.conflicts import save_unless_changed
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from outreach import ical, services
 from outreach.forms.meetings import MeetingForm, MeetingHeldForm, posted_ids
 from outreach.models import Meeting, Touchpoint
@@ -22,6 +22,7 @@ from outreach.selectors import meetings as selectors
 from partners.models import Organization
 
 MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # US libraries: weeks start on Sunday.
 WEEK = calendar.Calendar(firstweekday=calendar.SUNDAY)
 DAY_NAMES = [calendar.day_name[(calendar.SUNDAY + i) % 7] for i in range(7)]
@@ -43,16 +44,30 @@ def _mine(request: HttpRequest) -> bool:
     return request.GET.get("who") == "mine"
 
 
+def _day(value: str | None) -> dt.date | None:
+    """The day of ?day=YYYY-MM-DD (a calendar day's "+N more"), or None if missing or nonsense."""
+    if not DAY_RE.fullmatch(value or ""):
+        return None
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
 @require_GET
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    past = request.GET.get("when") == "past"
+    day = _day(request.GET.get("day"))
+    past = day is None and request.GET.get("when") == "past"
     mine = _mine(request)
-    page = paginate(request, selectors.meeting_list(user=request.user, past=past, mine=mine))
+    meetings = selectors.meeting_list(user=request.user, past=past, mine=mine, day=day)
+    page = paginate(request, meetings, count_limit=COUNT_LIMIT)
     return render(
         request,
         "outreach/meeting_list.html",
         {
             "page": page,
+            "day": day,
             "past": past,
             "mine": mine,
             "query": query_without(request, "page"),
@@ -71,13 +86,27 @@ def _month(value: str | None, today: dt.date) -> dt.date:
     return today.replace(day=1)
 
 
+def _calendar_day(
+    day: dt.date, month: dt.date, today: dt.date, by_day: dict[dt.date, selectors.CalendarDay]
+) -> dict:
+    """One cell of the month calendar: its first meetings, and how many more it has."""
+    shown = by_day.get(day, selectors.CalendarDay([], 0))
+    return {
+        "date": day,
+        "in_month": day.month == month.month,
+        "is_today": day == today,
+        "meetings": shown.meetings,
+        "more": shown.total - len(shown.meetings),
+    }
+
+
 @require_GET
 def meeting_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = _month(request.GET.get("month"), today)
     mine = _mine(request)
     weeks = WEEK.monthdatescalendar(first.year, first.month)
-    by_day = selectors.meetings_by_local_day(
+    by_day = selectors.calendar_days(
         first_day=weeks[0][0], last_day=weeks[-1][-1], user=request.user, mine=mine
     )
     previous_month = (first - dt.timedelta(days=1)).replace(day=1)
@@ -87,18 +116,7 @@ def meeting_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         "outreach/meeting_calendar.html",
         {
             "month": first,
-            "weeks": [
-                [
-                    {
-                        "date": day,
-                        "in_month": day.month == first.month,
-                        "is_today": day == today,
-                        "meetings": by_day.get(day, []),
-                    }
-                    for day in week
-                ]
-                for week in weeks
-            ],
+            "weeks": [[_calendar_day(day, first, today, by_day) for day in week] for week in weeks],
             "day_names": DAY_NAMES,
             "previous_month": previous_month if previous_month.year >= FIRST_YEAR else None,
             "next_month": next_month if next_month.year <= LAST_YEAR else None,

@@ -18,7 +18,13 @@ from partners.models import Organization
 def _logged_entries(touchpoint: Touchpoint, followup: FollowUp | None) -> list[TimelineEntry]:
     """The new touchpoint, and the follow-up it set, as rows to add to the timeline."""
     entries = [
-        TimelineEntry("touchpoint", touchpoint.occurred_on, touchpoint.created_at, touchpoint)
+        TimelineEntry(
+            "touchpoint",
+            touchpoint.occurred_on,
+            touchpoint.created_at,
+            touchpoint,
+            people=list(touchpoint.contacts.all()),
+        )
     ]
     if followup:
         created = followup.created_at

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from outreach import services
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
@@ -26,7 +26,7 @@ from outreach.selectors import touchpoints as selectors
 def touchpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TouchpointFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.touchpoint_list(filters))
+    page = paginate(request, selectors.touchpoint_list(filters), count_limit=COUNT_LIMIT)
     query = query_without(request, "page")
     context = {
         "form": form,

@@ -6,19 +6,21 @@ import pytest
 from django.utils import timezone
 
 from partners.models import FocusArea, Organization, Stage, StageChange
+from partners.selectors import BOARD_PAGE_SIZE
 from partners.services import organization_archive
 from partners.tests.factories import OrganizationFactory
 
 BOARD = "/pipeline/"
 MOVE = "/pipeline/move/"
-# Session, user, roles and time zone (4), then the board's own: the counts (one grouped
-# query), one query per column for its cards (7, last touchpoint and next follow-up as
-# subqueries), and the owner and focus-area choices of the filter form (2).
-BOARD_QUERIES = 14
+# Session, user, roles and time zone (4 at most), then the board's own: the counts (one grouped
+# query), every column's cards (one query, the next follow-up as a subquery), and the owner and
+# focus-area choices of the filter form (2).
+BOARD_QUERIES = 4 + 1 + 1 + 2
 # 4, then the organization, the locked row, the stage change, the update and its change-history
 # row, the fresh card and the counts; plus the savepoint pair stage_change() opens inside the
 # request.
 MOVE_QUERIES = 13
+N = BOARD_PAGE_SIZE
 
 
 def json_move(client, data, query=""):
@@ -110,40 +112,46 @@ class TestColumns:
 
 @pytest.mark.django_db
 class TestShowMore:
-    def test_a_column_shows_its_50_most_recently_moved_then_show_more_gives_the_next(
+    def test_a_column_shows_its_most_recently_moved_its_count_then_show_more_gives_the_next(
         self, librarian_client
     ):
-        made = staggered(120, Stage.CONTACTED)
+        made = staggered(2 * N + 5, Stage.CONTACTED)
         newest_first = [organization.name for organization in reversed(made)]
         OrganizationFactory(name="Lone researcher", stage=Stage.RESEARCHING)
 
         response = librarian_client.get(BOARD)
         board = columns(response)
-        assert names(board["contacted"]) == newest_first[:50]
-        assert board["contacted"]["count"] == 120 and board["contacted"]["has_more"]
+        assert names(board["contacted"]) == newest_first[:N]
+        assert board["contacted"]["count"] == 2 * N + 5 and board["contacted"]["has_more"]
         assert not board["researching"]["has_more"]
-        assert "stage=contacted&amp;page=2" in response.content.decode()
+        html = response.content.decode()
+        assert f'id="count-contacted">{2 * N + 5}<' in html
+        assert html.count('class="board-card card d-block p-2"') == N + 1
+        assert "stage=contacted&amp;page=2" in html
+        assert 'Show more<span class="visually-hidden"> in Contacted</span>' in html
+        assert "stage=researching&amp;page=2" not in html
 
-        # htmx: only the next 50 cards, and a "show more" that points at page 3.
+        # htmx: only the next cards, and a "show more" that points at page 3.
         more = librarian_client.get(
             BOARD, {"stage": "contacted", "page": "2"}, headers={"HX-Request": "true"}
         )
         assert more.templates[0].name == "partners/partials/board_more.html"
-        assert names(more.context["column"]) == newest_first[50:100]
+        assert names(more.context["column"]) == newest_first[N : 2 * N]
         assert "page=3" in more.content.decode()
         last = librarian_client.get(
             BOARD, {"stage": "contacted", "page": "3"}, headers={"HX-Request": "true"}
         )
-        assert names(last.context["column"]) == newest_first[100:]
+        assert names(last.context["column"]) == newest_first[2 * N :]
         assert "Show more" not in last.content.decode()
 
-        # Without JavaScript the link reloads the board with that column 50 cards longer.
-        longer = columns(librarian_client.get(BOARD, {"stage": "contacted", "page": "2"}))
-        assert names(longer["contacted"]) == newest_first[:100]
-        assert names(longer["researching"]) == ["Lone researcher"]
+        # Without JavaScript the link reloads the board with that column N cards longer.
+        longer = librarian_client.get(BOARD, {"stage": "contacted", "page": "2"})
+        assert names(columns(longer)["contacted"]) == newest_first[: 2 * N]
+        assert names(columns(longer)["researching"]) == ["Lone researcher"]
+        assert "stage=contacted&amp;page=3" in longer.content.decode()
 
     def test_show_more_keeps_the_filters(self, librarian_client, librarian):
-        staggered(55, Stage.ACTIVE, owner=librarian)
+        staggered(N + 5, Stage.ACTIVE, owner=librarian)
         staggered(3, Stage.ACTIVE)
         html = librarian_client.get(BOARD, {"owner": librarian.pk}).content.decode()
         assert f"owner={librarian.pk}&amp;stage=active&amp;page=2" in html
@@ -153,6 +161,41 @@ class TestShowMore:
             headers={"HX-Request": "true"},
         )
         assert len(more.context["column"]["cards"]) == 5
+
+
+@pytest.mark.django_db
+class TestCards:
+    def test_without_javascript_move_to_links_to_the_stage_form(self, librarian_client):
+        clinic = OrganizationFactory(name="Eastside <Clinic>", stage=Stage.CONTACTED)
+        html = librarian_client.get(BOARD).content.decode()
+        assert f'href="/organizations/{clinic.pk}/stage/">Choose the new stage</a>' in html
+        assert "Eastside &lt;Clinic&gt;" in html and "<Clinic>" not in html
+        # One move form for the page, which board.js copies into a card when its menu opens.
+        cards = html[html.index('id="board"') : html.index('<template id="board-move-form">')]
+        assert "<form" not in cards and html.count('class="board-move-form"') == 1
+
+    def test_a_moved_card_comes_back_as_the_board_draws_it(self, librarian_client):
+        clinic = OrganizationFactory(name="Eastside Clinic", stage=Stage.CONTACTED)
+        card = json_move(librarian_client, {"organization": clinic.pk, "to_stage": "active"})
+        board = librarian_client.get(BOARD).content.decode()
+        assert card.json()["card"] in board
+
+    def test_queries_stay_the_same_from_one_card_to_full_columns_with_more(
+        self, librarian_client, librarian, django_assert_max_num_queries
+    ):
+        counted = []
+        for stage in Stage.values:
+            OrganizationFactory(stage=stage, owner=librarian)
+            with django_assert_max_num_queries(BOARD_QUERIES) as captured:
+                librarian_client.get(BOARD)
+            counted.append(len(captured))
+        for stage in Stage.values:
+            staggered(N + 2, stage, owner=librarian)
+        with django_assert_max_num_queries(BOARD_QUERIES) as captured:
+            response = librarian_client.get(BOARD)
+        assert len(captured) == counted[0] == counted[-1]
+        assert all(len(column["cards"]) == N for column in response.context["columns"])
+        assert all(column["count"] == N + 3 for column in response.context["columns"])
 
 
 @pytest.mark.django_db

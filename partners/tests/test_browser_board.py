@@ -1,12 +1,14 @@
-"""The pipeline board in Chromium: dragging a card, and moving one with the keyboard only."""
+"""The pipeline board in Chromium: dragging a card, moving one with the keyboard only, and
+"Show more"."""
 
 import pytest
 from playwright.sync_api import expect
 
 from core.tests.factories import UserFactory
 from partners.models import Stage
+from partners.selectors import BOARD_PAGE_SIZE
 from partners.tests.factories import OrganizationFactory
-from partners.tests.test_board import BOARD
+from partners.tests.test_board import BOARD, staggered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +86,29 @@ def test_moving_a_card_with_the_keyboard_only(page, log_in):
     assert page.evaluate("window.notReloaded") is True
     change = school.stage_changes.exclude(from_stage="").get()
     assert (change.to_stage, change.note) == ("active", "Signed the partnership letter.")
+
+
+def test_show_more_adds_the_next_cards_which_move_like_the_others(page, log_in):
+    librarian = UserFactory(username="librarian", first_name="Rosa", role="Librarian")
+    made = staggered(BOARD_PAGE_SIZE + 2, Stage.CONTACTED)
+    oldest = made[0]
+    log_in(librarian)
+    page.goto(BOARD)
+    page.evaluate("window.notReloaded = true")
+    cards = page.locator("#cards-contacted > li")
+    expect(cards).to_have_count(BOARD_PAGE_SIZE)
+    expect(page.locator("#count-contacted")).to_have_text(str(BOARD_PAGE_SIZE + 2))
+
+    page.get_by_role("link", name="Show more in Contacted").click()
+
+    expect(cards).to_have_count(BOARD_PAGE_SIZE + 2)
+    expect(page.get_by_role("link", name="Show more in Contacted")).to_have_count(0)
+    expect(cards.nth(BOARD_PAGE_SIZE).locator(".board-card-name")).to_be_focused()
+    card = page.locator(f"#card-{oldest.pk}")
+    card.locator("summary").click()
+    card.get_by_label("New stage").select_option("active")
+    card.get_by_role("button", name="Move").click()
+    expect(page.locator(f"#column-active #card-{oldest.pk}")).to_be_visible()
+    expect(page.locator("#count-contacted")).to_have_text(str(BOARD_PAGE_SIZE + 1))
+    assert page.evaluate("window.notReloaded") is True
+    assert oldest.stage_changes.exclude(from_stage="").get().to_stage == "active"

@@ -157,6 +157,30 @@ def test_the_panel_shows_the_last_ten_newest_first_with_a_link_to_all(librarian_
     assert page.context["page"].object_list[-1].action == "Created"
 
 
+def test_the_panel_mixes_the_organizations_and_its_roles_changes_as_the_full_page_does(
+    librarian_client, manager
+):
+    organization = busy_organization(8, manager)  # its owner changed too, and 8 roles
+    gone = AffiliationFactory(organization=organization, contact__name="Dana Left")
+    with history_context(by=manager):
+        services.affiliation_update(
+            affiliation=gone, title="Volunteer", is_primary=False, start_date=None
+        )
+    gone.delete()  # a role no longer on the page: the panel still names its person
+
+    panel = history_panel(librarian_client.get(organization.get_absolute_url()))
+    url = reverse("partners:organization_history", args=[organization.pk])
+    page = librarian_client.get(url).context["page"].object_list
+
+    def shown(entries: list) -> list:
+        return [(e.when, e.who, e.action, e.subject, e.changes) for e in entries]
+
+    assert shown(panel["history_entries"]) == shown(page[:10]) and panel["history_more"]
+    latest_change = panel["history_entries"][0]
+    assert (latest_change.action, latest_change.subject) == ("Deleted", "Role of Dana Left")
+    assert any("Owner" in changes_of(e) for e in panel["history_entries"])
+
+
 def test_the_full_history_is_paginated(librarian_client, librarian):
     organization = OrganizationFactory(name="Eastside Clinic")
     for i in range(30):
@@ -241,7 +265,10 @@ def test_history_panels_and_pages_run_the_same_queries_for_few_or_many_changes(
     }
     for name, url in pages.items():
         assert queries(librarian_client, url(few)) == queries(librarian_client, url(many)), name
-    # Session, user, roles, time zone (4) and the record; the history: its count, the page of
-    # keys, each table's rows with the rows before them (2), the names of the staff and the
-    # contacts mentioned (2).
-    assert queries(librarian_client, pages["organization history"](many)) == 5 + 6
+    # Beyond what every page costs (the session, the user with their roles and time zone): the
+    # record; the history: its count, the page of keys, each table's rows with the rows before
+    # them (2), the names of the staff and the contacts mentioned (2).
+    own = queries(librarian_client, pages["organization history"](many)) - queries(
+        librarian_client, reverse("password_change")
+    )
+    assert own == 1 + 6

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
+from core.forms import (
+    FastSelect,
+    FilterForm,
+    StaffChoiceField,
+    clean_display_name,
+    form_field,
+    staff_users,
+)
 from core.templatetags.liaison import person
 from partners.models import Organization
 from programs.models import Grant, GrantDeliverable, SupportLetter
@@ -222,5 +229,5 @@ SupportLetterFormSet = forms.inlineformset_factory(
 
 class GrantFilterForm(FilterForm):
     status = forms.ChoiceField(
-        choices=[("", "All statuses"), *Grant.Status.choices], required=False
+        choices=[("", "All statuses"), *Grant.Status.choices], required=False, widget=FastSelect
     )

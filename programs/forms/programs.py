@@ -19,7 +19,15 @@ from django.utils import formats, timezone
 
 from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.forms import FilterForm, StaffChoiceField, clean_display_name, form_field, staff_users
+from core.forms import (
+    FastSelect,
+    FilterForm,
+    OneQueryModelChoiceField,
+    StaffChoiceField,
+    clean_display_name,
+    form_field,
+    staff_users,
+)
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting
 from partners.models import LONG_TEXT, FocusArea, Organization, normalize_name
@@ -155,17 +163,20 @@ class MeetingChoiceField(forms.ChoiceField):
 class ProgramFilterForm(FilterForm):
     q = forms.CharField(label="Search titles", required=False, max_length=200)
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Program.Status.choices], required=False
+        choices=[("", "Any status"), *Program.Status.choices], required=False, widget=FastSelect
     )
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Program.Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=[("", "All kinds"), *Program.Kind.choices], required=False, widget=FastSelect
+    )
     partner = forms.CharField(
         label="Partner", required=False, max_length=200, help_text="Organization name"
     )
-    focus_area = forms.ModelChoiceField(
+    focus_area = OneQueryModelChoiceField(
         label="Focus area",
         queryset=FocusArea.objects.all(),
         required=False,
         empty_label="All focus areas",
+        widget=FastSelect,
     )
     year = forms.IntegerField(
         label="Running in",

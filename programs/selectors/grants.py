@@ -3,9 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from partners.models import Organization
@@ -52,16 +52,36 @@ def deadline_note(grant: Grant, today: dt.date | None = None) -> DeadlineNote | 
 
 def grant_list(filters: dict[str, Any]) -> QuerySet[Grant]:
     """All grant applications, soonest deadline first and those without a deadline last."""
-    qs = Grant.objects.select_related("program")
+    qs = Grant.objects.select_related("program").only(
+        "funder",
+        "status",
+        "amount_requested",
+        "amount_awarded",
+        "submission_deadline",
+        "decision_expected",
+        "program__title",
+    )
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     # Served by the grant_deadline index; pk last for a stable order across pages.
     return qs.order_by(F("submission_deadline").asc(nulls_last=True), "program__title", "pk")
 
 
-def grant_totals(grants: QuerySet[Grant]) -> dict[str, Decimal | None]:
-    """Amounts requested and awarded over every grant of the (filtered) list, in one query."""
-    return grants.aggregate(requested=Sum("amount_requested"), awarded=Sum("amount_awarded"))
+class GrantTotals(TypedDict):
+    count: int
+    requested: Decimal | None
+    awarded: Decimal | None
+
+
+def grant_totals(grants: QuerySet[Grant]) -> GrantTotals:
+    """How many grants the (filtered) list has and the amounts requested and awarded over all of
+    them, in one query: the list's pages take its count rather than counting again."""
+    totals = grants.aggregate(
+        count=Count("pk"), requested=Sum("amount_requested"), awarded=Sum("amount_awarded")
+    )
+    return GrantTotals(
+        count=totals["count"], requested=totals["requested"], awarded=totals["awarded"]
+    )
 
 
 def partner_links(program: Program) -> list[ProgramPartner]:

@@ -2,8 +2,9 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -19,20 +20,28 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 
+from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
 from core.periods import local_bounds
+from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting, Touchpoint
-from partners.models import Organization, full_text_filter, search_words
+from partners.models import FocusArea, Organization, full_text_filter, search_words
 from programs.models import (
     GrantDeliverable,
+    Outcome,
     Program,
     ProgramPartner,
     ProgramSession,
+    Story,
     SupportLetter,
     SurveyResult,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # "Related touchpoints and meetings" on the detail page: the newest few of each.
 RELATED_LIMIT = 10
@@ -55,11 +64,25 @@ def _partners_in_role_order() -> QuerySet[ProgramPartner]:
     )
 
 
+# What a row of the program list shows (the long texts stay in the table).
+PROGRAM_LIST_FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "start_date",
+    "end_date",
+    "lead__first_name",
+    "lead__last_name",
+    "lead__username",
+)
+
+
 def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
     """Programs newest first, from the filter form's cleaned data.
 
     Total attendance is a subquery per row rather than a Sum over a join: joined with the
-    partners (or anything else) the sessions would be counted once per partner.
+    partners (or anything else) the sessions would be counted once per partner. The partners'
+    names come the same way, in the one query (`partner_names`, for core.aggregates.split_names).
     """
     attendance = (
         ProgramSession.objects.filter(program=OuterRef("pk"))
@@ -68,12 +91,17 @@ def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
         .annotate(total=Sum("attendance"))
         .values("total")
     )
+    partner_names = (
+        ProgramPartner.objects.filter(program=OuterRef("pk"))
+        .order_by()
+        .values("program")
+        .annotate(names=JoinedNames("organization__name"))
+        .values("names")
+    )
     qs = (
         Program.objects.select_related("lead")
-        .annotate(total_attendance=Subquery(attendance))
-        .prefetch_related(
-            Prefetch("partners", queryset=Organization.objects.only("pk", "name").order_by("name"))
-        )
+        .only(*PROGRAM_LIST_FIELDS)
+        .annotate(total_attendance=Subquery(attendance), partner_names=Subquery(partner_names))
     )
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
@@ -101,29 +129,33 @@ def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
     return qs.order_by(F("start_date").desc(nulls_last=True), "title", "pk")
 
 
-def program_detail(pk: int) -> Program:
+class FocusAreaNames(TypedDict):
+    focus_area_names: str | None  # core.aggregates.split_names reads it
+
+
+def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
     """One program with everything its page and the partials it includes show.
 
-    The grant panel and the surveys partial read `program.grant…` and `program.surveys`: they
-    are prefetched here, so including them adds no queries.
+    The grant panel reads `program.grant…`: it is prefetched here, so including it adds no
+    queries. The focus areas' names come in the program's own query; its outcomes, stories and
+    survey results in one more (program_results).
     """
+    focus_areas = (
+        FocusArea.objects.filter(programs=OuterRef("pk"))
+        .order_by()
+        .values("programs")
+        .annotate(names=JoinedNames("name"))
+        .values("names")
+    )
     return (
         Program.objects.select_related("lead", "grant")
+        .annotate(focus_area_names=Subquery(focus_areas))
         .prefetch_related(
-            "focus_areas",
             Prefetch("program_partners", queryset=_partners_in_role_order()),
             Prefetch(
                 "sessions",
                 queryset=ProgramSession.objects.select_related("meeting").order_by(
                     "starts_at", "pk"
-                ),
-            ),
-            "outcomes",
-            "stories",
-            Prefetch(
-                "surveys",
-                queryset=SurveyResult.objects.select_related("uploaded_by").order_by(
-                    "-uploaded_at", "-pk"
                 ),
             ),
             # grant__deliverables__owner, __followup and grant__letters__organization, each
@@ -138,6 +170,113 @@ def program_detail(pk: int) -> Program:
         )
         .get(pk=pk)
     )
+
+
+class Results(NamedTuple):
+    outcomes: list[Outcome]
+    stories: list[Story]
+    surveys: list[SurveyResult]
+
+
+# A program's outcomes, stories and survey results, read in one query (core.unions), each kind
+# in its own order (its rank).
+RESULT_COLUMNS: dict[str, ColumnType] = {
+    "kind": models.CharField,
+    "rank": models.IntegerField,
+    "id": models.IntegerField,
+    "value": Outcome._meta.get_field("value"),  # Outcome.value's digits
+    "text": models.TextField,  # metric, story, file name
+    "note": models.TextField,  # an outcome's note, who told a story
+    "unit": models.CharField,
+    "method": models.CharField,
+    "day": models.DateField,
+    "consent_to_share": models.BooleanField,
+    "responses": models.IntegerField,
+    "uploaded_at": models.DateTimeField,
+}
+
+
+def _result_rows(qs: QuerySet, kind: str, order: list[str], **values: Any) -> QuerySet:
+    rank = Window(RowNumber(), order_by=order)
+    return union_part(qs, RESULT_COLUMNS, kind=Value(kind), rank=rank, id="pk", **values)
+
+
+def program_results(program: Program) -> Results:
+    """The program's outcomes (latest measured first), stories (latest told first) and survey
+    results (latest uploaded first), all of them, in one query."""
+    rows = _result_rows(
+        Outcome.objects.filter(program=program),
+        "outcome",
+        ["-measured_on", "pk"],
+        value="value",
+        text="metric",
+        note="note",
+        unit="unit",
+        method="method",
+        day="measured_on",
+    ).union(
+        _result_rows(
+            Story.objects.filter(program=program),
+            "story",
+            ["-told_on", "pk"],
+            text="text",
+            note="who",
+            day="told_on",
+            consent_to_share="consent_to_share",
+        ),
+        _result_rows(
+            SurveyResult.objects.filter(program=program),
+            "survey",
+            ["-uploaded_at", "-pk"],
+            text="original_name",
+            responses="responses",
+            uploaded_at="uploaded_at",
+        ),
+        all=True,
+    )
+    results = Results([], [], [])
+    for (
+        kind,
+        _rank,
+        pk,
+        value,
+        text,
+        note,
+        unit,
+        method,
+        day,
+        consent,
+        responses,
+        uploaded_at,
+    ) in rows.order_by(column("kind"), column("rank")):
+        if kind == "outcome":
+            results.outcomes.append(
+                loaded(
+                    Outcome,
+                    id=pk,
+                    metric=text,
+                    value=value,
+                    unit=unit,
+                    method=method,
+                    measured_on=day,
+                    note=note,
+                )
+            )
+        elif kind == "story":
+            results.stories.append(
+                loaded(Story, id=pk, text=text, who=note, told_on=day, consent_to_share=consent)
+            )
+        else:
+            results.surveys.append(
+                loaded(
+                    SurveyResult,
+                    id=pk,
+                    original_name=text,
+                    responses=responses,
+                    uploaded_at=uploaded_at,
+                )
+            )
+    return results
 
 
 def partners_for_form(program: Program) -> QuerySet[ProgramPartner]:
@@ -177,9 +316,13 @@ def attendance_points(program: Program) -> list[tuple[str, int]]:
 
 
 def _meetings_of(organization_ids: Iterable[int]) -> Q:
+    """Meetings with these organizations, as the host or as another partner in it."""
     ids = list(organization_ids)
+    own = Meeting.objects.filter(organization_id__in=ids).order_by().values("pk")
     joint = Meeting.other_organizations.through.objects.filter(organization_id__in=ids)
-    return Q(organization_id__in=ids) | Q(pk__in=joint.values("meeting_id"))
+    # One IN over a UNION, not two INs joined by OR: PostgreSQL reads that by scanning every
+    # meeting, this through the two indexes.
+    return Q(pk__in=own.union(joint.order_by().values("meeting_id"), all=True))
 
 
 class Related(NamedTuple):
@@ -191,17 +334,63 @@ class Related(NamedTuple):
         return self.total - len(self.rows)
 
 
-def _newest(qs: QuerySet, limit: int) -> Related:
-    # The total rides along as a window over the whole match, so one query gives both.
-    rows = list(qs.annotate(total=Window(Count("pk")))[:limit])
-    return Related(rows, rows[0].total if rows else 0)
+# The related touchpoints and meetings, read in one query (core.unions): each row with its rank
+# among its kind's, newest first, and how many of its kind there are.
+RELATED_COLUMNS: dict[str, type[models.Field]] = {
+    "kind": models.CharField,
+    "rank": models.IntegerField,
+    "total": models.IntegerField,
+    "id": models.IntegerField,
+    "title": models.CharField,
+    "organization_id": models.IntegerField,
+    "organization_name": models.CharField,
+    "day": models.DateField,
+    "starts_at": models.DateTimeField,
+    "status": models.CharField,
+}
+
+
+def _ranked(qs: QuerySet, kind: str, newest_first: list[str], **values: Any) -> QuerySet:
+    return union_part(
+        qs,
+        RELATED_COLUMNS,
+        kind=Value(kind),
+        rank=Window(RowNumber(), order_by=newest_first),
+        total=Window(Count("pk")),
+        id="pk",
+        organization_id="organization_id",
+        organization_name="organization__name",
+        **values,
+    )
+
+
+def _related_item(kind: str, row: tuple) -> Touchpoint | Meeting:
+    _kind, _rank, _total, pk, title, organization_id, name, day, starts_at, status = row
+    organization = loaded(Organization, id=organization_id, name=name)
+    if kind == "touchpoints":
+        item: Touchpoint | Meeting = loaded(
+            Touchpoint, id=pk, subject=title, organization_id=organization_id, occurred_on=day
+        )
+    else:
+        item = loaded(
+            Meeting,
+            id=pk,
+            title=title,
+            organization_id=organization_id,
+            starts_at=starts_at,
+            status=status,
+        )
+    item.organization = organization
+    return item
 
 
 def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[str, Related]:
-    """Touchpoints and meetings of the program's partners within its dates, newest first."""
+    """Touchpoints and meetings of the program's partners within its dates, newest first: the
+    newest `limit` of each and how many there are, in one query."""
+    related = {"touchpoints": Related([], 0), "meetings": Related([], 0)}
     partner_ids = [p.organization_id for p in program.program_partners.all()]
     if not partner_ids:
-        return {"touchpoints": Related([], 0), "meetings": Related([], 0)}
+        return related
     touchpoints = Touchpoint.objects.filter(organization_id__in=partner_ids)
     meetings = Meeting.objects.filter(_meetings_of(partner_ids))
     if program.start_date:
@@ -214,17 +403,30 @@ def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[st
         meetings = meetings.filter(
             starts_at__lt=local_bounds(program.end_date, program.end_date)[1]
         )
-    return {
-        "touchpoints": _newest(
-            touchpoints.select_related("organization", "staff").order_by(
-                "-occurred_on", "-created_at", "-pk"
-            ),
-            limit,
+    rows = _ranked(
+        touchpoints,
+        "touchpoints",
+        ["-occurred_on", "-created_at", "-pk"],
+        title="subject",
+        day="occurred_on",
+    ).union(
+        _ranked(
+            meetings,
+            "meetings",
+            ["-starts_at", "-pk"],
+            title="title",
+            starts_at="starts_at",
+            status="status",
         ),
-        "meetings": _newest(
-            meetings.select_related("organization").order_by("-starts_at", "-pk"), limit
-        ),
-    }
+        all=True,
+    )
+    # The first `limit` of each kind are among the first 2 × `limit` rows by rank.
+    for row in rows.order_by(column("rank"), column("kind"))[: 2 * limit]:
+        kind, rank, total = row[0], row[1], row[2]
+        if rank <= limit:
+            related[kind].rows.append(_related_item(kind, row))
+        related[kind] = Related(related[kind].rows, total)
+    return related
 
 
 def session_meeting_choices(

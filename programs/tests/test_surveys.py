@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from programs import surveys
 from programs.models import Outcome, Program, SurveyResult
+from programs.selectors.programs import program_results
 from programs.services import surveys as survey_services
 
 # Uploads land in a temporary folder (the root conftest), never in var/media.
@@ -361,8 +362,8 @@ def test_detail_page_shows_each_line_with_its_table_and_outcome_button(
     survey = upload_good_file(librarian_client, program)
     url = reverse("programs:survey_detail", args=[survey.pk])
 
-    # Session, user, roles, time zone; then the survey with its program and uploader.
-    with django_assert_num_queries(5):
+    # The user with their roles and time zone; the survey with its program and uploader.
+    with django_assert_num_queries(2):
         response = librarian_client.get(url)
 
     page = response.content.decode()
@@ -513,15 +514,17 @@ def test_invalid_outcome_is_shown_again_with_its_errors(librarian_client, progra
     assert Outcome.objects.count() == 0
 
 
-def test_program_surveys_panel_lists_prefetched_surveys_without_queries(
+def test_program_surveys_panel_lists_the_surveys_read_for_the_page_without_queries(
     librarian_client, program, django_assert_num_queries
 ):
     first = upload_good_file(librarian_client, program)
     post_file(librarian_client, program, (DATA / "semicolon.csv").read_bytes(), "second.csv")
-    program = Program.objects.prefetch_related("surveys").get(pk=program.pk)
+    surveys = program_results(program).surveys
 
     with django_assert_num_queries(0):
-        html = render_to_string("programs/partials/program_surveys.html", {"program": program})
+        html = render_to_string(
+            "programs/partials/program_surveys.html", {"program": program, "surveys": surveys}
+        )
 
     assert html.index("second.csv") < html.index(first.original_name)  # newest first
     assert "10 responses" in html

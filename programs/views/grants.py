@@ -30,7 +30,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     form = GrantFilterForm(request.GET)
     filters = form.filters()
     grants = selectors.grant_list(filters)
-    page = paginate(request, grants)
+    totals = selectors.grant_totals(grants)
+    page = paginate(request, grants, count=totals["count"])
     today = timezone.localdate()
     return render(
         request,
@@ -39,7 +40,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(grant, selectors.deadline_note(grant, today)) for grant in page.object_list],
-            "totals": selectors.grant_totals(grants),
+            "totals": totals,
             "filtered": bool(filters),
             "query": query_without(request, "page"),
         },

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.aggregates import split_names
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, formset_changes
 from core.history_entries import history_response
-from core.http import AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
 from outreach.models import Meeting
 from partners.models import Organization
@@ -48,7 +49,7 @@ PARTNER_ROW_RE = re.compile(r"partners-\d{1,3}")
 def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgramFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.program_list(filters))
+    page = paginate(request, selectors.program_list(filters), count_limit=COUNT_LIMIT)
     context = {
         "form": form,
         "page": page,
@@ -242,13 +243,18 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Program.DoesNotExist as error:
         raise Http404("No such program.") from error
     related = selectors.related_outreach(program)
+    results = selectors.program_results(program)
     return render(
         request,
         "programs/program_detail.html",
         {
             "program": program,
+            "focus_areas": split_names(program.focus_area_names),
             "partners": program.program_partners.all(),
             "sessions": program.sessions.all(),
+            "outcomes": results.outcomes,
+            "stories": results.stories,
+            "surveys": results.surveys,
             "reach": selectors.total_reach(program),
             "chart_points": selectors.attendance_points(program),
             "touchpoints": related["touchpoints"],

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
@@ -19,7 +21,14 @@ from django.utils import timezone
 from core.people import display_name_of_row
 from core.periods import as_local_date, local_bounds, month_label, months
 from outreach.models import FollowUp, Meeting, Touchpoint
-from reports.selectors.common import Cell, Chart, Report, Table
+from reports.selectors.common import (
+    Cell,
+    Chart,
+    Report,
+    Table,
+    as_month,
+    first_of_month_sql,
+)
 
 DEFINITIONS = [
     "Touchpoints count by the day they happened; meetings count when held (by start time).",
@@ -45,28 +54,40 @@ class _Touchpoints:
 
 
 def _touchpoint_counts(start: dt.date, end: dt.date) -> _Touchpoints:
-    rows = (
+    """Touchpoints per month, staff member and channel, with the staff members' names.
+
+    Grouped twice: by day, staff member and channel first (plain columns, quick to group
+    however many touchpoints there are), then those few rows by month. Grouping every
+    touchpoint by its month directly is several times slower.
+    """
+    per_day = (
         Touchpoint.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
-        .annotate(month=TruncMonth("occurred_on"))
         .order_by()
-        .values(
-            "month",
-            "channel",
-            "staff_id",
-            "staff__first_name",
-            "staff__last_name",
-            "staff__username",
-        )
+        .annotate(day=F("occurred_on"), staff_member=F("staff_id"), via=F("channel"))
+        .values("day", "staff_member", "via")
         .annotate(n=Count("pk"))
     )
+    inner, params = per_day.query.sql_with_params()
+    month, month_params = first_of_month_sql("day")
+    users = connection.ops.quote_name(get_user_model()._meta.db_table)
+    sql = (
+        f"SELECT {month}, t.staff_member, t.via, SUM(t.n), u.first_name, u.last_name, "
+        f"u.username FROM ({inner}) AS t LEFT JOIN {users} AS u ON u.id = t.staff_member "
+        "GROUP BY 1, 2, 3, u.first_name, u.last_name, u.username"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*month_params, *params))
+        rows = cursor.fetchall()
     counts = _Touchpoints()
-    for row in rows:
-        month = as_local_date(row["month"])
-        counts.people[row["staff_id"]] = display_name_of_row(row, "staff") or NOBODY
-        counts.channels.add(row["channel"])
-        counts.by_staff[month, row["staff_id"]] += row["n"]
-        counts.by_channel[month, row["channel"]] += row["n"]
-        counts.per_month[month] += row["n"]
+    for first_day, staff_id, channel, n, *name in rows:
+        month_start = as_month(first_day)
+        fields = ("staff__first_name", "staff__last_name", "staff__username")
+        person = dict(zip(fields, name, strict=True))
+        counts.people[staff_id] = display_name_of_row(person, "staff") or NOBODY
+        counts.channels.add(channel)
+        counts.by_staff[month_start, staff_id] += n
+        counts.by_channel[month_start, channel] += n
+        counts.per_month[month_start] += n
     return counts
 
 

@@ -1,12 +1,17 @@
 """What every report is made of: a period, a chart, and tables that hold the chart's numbers.
 
 A report is plain data. The page renders its tables and the CSV export writes the very same
-tables, so what is downloaded is exactly what is shown.
+tables, so what is downloaded is what is shown. A list that grows with the data (partners gone
+quiet, exits and their reasons) shows ROWS_SHOWN of its rows on the page, says how many there
+are in all, and links to the CSV, which always holds every row.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection
 
 from core.periods import period_in_words
 
@@ -25,6 +30,14 @@ class Table:
     footer: list[Cell] = field(default_factory=list)
     # Said under the table when it has no rows.
     empty: str = "Nothing in this period."
+    # When `rows` may be only part of the list (on the page): how many rows the whole list
+    # has (the CSV holds them all), and which ones are shown, e.g. "the most recent".
+    total: int | None = None
+    shown: str = ""
+
+    @property
+    def is_part(self) -> bool:
+        return self.total is not None and self.total > len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -49,9 +62,30 @@ class Report:
         return period_in_words(self.start, self.end)
 
 
+# How many rows of a long list a report page shows; None (the CSV) means every row.
+ROWS_SHOWN = 25
+
+
 def one_decimal(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
     return one_decimal(100 * part / whole) if whole else None
+
+
+def first_of_month_sql(column: str) -> tuple[str, tuple[Any, ...]]:
+    """SQL (and its parameters) for the first day of the month of a date column, in a raw
+    query; as_month() reads what it gives."""
+    sql, params = connection.ops.date_trunc_sql("month", connection.ops.quote_name(column), ())
+    return sql, tuple(params)
+
+
+def as_month(value: dt.date | str) -> dt.date:
+    """A first_of_month_sql() value as a date: PostgreSQL gives midnight UTC (the connection's
+    zone) of that day, SQLite text."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

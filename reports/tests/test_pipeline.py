@@ -1,17 +1,25 @@
 """The pipeline funnel on a small history whose figures were worked out by hand."""
 
 import datetime as dt
+import random
+import statistics
+from collections import defaultdict
 from decimal import Decimal
+from itertools import groupby
+from typing import Any
 
 import pytest
 
-from partners.models import Stage
+from core.periods import local_bounds
+from partners.models import Stage, StageChange
 from reports.selectors import pipeline_report
+from reports.selectors.common import one_decimal, percent
+from reports.selectors.pipeline import EXITS, PIPELINE
 from reports.tests.helpers import at, organization_with_history
 
 pytestmark = pytest.mark.django_db
 
-Q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+Q1: dict[str, Any] = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
 
 
 @pytest.fixture
@@ -98,3 +106,66 @@ def test_a_change_late_in_the_evening_counts_in_the_local_day(settings):
     )
     stages = {row[0]: row[1] for row in pipeline_report(**Q1).tables[0].rows}
     assert stages["Identified"] == 1
+
+
+def _walked_stages(start: dt.date, end: dt.date) -> dict[str, list]:
+    """The stages table worked out by walking each organization's history in Python, as the
+    definitions say: what the report's single grouped query must agree with."""
+    lo, hi = local_bounds(start, end)
+    order: dict[str, int] = {stage: i for i, stage in enumerate(PIPELINE)}
+    entered: defaultdict[str, set[int]] = defaultdict(set)
+    moved_on: defaultdict[str, set[int]] = defaultdict(set)
+    stays: defaultdict[str, list[float]] = defaultdict(list)
+    still_there: defaultdict[str, int] = defaultdict(int)
+    history = StageChange.objects.filter(changed_at__lt=hi).order_by(
+        "organization_id", "changed_at", "pk"
+    )
+    for organization, changes in groupby(history, key=lambda change: change.organization_id):
+        current: tuple[str, dt.datetime] | None = None
+        entered_here: list[str] = []
+        for change in changes:
+            if current is not None and change.changed_at >= lo:
+                stays[current[0]].append((change.changed_at - current[1]).total_seconds() / 86400)
+            if change.changed_at >= lo:
+                entered[change.to_stage].add(organization)
+                for earlier in entered_here:
+                    if order.get(change.to_stage, -1) > order.get(earlier, 99):
+                        moved_on[earlier].add(organization)
+                entered_here.append(change.to_stage)
+            current = (change.to_stage, change.changed_at)
+        if current is not None and current[1] >= lo:
+            still_there[current[0]] += 1
+    table = {}
+    for stage in [*PIPELINE, *EXITS]:
+        count = len(entered[stage])
+        further = len(moved_on[stage]) if stage in PIPELINE[:-1] else None
+        durations = stays[stage]
+        table[stage.label] = [
+            count,
+            further,
+            percent(further, count) if further is not None else None,
+            one_decimal(statistics.median(durations)) if durations else None,
+            len(durations),
+            still_there[stage],
+        ]
+    return table
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), (dt.date(2026, 2, 10), dt.date(2026, 2, 20))],
+)
+def test_funnel_agrees_with_a_walk_through_every_history(start, end):
+    shuffle = random.Random(12)
+    stages = [*PIPELINE, *EXITS]
+    for n in range(40):
+        steps, stage = [], None
+        moment = at(2025, 11, 1) + dt.timedelta(days=shuffle.randrange(60))
+        for _ in range(shuffle.randint(1, 6)):
+            stage = shuffle.choice([other for other in stages if other != stage])
+            # Some changes at the same moment as the one before: the order of entry decides.
+            steps.append((stage, moment, ""))
+            moment += dt.timedelta(days=shuffle.choice([0, 1, 3, 10, 25]), hours=shuffle.random())
+        organization_with_history(f"Partner {n}", *steps)
+    report = pipeline_report(start=start, end=end)
+    assert {row[0]: row[1:] for row in report.tables[0].rows} == _walked_stages(start, end)

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 # Session, user, roles and the user's time zone (4 queries), then the report's own.
 MAX_QUERIES = {
     "index": 4,
-    "pipeline": 6,  # stage history, exits with their organizations
+    "pipeline": 6,  # the funnel, exits with their organizations
     "activity": 7,  # touchpoints per month/staff/channel, meetings held, follow-ups done
-    "portfolio": 10,  # kind, level, focus area, no focus area, quiet, no primary contact
+    "portfolio": 8,  # kind/level/no focus area, focus area, quiet, no primary contact
     "programs": 8,  # programs, sessions, outcomes, grants per status
 }
 

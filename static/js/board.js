@@ -1,6 +1,8 @@
 // The pipeline board. A card moves by drag and drop or by its "Move to…" form; both send that
-// same form (the POST a browser without JavaScript makes) and ask for JSON, so the board
-// updates in place: the card lands at the top of its new column and every count is refreshed.
+// same form and ask for JSON, so the board updates in place: the card lands at the top of its
+// new column and every count is refreshed. The form is copied into a card from the page's
+// <template> when it is needed (without JavaScript "Move to…" links to the stage form instead),
+// which keeps the board's HTML small.
 (function () {
   "use strict";
 
@@ -8,11 +10,34 @@
   if (!board) return;
   const status = document.getElementById("board-status");
   const dialog = document.getElementById("move-dialog");
+  const formTemplate = document.getElementById("board-move-form");
   let dragged = null;
 
   function announce(text, isError) {
     status.textContent = text;
     status.classList.toggle("text-danger", Boolean(isError));
+  }
+
+  function nameOf(card) {
+    return card.querySelector(".board-card-name").textContent;
+  }
+
+  // The card's "Move to…" form, made from the template the first time: its own ids, the
+  // organization filled in, and every stage offered but the one the card is at.
+  function moveForm(card) {
+    const menu = card.querySelector(".board-move");
+    const existing = menu.querySelector(".board-move-form");
+    if (existing) return existing;
+    const form = formTemplate.content.firstElementChild.cloneNode(true);
+    const pk = card.id.slice("card-".length);
+    form.elements.organization.value = pk;
+    for (const field of form.querySelectorAll("[id]")) field.id += "-" + pk;
+    for (const label of form.querySelectorAll("label[for]")) label.htmlFor += "-" + pk;
+    const own = form.elements.to_stage.querySelector(`option[value="${card.dataset.stage}"]`);
+    if (own) own.remove();
+    for (const link of menu.querySelectorAll("a")) link.remove();
+    menu.append(form);
+    return form;
   }
 
   function columnFor(stage) {
@@ -98,7 +123,7 @@
     return new Promise((resolve) => {
       const note = dialog.querySelector("textarea");
       dialog.querySelector("#move-dialog-title").textContent =
-        `Move ${card.dataset.name} to “${column.dataset.label}”`;
+        `Move ${nameOf(card)} to “${column.dataset.label}”`;
       note.value = "";
       dialog.returnValue = "";
       dialog.addEventListener(
@@ -157,13 +182,19 @@
     const note = await askForNote(card, column);
     if (note === null) {
       putBack(card, origin);
-      announce(`${card.dataset.name} was not moved.`, false);
+      announce(`${nameOf(card)} was not moved.`, false);
       return;
     }
-    const form = card.querySelector(".board-move-form");
+    const form = moveForm(card);
     form.elements.to_stage.value = column.dataset.stage;
     form.elements.note.value = note;
     await move(card, form, origin);
+  });
+
+  // Opening "Move to…" (a click, or Enter or Space on it) puts the form in before it opens.
+  board.addEventListener("click", (event) => {
+    const summary = event.target.closest(".board-move > summary");
+    if (summary) moveForm(summary.closest(".board-card"));
   });
 
   // The keyboard way (and the mouse way without dragging): the card's own "Move to…" form.

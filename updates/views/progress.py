@@ -179,10 +179,17 @@ def _update_or_404(pk: int) -> ProgressUpdate:
 
 
 def _preview(
-    update: ProgressUpdate, *, subject: str | None = None, message: str | None = None
+    update: ProgressUpdate,
+    recipients: list[Contact] | None = None,
+    /,
+    *,
+    subject: str | None = None,
+    message: str | None = None,
 ) -> dict:
-    """The email as its first recipient will get it (or as anyone would, without recipients)."""
-    recipients = selectors.current_recipients(update.subscription)
+    """The email as its first recipient will get it (or as anyone would, without recipients).
+    `recipients`: current_recipients(), when the page has read them already."""
+    if recipients is None:
+        recipients = selectors.current_recipients(update.subscription)
     contact = recipients[0] if recipients else Contact(name="(the recipient's name)")
     rendered, _link = progress_email_render(
         update=update,
@@ -237,8 +244,9 @@ def _review_page(
         "form": form,
     }
     if is_draft:
-        context["recipients"] = selectors.recipient_rows(subscription)
-        context.update(_preview(update))
+        rows = selectors.recipient_rows(subscription)
+        context["recipients"] = rows
+        context.update(_preview(update, [row.contact for row in rows if row.queued]))
     elif update.status == ProgressUpdate.Status.SENT:
         context["emails"] = selectors.update_emails(update)
         context.update(_sent_preview(update))

@@ -1,0 +1,212 @@
+"""The rows of the touchpoint and meeting lists and of every follow-up list, written in Python.
+
+core/rows.py says why. A follow-up row carries its Done, Snooze and (for managers) Reassign
+forms: through the template engine it cost ten times what its text does, and a page lists 25.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from core.aggregates import split_names
+from core.http import pk_url
+from core.people import display_name
+from core.rows import clock, escape, local, month_day, muted, names, short_date, weekday
+from outreach.models import FollowUp, Meeting, Touchpoint
+
+register = template.Library()
+
+# Choice labels by value: get_FOO_display() builds a dict of the choices at every call.
+CHANNELS = dict(Touchpoint.Channel.choices)
+MEETING_STATUSES = dict(Meeting.Status.choices)
+# As outreach/partials/meeting_status.html colours them.
+MEETING_BADGES = {"held": "text-bg-success", "cancelled": "text-bg-secondary"}
+
+
+# --- Touchpoints -----------------------------------------------------------------------------
+
+
+def _touchpoint_row(touchpoint: Touchpoint) -> str:
+    """One row; the touchpoint comes from selectors.touchpoints.touchpoint_list."""
+    when = short_date(touchpoint.occurred_on)
+    if touchpoint.occurred_time:
+        when += f" {muted(clock(touchpoint.occurred_time, upper=True))}"
+    organization = touchpoint.organization
+    channel = CHANNELS.get(touchpoint.channel, touchpoint.channel)
+    staff = escape(display_name(touchpoint.staff)) if touchpoint.staff else muted("Not recorded")
+    contacts = names(split_names(touchpoint.contact_names), "None listed")  # type: ignore[attr-defined]
+    return (
+        "<tr>"
+        f'<td data-label="Date" class="text-nowrap">{when}</td>'
+        f'<td data-label="Channel">{escape(channel)}</td>'
+        f'<td data-label="Organization"><a href="{organization.get_absolute_url()}">'
+        f"{escape(organization.name)}</a></td>"
+        f'<td data-label="Subject"><a href="{pk_url("outreach:touchpoint_detail", touchpoint.pk)}"'
+        f' class="fw-semibold">{escape(touchpoint.subject)}</a></td>'
+        f'<td data-label="Who">{staff}</td>'
+        f'<td data-label="Contacts" class="small">{contacts}</td>'
+        "</tr>\n"
+    )
+
+
+@register.simple_tag
+def touchpoint_rows(touchpoints: Iterable[Touchpoint]) -> SafeString:
+    """The <tr>s of the touchpoint list (outreach/partials/touchpoint_results.html)."""
+    html = "".join(_touchpoint_row(touchpoint) for touchpoint in touchpoints)
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def _meeting_row(meeting: Meeting) -> str:
+    """One row; the meeting comes from selectors.meetings.meeting_list."""
+    starts, ends = local(meeting.starts_at), local(meeting.ends_at)
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    title = f"<s>{escape(meeting.title)}</s>" if cancelled else escape(meeting.title)
+    partners = [meeting.organization, *meeting.other_organizations.all()]
+    with_whom = ", ".join(
+        f'<a href="{partner.get_absolute_url()}">{escape(partner.name)}</a>' for partner in partners
+    )
+    badge = MEETING_BADGES.get(meeting.status, "text-bg-light border")
+    status = escape(MEETING_STATUSES.get(meeting.status, meeting.status))
+    start = '<tr class="text-body-secondary">' if cancelled else "<tr>"
+    return (
+        f"{start}"
+        f'<td data-label="When" class="text-nowrap"><time datetime="{starts.isoformat()}">'
+        f"{weekday(starts)}, {short_date(starts)}<br>{clock(starts)}–{clock(ends)}</time></td>"
+        f'<td data-label="Meeting"><a href="{meeting.get_absolute_url()}" class="fw-semibold">'
+        f"{title}</a></td>"
+        f'<td data-label="With">{with_whom}</td>'
+        f'<td data-label="Status"><span class="badge {badge}">{status}</span></td>'
+        "</tr>\n"
+    )
+
+
+@register.simple_tag
+def meeting_rows(meetings: Iterable[Meeting]) -> SafeString:
+    """The <tr>s of the meeting list (outreach/partials/meeting_results.html)."""
+    html = "".join(_meeting_row(meeting) for meeting in meetings)
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+def _due(followup: FollowUp, today: dt.date) -> str:
+    day = followup.due_on
+    overdue = day < today
+    text = f'<time datetime="{day.isoformat()}">{weekday(day)} {month_day(day)}</time>'
+    if followup.due_time:
+        text += f" {clock(followup.due_time)}"
+    if overdue:
+        return f'<span class="overdue">{text} (overdue)</span>'
+    return f'<span class="">{text}</span>'
+
+
+def _hidden_inputs(csrf_token: str, back: str) -> str:
+    return (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">'
+        f'<input type="hidden" name="next" value="{back}">'
+    )
+
+
+def _actions(followup: FollowUp, title: str, context: Any) -> str:
+    """Done, Snooze and, for managers (`staff` given), Reassign: each a form that works without
+    JavaScript and, with htmx, swaps the row for its new state."""
+    pk = str(followup.pk)
+    request = context.get("request")
+    back = escape(context.get("next") or (request.get_full_path() if request else ""))
+    token = str(context.get("csrf_token") or "")  # as {% csrf_token %} writes it
+    hidden = _hidden_inputs(escape("" if token == "NOTPROVIDED" else token), back)
+    done_url = pk_url("outreach:followup_done", followup.pk)
+    snooze_url = pk_url("outreach:followup_snooze", followup.pk)
+    swap = f'hx-target="#followup-{pk}" hx-swap="outerHTML"'
+    html = (
+        '<div class="d-flex flex-wrap gap-1 align-items-start">'
+        f'<form method="post" action="{done_url}" hx-post="{done_url}" {swap}>{hidden}'
+        '<button type="submit" class="btn btn-sm btn-success">Done'
+        f'<span class="visually-hidden">: {title}</span></button></form>'
+        f'<form method="post" action="{snooze_url}" hx-post="{snooze_url}" {swap}'
+        f' class="d-flex flex-wrap gap-1">{hidden}'
+        '<button type="submit" name="days" value="1" class="btn btn-sm btn-outline-secondary">'
+        f'+1 day<span class="visually-hidden">: snooze {title}</span></button>'
+        '<button type="submit" name="days" value="7" class="btn btn-sm btn-outline-secondary">'
+        f'+1 week<span class="visually-hidden">: snooze {title}</span></button>'
+        f'<label class="visually-hidden" for="snooze-until-{pk}">Snooze {title} until</label>'
+        '<input type="date" class="form-control form-control-sm w-auto"'
+        f' id="snooze-until-{pk}" name="until">'
+        '<button type="submit" class="btn btn-sm btn-outline-secondary">Snooze</button></form>'
+    )
+    staff = context.get("staff")
+    if staff:
+        reassign_url = pk_url("outreach:followup_reassign", followup.pk)
+        options = "".join(
+            f'<option value="{person.pk}"'
+            f"{' selected' if person.pk == followup.assignee_id else ''}>"
+            f"{escape(display_name(person))}</option>"
+            for person in staff
+        )
+        html += (
+            f'<form method="post" action="{reassign_url}" hx-post="{reassign_url}" {swap}'
+            f' class="d-flex gap-1">{hidden}'
+            f'<label class="visually-hidden" for="reassign-{pk}">Reassign {title} to</label>'
+            '<select class="form-select form-select-sm w-auto"'
+            f' id="reassign-{pk}" name="assignee">{options}</select>'
+            '<button type="submit" class="btn btn-sm btn-outline-primary">Reassign</button></form>'
+        )
+    return html + "</div>"
+
+
+def _notes(followup: FollowUp, context: Any) -> str:
+    """What the row says under its title: its details, and what the last action did."""
+    html = ""
+    if followup.details:
+        details = escape(Truncator(followup.details).chars(200))
+        html += f'<div class="small text-body-secondary prewrap">{details}</div>'
+    done = '<div class="small text-success" role="status">'
+    if context.get("snoozed"):
+        day = followup.due_on
+        html += f"{done}Snoozed to {weekday(day)} {month_day(day)}.</div>"
+    if reassigned_to := context.get("reassigned_to"):
+        html += f"{done}Reassigned to {escape(str(reassigned_to))}.</div>"
+    if error := context.get("error"):
+        html += f'<div class="small text-danger" role="alert">{escape(str(error))}</div>'
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def followup_row(context: Any, followup: FollowUp) -> SafeString:
+    """One follow-up with its one-click actions (outreach/partials/followup_row.html says what it
+    reads from the context). The follow-up comes with its organization (and assignee, when
+    `show_assignee`)."""
+    title = escape(followup.title)
+    organization = followup.organization
+    link = f'<a href="{organization.get_absolute_url()}">{escape(organization.name)}</a>'
+    start = f'<li class="list-group-item" id="followup-{followup.pk}">'
+    if followup.status == FollowUp.Status.DONE:
+        body = f'<span class="badge text-bg-success">Done</span> <s>{title}</s> — {link}'
+        return mark_safe(f"{start}{body}</li>\n")  # noqa: S308 — escaped above
+    if followup.status == FollowUp.Status.CANCELLED:
+        body = f'<span class="badge text-bg-secondary">Cancelled</span> <s>{title}</s>'
+        return mark_safe(f"{start}{body}</li>\n")  # noqa: S308 — escaped above
+    today = context.get("today") or timezone.localdate()
+    assignee = ""
+    if context.get("show_assignee"):
+        name = escape(display_name(followup.assignee))
+        assignee = f'<span class="small text-body-secondary"> · {name}</span>'
+    user = context.get("user")
+    # Only the assignee or a manager may act: no buttons that answer 403.
+    may_act = followup.assignee_id == getattr(user, "pk", None) or context.get("user_is_manager")
+    html = (
+        f'{start}<div class="d-flex flex-wrap justify-content-between gap-2"><div>'
+        f"{_due(followup, today)} · <strong>{title}</strong> · {link}{assignee}"
+        f"{_notes(followup, context)}</div>"
+        f"{_actions(followup, title, context) if may_act else ''}</div></li>\n"
+    )
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
