@@ -274,8 +274,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport so that a worker
 # and beat run on a laptop with no server at all.
 REDIS_URL = env.str("REDIS_URL", default="")
-# The cache holds only short-lived counters (the password reset throttle): Redis when there is
-# one, so that every gunicorn worker counts together; otherwise each process's memory.
+# The cache holds short-lived things: throttle counters, sessions as they are read (written to
+# the database too) and report figures. Redis when there is one, so that every gunicorn worker
+# shares them; otherwise each process's memory.
 _LOCAL_CACHE: dict[str, object] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 _REDIS_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -283,7 +284,9 @@ _REDIS_CACHE: dict[str, object] = {
     "KEY_PREFIX": "liaison",
     "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
 }
-CACHES = {"default": _REDIS_CACHE if REDIS_URL else _LOCAL_CACHE}
+# (A broker-only URL such as memory://, which tests give Celery, keeps the cache in memory.)
+_IS_REDIS = REDIS_URL.startswith(("redis://", "rediss://", "unix://"))
+CACHES = {"default": _REDIS_CACHE if _IS_REDIS else _LOCAL_CACHE}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
