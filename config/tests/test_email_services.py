@@ -135,7 +135,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(start_worker, smtp):
     victim, survivor = start_worker("victim"), start_worker("survivor")
     expected = queue_emails(500)
     run_sender(2)
-    wait_for(lambda: smtp.count() >= 250, timeout=60, what="half the emails before the kill")
+    batch = int(WORKER_SETTINGS["LIAISON_EMAIL_BATCH_SIZE"])
+
+    def both_mid_batch() -> bool:
+        # More rows being sent than one batch: each worker holds a claimed batch, the victim too.
+        sending = OutgoingEmail.objects.filter(status=Status.SENDING).count()
+        return smtp.count() >= 250 and sending > batch
+
+    wait_for(both_mid_batch, timeout=60, interval=0, what="half sent, both workers mid-batch")
     victim.kill()
 
     # The survivor sends everything still free; the victim's claimed batch waits for its lease.
