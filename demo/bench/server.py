@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -135,7 +136,6 @@ def gunicorn(database_url: str, *, workers: int = 2) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            import socket
 
             def listening() -> bool:
                 if process.poll() is not None:
