@@ -4,6 +4,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails, the private calendar feed and .ics files point at the server `make run` starts;
+# set SITE_URL when people reach it some other way (a proxy, a real host name).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test test-fast test-upgrade lint format migrate demo clean help bench-email bench-pages
 
@@ -37,10 +40,13 @@ migrate: $(VENV)/.installed-runtime
 demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
+# honcho stamps each line in TZ, the time zone web, worker and beat log in (settings.TIME_ZONE);
+# PYTHONUNBUFFERED shows what they print (runserver's address) at once, not when a buffer fills.
 run: demo
 	@echo "Liaison is starting on http://127.0.0.1:$(PORT)/ (web, Celery worker, Celery beat). Ctrl-C stops all three."
 	@echo "Log in as 'librarian' or 'manager' with the password 'liaison-demo'."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev -p $(PORT)
+	SITE_URL="$(SITE_URL)" TZ="$$($(BIN)/python -c 'import config.settings as s; print(s.TIME_ZONE)')" \
+	  PYTHONUNBUFFERED=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev -p $(PORT)
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

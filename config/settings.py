@@ -298,6 +298,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # A worker looks for new tasks four times a second (kombu's default is once): a task
+        # starts at once, and Ctrl-C stops the worker sooner (honcho kills it after 5 s).
+        "polling_interval": 0.25,
     }
     # kombu expects these folders to exist; the web process publishes into them too.
     for _folder in ("queue", "processed", "control"):
@@ -341,7 +344,7 @@ CELERY_BEAT_SCHEDULE = {
     "queue-staff-email": {"task": "notifications.queue_staff_emails", "schedule": 60.0},
     # Partner progress updates: drafted (or sent) when a subscription's period has ended.
     "queue-progress-updates": {"task": "updates.queue_progress_updates", "schedule": 600.0},
-    # Uploaded import files past their keeping time (LIAISON_IMPORT_FILE_DAYS below).
+    # Import previews abandoned for a week, and import files past LIAISON_IMPORT_FILE_DAYS.
     "delete-old-import-files": {"task": "transfer.delete_old_import_files", "schedule": 86400.0},
 }
 
@@ -392,11 +395,22 @@ if not DEBUG:
         # Preloading is a one-way commitment for the whole domain; the library's IT decides it.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# Every process logs one way, Celery's: "[2026-03-02 09:15:04,221: INFO/MainProcess] …", in
+# TIME_ZONE (Django sets each process's clock to it; `make run` gives honcho's clock the same).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "liaison": {"format": "[%(asctime)s: %(levelname)s/%(processName)s] %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "liaison"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every login at INFO; its lockouts are warnings, and those are what matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every login at INFO; its lockouts are warnings, and those matter.
+        "axes": {"level": "WARNING"},
+        # Django's own handlers would print its lines a second time beside the root's ("Watching
+        # for file changes" twice) and runserver's requests in a format of their own.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

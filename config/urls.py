@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import home
+from core.views import home, panel
 from mail.password_reset import PasswordResetView
 
 urlpatterns = [
     path("", home, name="home"),
+    path("panels/<slug:page>/<slug:name>/", panel, name="panel"),
     # Throttled, and the email goes through the outbox from a worker (mail.password_reset).
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

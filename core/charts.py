@@ -1,9 +1,11 @@
-"""Bar charts drawn on the server as SVG (core/partials/bar_chart_svg.html), their numbers also
-in a table: the impact summary's attendance and every report's chart.
+"""Bar charts drawn on the server, their numbers also in a table: the impact summary's attendance
+over time (upright bars, core/partials/bar_chart_svg.html) and every report's chart (one row a
+bar, core/partials/bar_rows.html).
 
 No JavaScript and no chart library: it prints, it works offline, and a screen reader gets a
-one-sentence summary plus the table. `chart()` computes the geometry; each page's inclusion tag
-(programs' attendance_chart, reports' report_chart) wraps it with its own caption.
+one-sentence summary plus the table. `chart()` and `bar_rows()` compute the geometry; each
+page's inclusion tag (programs' attendance_chart, reports' report_chart) wraps it with its own
+caption.
 """
 
 import math
@@ -105,3 +107,25 @@ def chart(points: Iterable[tuple[Any, Any]], caption: str = "") -> dict[str, Any
         "right": WIDTH - side,
         "value_size": 12 if count <= 12 else 10,
     }
+
+
+def bar_rows(points: Iterable[tuple[Any, Any]], title: str) -> dict[str, Any]:
+    """One row a bar, its label before it and its value after it, as wide as the page.
+
+    Every bar keeps its label, however long the labels or many the bars (stage names, kinds
+    of organization, months of a long period), and the text stays the page's own size at
+    any width: the rows are HTML and only each bar's length, a percentage, is drawn.
+    """
+    cleaned = [(str(label), _value(value)) for label, value in points]
+    total = sum(value for _label, value in cleaned)
+    context: dict[str, Any] = {"title": title, "points": cleaned, "total": total}
+    if not cleaned or total == 0:
+        return context | {"empty": True}
+    highest = max(value for _label, value in cleaned)
+    rows = []
+    for label, value in cleaned:
+        length = value / highest * 100
+        if value and length < 0.5:
+            length = 0.5  # still visible, unlike a true zero
+        rows.append({"label": label, "value": value, "length": f"{length:.1f}"})
+    return context | {"empty": False, "summary": _summary(title, cleaned), "rows": rows}

@@ -30,6 +30,7 @@ from django.utils.datastructures import MultiValueDict
 
 from core.history import is_tracked
 from core.people import display_name
+from core.rows import clock
 
 VERSION = "version"
 EMPTY = "—"
@@ -59,7 +60,7 @@ class EditConflict:
         when = ""
         if self.when is not None:
             local = timezone.localtime(self.when)
-            when = f" at {dateformat.format(local, 'g:i A')}"
+            when = f" at {clock(local)}"
             if local.date() != timezone.localdate():
                 when = f" on {dateformat.format(local, 'M j')}{when}"
         return f"Changed by {self.who}{when} since you opened it."
@@ -119,7 +120,7 @@ def _shown(field: forms.Field, value: Any) -> str:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return formats.date_format(value, "M j, Y")
     if isinstance(value, dt.time):
-        return dateformat.time_format(value, "g:i A")
+        return clock(value)
     return str(prepared)
 
 

@@ -36,6 +36,7 @@ from django.utils.text import Truncator, capfirst
 from simple_history.utils import get_app_model_primary_key_name
 
 from core.people import display_name
+from core.rows import clock
 
 PAGE_SIZE = 25
 RECENT = 10
@@ -191,9 +192,12 @@ def _shown(model_field: Any, value: Any, names: dict[tuple[Any, Any], str]) -> s
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, dt.datetime):
-        return formats.date_format(timezone.localtime(value), "M j, Y, g:i A")
+        local = timezone.localtime(value)
+        return f"{formats.date_format(local, 'M j, Y')}, {clock(local)}"
     if isinstance(value, dt.date):
         return formats.date_format(value, "M j, Y")
+    if isinstance(value, dt.time):
+        return clock(value)
     return Truncator(" ".join(str(value).split())).chars(SHORT_TEXT)
 
 

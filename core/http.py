@@ -1,5 +1,6 @@
 """Small request helpers shared by every app's views."""
 
+import json
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import cached_property
 
@@ -189,3 +190,17 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     return hops[-proxies] if len(hops) >= proxies else remote
+
+
+def announce(response: HttpResponse, message: str = "", *, changed: tuple[str, ...] = ()) -> None:
+    """Tell the page, after htmx has swapped `response` in, what changed and what to say.
+
+    Each name in `changed` fetches again the panels registered with it in `refresh_on`
+    (core.panels); `message` is read out by the page's live region and shown at the foot of the
+    screen (static/js/liaison.js). Without htmx the header is ignored: the page reloads anyway.
+    """
+    events: dict[str, object] = {f"{name}-changed": True for name in changed}
+    if message:
+        events["liaison:announce"] = message
+    if events:
+        response.headers["HX-Trigger-After-Settle"] = json.dumps(events)

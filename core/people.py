@@ -1,7 +1,8 @@
-"""How Liaison writes a staff member's name: the full name, else the username.
+"""How Liaison writes a staff member's name: the full name, else the username; and any name's
+possessive.
 
-One home for it: pages (the `person` filter), emails, calendar feeds, exports and reports all
-call these, so a person is named the same everywhere.
+One home for it: pages (the `person` and `possessive` filters), emails, calendar feeds, exports
+and reports all call these, so a person is named the same everywhere.
 """
 
 from collections.abc import Mapping
@@ -24,3 +25,12 @@ def display_name_of_row(row: Mapping[str, Any], relation: str) -> str:
     first, last = row.get(f"{relation}__first_name"), row.get(f"{relation}__last_name")
     full_name = f"{first or ''} {last or ''}".strip()
     return full_name or row.get(f"{relation}__username") or ""
+
+
+def possessive(name: str) -> str:
+    """“Maria’s”, and “Pediatric Associates’” or “James’” for a name ending in s: never
+    “Associates’s”. Pages, emails and messages all write a name's possessive through this."""
+    name = name.strip()
+    if not name:
+        return ""
+    return f"{name}’" if name[-1] in "sS" else f"{name}’s"

@@ -103,16 +103,25 @@ def quick_period_links(
     today: dt.date,
     chosen: tuple[dt.date, dt.date] | None,
     query: Mapping[str, Any] | None = None,
+    first_choices: list[tuple[str, dt.date, dt.date]] | None = None,
 ) -> list[dict[str, Any]]:
     """The shortcuts as links for core/partials/quick_periods.html: each keeps `query` (what
-    the page is about), and the one matching the `chosen` period is marked current."""
-    return [
-        {
-            "label": label,
-            "query": urlencode(
-                {**(query or {}), "start": first.isoformat(), "end": last.isoformat()}
-            ),
-            "current": chosen == (first, last),
-        }
-        for label, first, last in quick_periods(today)
-    ]
+    the page is about), `first_choices` (a program's own dates) come before the usual ones,
+    and the first one matching the `chosen` period is marked current. Only one is: in
+    December “This year” and “Last 12 months” are the same days, in the first quarter “This
+    year” and “This quarter”."""
+    links = []
+    current_found = False
+    for label, first, last in [*(first_choices or []), *quick_periods(today)]:
+        current = not current_found and chosen == (first, last)
+        current_found = current_found or current
+        links.append(
+            {
+                "label": label,
+                "query": urlencode(
+                    {**(query or {}), "start": first.isoformat(), "end": last.isoformat()}
+                ),
+                "current": current,
+            }
+        )
+    return links

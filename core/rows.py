@@ -42,13 +42,11 @@ def weekday(day: dt.date) -> str:
     return WEEKDAY_ABBREVIATIONS[day.weekday()]
 
 
-def clock(moment: dt.time | dt.datetime, *, upper: bool = False) -> str:
-    """“2:30 p.m.” (the time filter's "g:i a"), or “2:30 PM” with `upper` ("g:i A")."""
+def clock(moment: dt.time | dt.datetime) -> str:
+    """“2:30 PM”: how Liaison writes a time of day, on every page and in every email (the
+    `clock` template filter is this function; Django's "g:i A")."""
     hour = moment.hour % 12 or 12
-    if upper:
-        half = "PM" if moment.hour >= 12 else "AM"
-    else:
-        half = "p.m." if moment.hour >= 12 else "a.m."
+    half = "PM" if moment.hour >= 12 else "AM"
     return f"{hour}:{moment.minute:02d} {half}"
 
 

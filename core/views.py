@@ -1,18 +1,21 @@
 """The dashboard, and a staff member's own settings: time zone, calendar feed, which emails."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core import profiles
 from core.forms import EmailPreferencesForm, ProfileForm, apply_service_errors
 from core.http import AuthenticatedHttpRequest
 from core.models import StaffProfile
-from core.panels import panels_for
+from core.panels import find_panel, load_object, panels_for
 from core.roles import is_manager
 
 
@@ -20,6 +23,44 @@ from core.roles import is_manager
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard: every app's panels (core.panels) for the person signed in."""
     return render(request, "core/dashboard.html", {"panels": panels_for("dashboard", request)})
+
+
+@require_GET
+def panel(request: AuthenticatedHttpRequest, page: str, name: str) -> HttpResponse:
+    """One panel of a page, fetched again after an in-place action or after a page that defers
+    it (core.panels); without htmx, on a page of its own."""
+    registered = find_panel(page, name)
+    pk = request.GET.get("of", "")
+    if registered is None or (pk and not pk.isdigit()):
+        raise Http404("No such panel.")
+    try:
+        object_name, obj = load_object(page, int(pk) if pk else None)
+    except (ObjectDoesNotExist, LookupError) as error:
+        raise Http404("No such page.") from error
+    context = registered.context(request, obj)
+    if context is None:
+        return HttpResponse("")
+    # The panel's forms bring a person back to the page they were on, not to this address.
+    page_url = _page_url(request) or (obj.get_absolute_url() if obj is not None else "/")
+    shown = {**context, "next": page_url}
+    if object_name:
+        shown[object_name] = obj
+    if request.headers.get("HX-Request"):
+        return render(request, registered.template, shown)
+    return render(
+        request,
+        "core/panel_page.html",
+        {**shown, "panel_template": registered.template, "page_object": obj, "back": page_url},
+    )
+
+
+def _page_url(request: AuthenticatedHttpRequest) -> str:
+    """The path of the page an htmx request came from, when it is one of ours."""
+    current = request.headers.get("HX-Current-URL", "")
+    if not current or not url_has_allowed_host_and_scheme(current, {request.get_host()}):
+        return ""
+    parts = urlsplit(current)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 # The profile page has two forms; this hidden field says which one was sent.

@@ -56,6 +56,8 @@ TOUCHPOINTS_BY_STAGE: dict[str, tuple[int, int]] = {
 }
 TALKING = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
 MEETING_STAGES = (Stage.IN_DISCUSSION, Stage.ACTIVE)
+# How many of a partner's last in-person and video touchpoints may have been booked meetings.
+MEETINGS_FROM_SIT_DOWNS = 4
 
 
 @dataclass(frozen=True)
@@ -442,8 +444,9 @@ class _Builder:
         rng = self.rng
         topics = MEETING_TOPICS[partner.stage]
         sat_down = [t for t in logged if t.channel in (Channel.IN_PERSON, Channel.VIDEO)]
-        # A held meeting is logged once, as the touchpoint that points at it.
-        for touchpoint in sat_down[-2:]:
+        # A held meeting is logged once, as the touchpoint that points at it: the last few
+        # sit-downs of the year, so that every season of the impact pages has some.
+        for touchpoint in sat_down[-MEETINGS_FROM_SIT_DOWNS:]:
             if rng.random() < 0.3:
                 continue
             assert touchpoint.staff_id is not None  # every demo touchpoint has its staff member

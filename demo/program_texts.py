@@ -197,6 +197,54 @@ DIGITAL = (
            "next week and hung up.")),
          SENIOR_MORNINGS),
 )
+# Every four weeks all year: each place's longest-running program, the thread of a year of
+# updates (demo.program_history spaces a year's worth, about 14, from about a year ago).
+MONTHLY = Sessions((13, 15), 28, (1, 2, 3), ("10:30", "14:00"), (10, 35),
+                   (BRANCH + ", Community Room", "{venue}"))  # fmt: skip
+YEAR_ROUND = (
+    Idea(Kind.EVENT_SERIES, "Ask a Nurse: monthly health talks at the {town} library",
+         "Once a month a nurse from {lead} gives a half-hour talk (blood pressure, new "
+         "medicines, sleep, the flu season) and stays to answer questions one to one. A "
+         "librarian brings books on the month's subject and shows MedlinePlus.",
+         "Residents get trustworthy answers to health questions close to home, and know the "
+         "library as a place to find more.",
+         "Older adults and family caregivers; anyone with a health question.",
+         "The community room, a librarian at every talk, a book display on the month's subject.",
+         ("Health literacy", "Older adults"), (HEALTH_DEPT, CLINIC, HOSPITAL, SENIORS, COALITION),
+         (Role.PRESENTER, Role.VENUE, Role.PROMOTER, Role.REFERRAL), (400, 1800),
+         (("Questions answered one to one by a nurse", 60, 240, 0, "questions",
+           Method.HEAD_COUNT),
+          ("Participants who followed up with their own doctor", 40, 75, 0, "%", Method.SURVEY),
+          ("Health books checked out at the talks", 80, 320, 0, "books", Method.HEAD_COUNT)),
+         (("{first}, a regular", "I have not missed a talk since the spring. The one on sleep "
+           "changed my evenings."),
+          ("{first}, caregiver", "I asked the nurse about my mother's new pills and she wrote "
+           "the questions down for me to take to the pharmacy."),
+          ("Anonymous participant", "I don't have a doctor I can just call. Here I can ask.")),
+         MONTHLY),
+    Idea(Kind.WORKSHOP, "Benefits Help Hour at the {town} library",
+         "A monthly drop-in where caseworkers from {lead} help with SNAP, Medicaid, Medicare "
+         "and housing applications while librarians help with the online forms, scanning and "
+         "printing. No appointment needed.",
+         "Residents apply for and keep the benefits they are entitled to, without a trip across "
+         "the county.",
+         "Low-income households, older adults and anyone who finds the online forms hard.",
+         "Public computers and a scanner, a librarian for the forms, a quiet room for "
+         "private conversations.",
+         ("Social services", "Digital literacy"),
+         (SOCIAL, "Social Security Administration, {town} Field Office", HOUSING, FAMILIES,
+          FOOD_BANK, SENIORS),
+         (Role.PRESENTER, Role.REFERRAL, Role.PROMOTER, Role.VENUE), (300, 1500),
+         (("Benefit applications started or renewed", 40, 160, 0, "applications",
+           Method.PARTNER_REPORT),
+          ("Visitors helped with an online form", 60, 220, 0, "people", Method.HEAD_COUNT),
+          ("Visitors who would recommend the help hour", 80, 97, 0, "%", Method.SURVEY)),
+         (("{first}, a visitor", "My Medicaid renewal was due and I had no scanner. I left with "
+           "it done and a library card."),
+          ("Anonymous visitor", "The caseworker and the librarian sat with me for an hour. "
+           "Nobody rushed me.")),
+         MONTHLY),
+)
 AWARDED_GRANTS = (
     Idea(Kind.GRANT, "Healthy Families Reading Kits",
          "Joint application with {lead} for take-home health kits: picture books about visits "

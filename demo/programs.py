@@ -7,7 +7,8 @@ year's application, a shared resource and an outreach campaign — some complete
 some being planned, one proposed and one cancelled. Sessions fall within a program's dates, at
 local times; only sessions already held have a head count. Each grant deliverable has its open
 follow-up, made the way programs.services.grants makes it. Every table takes bulk inserts; the
-same seed on the same day gives the same programs.
+same seed on the same day gives the same programs. demo.program_history adds the year behind
+them, with the builder here.
 """
 
 import datetime as dt
@@ -79,7 +80,7 @@ class ProgramCounts:
 
 
 @dataclass(frozen=True)
-class _Org:
+class PartnerOrg:
     pk: int
     name: str
     template: str  # the demo.partners template it was made from
@@ -88,9 +89,20 @@ class _Org:
     county: str
 
 
-def _places() -> list[list[_Org]]:
-    """The working partners of each demo place, in the order demo.partners made them."""
-    by_name = dict(Organization.objects.filter(stage__in=WORKING_STAGES).values_list("name", "pk"))
+@dataclass(frozen=True)
+class Cast:
+    """Who runs a program: its partners (the lead first), their roles, and the words naming
+    them in the texts."""
+
+    partners: list[PartnerOrg]
+    roles: list[str]
+    words: dict[str, str]
+
+
+def partners_by_place(stages: Sequence[str] = WORKING_STAGES) -> list[list[PartnerOrg]]:
+    """The partners of each demo place at these stages (by default those the library works
+    with now), in the order demo.partners made them."""
+    by_name = dict(Organization.objects.filter(stage__in=stages).values_list("name", "pk"))
     units = min(MAX_SCALE, math.ceil(Organization.objects.count() / ORGANIZATIONS_PER_UNIT))
     places = []
     for unit in range(units):
@@ -101,24 +113,24 @@ def _places() -> list[list[_Org]]:
             name = template.name.format(town=town, county=county)
             if name in by_name:
                 focus = frozenset(template.focus_areas.split(", "))
-                orgs.append(_Org(by_name[name], name, template.name, focus, town, county))
+                orgs.append(PartnerOrg(by_name[name], name, template.name, focus, town, county))
         places.append(orgs)
     return places
 
 
-def _holiday(day: dt.date) -> bool:
+def is_holiday(day: dt.date) -> bool:
     """Days no series meets: the winter holidays, Thanksgiving and Independence Day."""
     month_day = (day.month, day.day)
     thanksgiving = day.month == 11 and day.weekday() == 3 and 22 <= day.day <= 28
     return month_day >= (12, 23) or month_day in ((1, 1), (7, 4)) or thanksgiving
 
 
-class _Builder:
+class ProgramBuilder:
     """Every program row in memory, so that each table takes one bulk insert."""
 
-    def __init__(self, *, staff: Sequence[User], seed: int) -> None:
+    def __init__(self, *, staff: Sequence[User], seed: int, stream: str = "programs") -> None:
         self.staff_ids = [user.pk for user in staff]
-        self.rng = random.Random(f"programs-{seed}")
+        self.rng = random.Random(f"{stream}-{seed}")
         self.tz = timezone.get_default_timezone()
         self.now = timezone.now()
         self.today = timezone.localdate(timezone=self.tz)
@@ -194,14 +206,14 @@ class _Builder:
             days = [first + dt.timedelta(days=(weekday - first.weekday()) % 7)]
         while len(days) < count:
             day = days[-1] + every
-            while _holiday(day):  # a whole number of weeks on: still never today
+            while is_holiday(day):  # a whole number of weeks on: still never today
                 day += every
             days.append(day)
         return sorted(days)
 
     # Programs ---------------------------------------------------------------------------------
 
-    def place(self, orgs: list[_Org]) -> None:
+    def place(self, orgs: list[PartnerOrg]) -> None:
         """One place's eight programs, with a proposed and a cancelled one among them."""
         if len(orgs) < 2:
             return
@@ -237,7 +249,7 @@ class _Builder:
             grant_status = GrantStatus.AWARDED if ideas is texts.AWARDED_GRANTS else application
             self.program(idea, status, orgs, grant_status, summer=ideas is texts.SUMMER_READING)
 
-    def pick_partners(self, idea: texts.Idea, orgs: list[_Org]) -> list[_Org]:
+    def pick_partners(self, idea: texts.Idea, orgs: list[PartnerOrg]) -> list[PartnerOrg]:
         """The best fitting working partners first; past them, those least busy already."""
         by_template = {o.template: o for o in orgs}
         fits = [by_template[t] for t in idea.partners if t in by_template]
@@ -251,11 +263,8 @@ class _Builder:
         self.usage.update(o.pk for o in chosen)
         return chosen
 
-    def program(
-        self, idea: texts.Idea, status: str, orgs: list[_Org], grant_status: str, *, summer: bool
-    ) -> None:
-        rng = self.rng
-        chosen = self.pick_partners(idea, orgs)
+    def cast(self, idea: texts.Idea, chosen: list[PartnerOrg]) -> Cast:
+        """The chosen partners in their roles, the first as the lead."""
         lead = chosen[0]
         words = {
             "town": lead.town,
@@ -264,18 +273,46 @@ class _Builder:
             "partners": ", ".join(o.name for o in chosen[:-1]) + f" and {chosen[-1].name}",
             "others": " and ".join(o.name for o in chosen[1:]),
         }
-        roles = [Role.LEAD, *rng.sample(idea.roles, k=len(chosen) - 1)]
+        roles = [Role.LEAD, *self.rng.sample(idea.roles, k=len(chosen) - 1)]
         venues = [o.name for o, role in zip(chosen, roles, strict=True) if role == Role.VENUE]
         words["venue"] = venues[0] if venues else texts.BRANCH.format(**words)
+        return Cast(chosen, roles, words)
+
+    def program(
+        self,
+        idea: texts.Idea,
+        status: str,
+        orgs: list[PartnerOrg],
+        grant_status: str,
+        *,
+        summer: bool,
+    ) -> None:
+        cast = self.cast(idea, self.pick_partners(idea, orgs))
         days: list[dt.date] = []
         grant = None
         if idea.kind == Program.Kind.GRANT:
-            grant, start, end = self.grant_plan(idea, grant_status, status, words)
+            grant, start, end = self.grant_plan(idea, grant_status, status, cast.words)
         elif idea.sessions and status in (Status.COMPLETED, Status.ACTIVE, Status.PLANNING):
             days = self.session_days(idea.sessions, status, summer)
             start, end = days[0], days[-1]
         else:
             start, end = self.window(status, DURATIONS.get(idea.kind, (28, 60)))
+        self.add_program(idea, status, cast, (start, end), days, grant)
+
+    def add_program(
+        self,
+        idea: texts.Idea,
+        status: str,
+        cast: Cast,
+        dates: tuple[dt.date | None, dt.date | None],
+        days: list[dt.date],
+        grant: Grant | None = None,
+        title: str = "",
+    ) -> Program:
+        """The program with its partners in their roles, its sessions on `days` and, once it
+        has run, its outcomes and stories. `title` replaces the idea's."""
+        rng, words = self.rng, cast.words
+        start, end = dates
         description = idea.description.format(**words)
         if status == Status.CANCELLED:
             description += " " + rng.choice(texts.CANCELLED_BECAUSE)
@@ -285,7 +322,7 @@ class _Builder:
         elif rng.random() < 0.6:
             budget = Decimal(rng.randrange(idea.budget[0], idea.budget[1] + 1, 50))
         program = Program(
-            title=idea.title.format(**words),
+            title=title or idea.title.format(**words),
             kind=idea.kind,
             description=description,
             goals=idea.goals.format(**words),
@@ -321,7 +358,7 @@ class _Builder:
                 role=role,
                 contribution=rng.choice(texts.CONTRIBUTIONS[role]),
             )
-            for org, role in zip(chosen, roles, strict=True)
+            for org, role in zip(cast.partners, cast.roles, strict=True)
         ]
         if days and idea.sessions:
             self.add_sessions(program, idea.sessions, days, words)
@@ -330,7 +367,8 @@ class _Builder:
             self.add_stories(program, idea, days)
         if grant is not None:
             grant.program = program
-            self.add_grant(grant, program, lead, chosen[1:])
+            self.add_grant(grant, program, cast.partners[0], cast.partners[1:])
+        return program
 
     def add_sessions(
         self, program: Program, plan: texts.Sessions, days: list[dt.date], words: dict[str, str]
@@ -399,6 +437,27 @@ class _Builder:
                 )
             )
 
+    def save(self) -> ProgramCounts:
+        """Insert every row built, a table at a time, each after the rows it points at."""
+        insert(Program, self.programs, self.stamps)
+        insert(Program.focus_areas.through, self.focus_links)
+        insert(ProgramPartner, self.partners)
+        insert(ProgramSession, self.sessions)
+        insert(Outcome, self.outcomes)
+        insert(Story, self.stories)
+        insert(Grant, self.grants, self.stamps)
+        insert(SupportLetter, self.letters)
+        insert(FollowUp, self.followups, self.stamps)
+        insert(GrantDeliverable, self.deliverables)
+        return ProgramCounts(
+            programs=len(self.programs),
+            sessions=len(self.sessions),
+            outcomes=len(self.outcomes),
+            stories=len(self.stories),
+            grants=len(self.grants),
+            followups=len(self.followups),
+        )
+
     # Grants -----------------------------------------------------------------------------------
 
     def grant_plan(
@@ -445,7 +504,9 @@ class _Builder:
         )
         return grant, start, end
 
-    def add_grant(self, grant: Grant, program: Program, lead: _Org, others: list[_Org]) -> None:
+    def add_grant(
+        self, grant: Grant, program: Program, lead: PartnerOrg, others: list[PartnerOrg]
+    ) -> None:
         rng, day = self.rng, self.day
         deadline, decision = grant.submission_deadline, grant.decision_expected
         if deadline is None or decision is None:
@@ -507,25 +568,7 @@ def demo_programs_load(*, staff: Sequence[User], seed: int = DEFAULT_SEED) -> Pr
     `staff` are the demo users, the librarian first. Nothing is checked against existing rows:
     call it right after demo.partners.demo_partners_load.
     """
-    builder = _Builder(staff=staff, seed=seed)
-    for orgs in _places():
+    builder = ProgramBuilder(staff=staff, seed=seed)
+    for orgs in partners_by_place():
         builder.place(orgs)
-
-    insert(Program, builder.programs, builder.stamps)
-    insert(Program.focus_areas.through, builder.focus_links)
-    insert(ProgramPartner, builder.partners)
-    insert(ProgramSession, builder.sessions)
-    insert(Outcome, builder.outcomes)
-    insert(Story, builder.stories)
-    insert(Grant, builder.grants, builder.stamps)
-    insert(SupportLetter, builder.letters)
-    insert(FollowUp, builder.followups, builder.stamps)
-    insert(GrantDeliverable, builder.deliverables)
-    return ProgramCounts(
-        programs=len(builder.programs),
-        sessions=len(builder.sessions),
-        outcomes=len(builder.outcomes),
-        stories=len(builder.stories),
-        grants=len(builder.grants),
-        followups=len(builder.followups),
-    )
+    return builder.save()

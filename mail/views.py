@@ -12,7 +12,7 @@ from core.roles import manager_required
 from mail import outbox
 from mail.models import OutgoingEmail
 from mail.preview import email_html_response
-from mail.selectors import delivery_log, scheduler_health
+from mail.selectors import DELIVERY_LOG_SORTING, delivery_log, scheduler_health
 
 
 class DeliveryLogFilterForm(forms.Form):
@@ -33,6 +33,7 @@ class DeliveryLogFilterForm(forms.Form):
         label="Queued until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     recipient = forms.CharField(label="Recipient", required=False, max_length=200)
+    sort = DELIVERY_LOG_SORTING.field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +63,7 @@ class DeliveryLogFilterForm(forms.Form):
                 ("start", None),
                 ("end", None),
                 ("recipient", ""),
+                ("sort", ""),
             )
             if name not in self.errors
         }
@@ -76,7 +78,8 @@ def delivery_log_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": paginate(request, delivery_log(**filters)),
         "query": query_without(request, "page"),
-        "filtered": any(filters.values()),
+        "headers": DELIVERY_LOG_SORTING.headers(request, filters.get("sort")),
+        "filtered": any(value for name, value in filters.items() if name != "sort"),
         "health": scheduler_health(),
     }
     if htmx_targets(request, "results"):

@@ -56,6 +56,12 @@ class Touchpoint(TimeStampedModel):
             # Touchpoint list by staff member and date; dashboard "my recent touchpoints".
             models.Index(fields=["staff", "-occurred_on"], name="touchpoint_staff_day"),
             models.Index(fields=["-occurred_on", "-created_at"], name="touchpoint_day"),
+            # The touchpoint list sorted by channel (newest first in each) or by subject.
+            models.Index(
+                fields=["channel", "-occurred_on", "-created_at", "-id"],
+                name="touchpoint_channel_day",
+            ),
+            models.Index(fields=["subject", "id"], name="touchpoint_subject"),
         ]
 
     def __str__(self) -> str:
@@ -192,3 +198,6 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return pk_url("outreach:followup_detail", self.pk)  # for every row of a list: see pk_url

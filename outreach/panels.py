@@ -40,7 +40,13 @@ def _figures(request: AuthenticatedHttpRequest) -> dashboard.Figures:
     return request._dashboard_figures  # type: ignore[attr-defined]
 
 
-@panel(page="dashboard", slot="main", order=10, template="outreach/panels/dashboard_followups.html")
+@panel(
+    page="dashboard",
+    slot="main",
+    order=10,
+    template="outreach/panels/dashboard_followups.html",
+    refresh_on=("followups",),
+)
 def my_followups(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     today = timezone.localdate()
     figures = _figures(request)
@@ -85,7 +91,11 @@ def my_meetings(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
 
 
 @panel(
-    page="dashboard", slot="side", order=20, template="outreach/panels/dashboard_team_overdue.html"
+    page="dashboard",
+    slot="side",
+    order=20,
+    template="outreach/panels/dashboard_team_overdue.html",
+    refresh_on=("followups",),
 )
 def team_overdue(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
     team = _figures(request).team
@@ -121,15 +131,24 @@ def organization_actions(request: HttpRequest, organization: Organization) -> di
     return {}
 
 
-@panel(page="organization", slot="main", order=10, template="outreach/panels/organization_log.html")
-def organization_log(
+@panel(page="organization", slot="main", order=10, template="outreach/partials/quick_log.html")
+def organization_quick_log(
     request: HttpRequest, organization: "WithAnnotations[Organization, AllAffiliations]"
 ) -> dict[str, Any]:
     # The organization as its page loaded it, with its people (partners.selectors).
-    return {
-        "form": TouchpointForm(organization=organization, people=people_ever_at(organization)),
-        "timeline": timeline_page(organization, request.GET.get("timeline")),
-    }
+    return {"form": TouchpointForm(organization=organization, people=people_ever_at(organization))}
+
+
+# Follow-ups made, done or snoozed show in the timeline too.
+@panel(
+    page="organization",
+    slot="main",
+    order=20,
+    template="outreach/panels/organization_timeline.html",
+    refresh_on=("followups",),
+)
+def organization_timeline(request: HttpRequest, organization: Organization) -> dict[str, Any]:
+    return {"timeline": timeline_page(organization, request.GET.get("timeline"))}
 
 
 @panel(
@@ -137,6 +156,7 @@ def organization_log(
     slot="side",
     order=10,
     template="outreach/panels/organization_followups.html",
+    refresh_on=("followups",),
 )
 def organization_followups(request: HttpRequest, organization: Organization) -> dict[str, Any]:
     return {"open_followups": open_followups_of_organization(organization)}

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
@@ -60,6 +61,13 @@ def organization_last_touchpoint_refresh(*, organization_ids: Iterable[int] | No
     return organizations.update(last_touchpoint_on=Subquery(latest.values("occurred_on")[:1]))
 
 
+def _followup_title(*texts: str) -> str:
+    """A follow-up's title from the first of `texts` with words in it (the title asked for,
+    the touchpoint's next step): on one line, and cut to fit with an ellipsis when longer."""
+    line = next((" ".join(text.split()) for text in texts if text.strip()), "")
+    return Truncator(line).chars(FollowUp._meta.get_field("title").max_length or 200)
+
+
 @transaction.atomic
 def touchpoint_log(
     *,
@@ -77,7 +85,8 @@ def touchpoint_log(
     follow_up_on: dt.date | None = None,
     follow_up_title: str = "",
 ) -> Touchpoint:
-    """Log a contact with a partner and, when asked, the follow-up it promised."""
+    """Log a contact with a partner and, when asked, the follow-up it promised: named by its
+    next step when one is written (kept whole in the follow-up's details), else by its subject."""
     contacts = list(contacts)
     _check_contacts_belong([organization], contacts)
     touchpoint = Touchpoint(
@@ -102,7 +111,7 @@ def touchpoint_log(
             assignee=staff,
             created_by=staff,
             due_on=follow_up_on,
-            title=follow_up_title.strip() or f"Follow up: {touchpoint.subject}",
+            title=_followup_title(follow_up_title, next_step, f"Follow up: {touchpoint.subject}"),
             details=next_step,
             touchpoint=touchpoint,
         )
@@ -229,6 +238,42 @@ def followup_reassign(*, followup: FollowUp, assignee: User, by: User | None = N
     followup.assignee = assignee
     followup.save(update_fields=["assignee", "updated_at"])
     if changed:
+        followup_assigned.send(sender=FollowUp, followup=followup, by=by)
+    return followup
+
+
+# What an edit may change: not the organization, the touchpoint or meeting it came from, or its
+# status (Done, Cancelled and Snooze have their own services).
+FOLLOWUP_EDITABLE = frozenset({"title", "details", "due_on", "due_time", "assignee"})
+
+
+@transaction.atomic
+def followup_update(*, followup: FollowUp, by: User, **fields: object) -> FollowUp:
+    """Change an open follow-up's title, details, due day and time or assignee; a new assignee
+    is told (followup_assigned), as when a manager reassigns it. A due day that changes must be
+    today or later; an overdue one left as it was stays."""
+    unknown = set(fields) - FOLLOWUP_EDITABLE
+    if unknown:
+        raise TypeError(f"followup_update cannot change {', '.join(sorted(unknown))}")
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.status != FollowUp.Status.OPEN:
+        status = followup.get_status_display().lower()
+        raise ValidationError(f"This follow-up was marked {status} meanwhile: nothing was saved.")
+    due_on = fields.get("due_on", followup.due_on)
+    if due_on != followup.due_on:
+        assert isinstance(due_on, dt.date)
+        if due_on < timezone.localdate():
+            raise ValidationError({"due_on": "Pick today or a later day."})
+        _check_due(due_on)
+    assignee = fields.get("assignee", followup.assignee)
+    handed_over = isinstance(assignee, User) and assignee.pk != followup.assignee_id
+    if isinstance(fields.get("title"), str):
+        fields["title"] = str(fields["title"]).strip()
+    for name, value in fields.items():
+        setattr(followup, name, value)
+    followup.full_clean()
+    followup.save()
+    if handed_over:
         followup_assigned.send(sender=FollowUp, followup=followup, by=by)
     return followup
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PartnersConfig(AppConfig):
@@ -9,3 +10,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from partners import panels  # noqa: F401  (the dashboard's pipeline panel)
+        from partners.search import sqlite_repair_after_migrate
+
+        # SQLite's name search triggers, put back if a migration rebuilt their table.
+        post_migrate.connect(sqlite_repair_after_migrate, sender=self)

@@ -3,6 +3,9 @@
 Both ways of moving send the card's own "Move to…" form to board_move, which calls the same
 services.stage_change() as the stage form and the admin, so a move is recorded once. Without
 JavaScript that form posts as it is and comes back to the board with the filters kept.
+
+?stage= names a column: the one whose "Show more" was followed (with &page=), and the one a
+phone shows (the stage links above the board, which are skip links on a wider screen).
 """
 
 from typing import Any
@@ -90,6 +93,8 @@ def board(request: HttpRequest) -> HttpResponse:
         return render(request, "partners/partials/board_more.html", context)
     context["columns"] = _columns(filters, longer, page)
     context["filtered"] = bool(filters)
+    # On a phone the board shows one stage at a time: the one asked for, else the first.
+    context["current_stage"] = longer or Stage.values[0]
     return render(request, "partners/board.html", context)
 
 

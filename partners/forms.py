@@ -28,7 +28,7 @@ from partners.models import (
     Organization,
     Stage,
 )
-from partners.selectors import ORGANIZATION_SORTS
+from partners.selectors import CONTACT_SORTING, ORGANIZATION_SORTS
 from partners.services import normalize_email
 
 PHONE_RE = re.compile(r"^[0-9+().\-\s/#*]+(\s*(x|ext\.?|extension)\s*[0-9]+)?$", re.IGNORECASE)
@@ -86,6 +86,7 @@ class ContactFilterForm(FilterForm):
         required=False,
         widget=FastSelect,
     )
+    sort = CONTACT_SORTING.field()
 
 
 class OrganizationForm(VersionedForm, forms.ModelForm):
@@ -280,6 +281,9 @@ class AffiliationFieldsMixin(forms.Form):
 
 class ContactCreateForm(ContactForm, AffiliationFieldsMixin):
     """A new contact, added from an organization's page together with their role there."""
+
+    # The person first, name leading, then their role: the order the page asks in.
+    field_order = [*ContactForm.Meta.fields, "opted_out_of_updates", "title", "is_primary"]
 
     class Meta(ContactForm.Meta):
         pass

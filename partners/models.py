@@ -1,67 +1,22 @@
 """Partner organizations, the people in them, and where each partnership stands."""
 
-import re
-import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
 from core.history import History
 from core.models import TimeStampedModel
+from partners.names import normalize_name
+from partners.search import NameWords, full_text_filter, search_words
 
 # Notes and profile texts: long enough for anything a librarian writes, short of abuse. Forms
 # enforce it (Django passes a TextField's max_length to its form field, not to the database).
 LONG_TEXT = 10_000
-
-
-def normalize_name(name: str) -> str:
-    """A name reduced for duplicate detection: case, accents, punctuation and spacing ignored.
-
-    "St. Mary's Clinic", "st marys  clinic" and "ST. MARY'S CLINIC" all give "stmarysclinic".
-    Abbreviations are not expanded: "Dept." and "Department" stay different.
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", "", without_accents.casefold())
-
-
-def search_words(text: str) -> list[str]:
-    """The words of a search box entry, stripped of anything a tsquery would parse."""
-    return re.findall(r"\w+", text, flags=re.UNICODE)[:10]
-
-
-def full_text_filter(field: str, text: str) -> Q:
-    """Match every word of `text` as a prefix of a word in `field`.
-
-    On PostgreSQL this is full-text search over to_tsvector('simple', field), which the GIN
-    indexes made in partners/migrations/0002 serve; SQLite gets a plain icontains per word.
-    """
-    words = search_words(text)
-    if not words:
-        return Q()
-    if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return Q(
-            SearchVectorExact(
-                simple_search_vector(field),
-                SearchQuery(tsquery, config="simple", search_type="raw"),
-            )
-        )
-    query = Q()
-    for word in words:
-        query &= Q(**{f"{field}__icontains": word})
-    return query
-
-
-def simple_search_vector(field: str) -> SearchVector:
-    """The exact expression indexed in migration 0002: to_tsvector('simple', coalesce(field))."""
-    return SearchVector(field, config="simple")
 
 
 class FocusArea(models.Model):
@@ -86,6 +41,12 @@ class Stage(models.TextChoices):
     ACTIVE = "active", "Active partner"
     DORMANT = "dormant", "Dormant"
     DECLINED = "declined", "Declined"
+
+
+# Stages at which the library is talking to the partner, so one gone quiet needs a librarian's
+# action (the dashboard's quiet partners, the board's amber and red "days ago"): not prospects
+# still being identified or researched, and not partnerships already dormant or declined.
+TALKING_STAGES = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
 
 
 # What a librarian researches about a partner, in the order forms, the merge comparison and
@@ -410,17 +371,24 @@ class Contact(TimeStampedModel):
         return pk_url("partners:contact_detail", self.pk)
 
 
+# The names a search box finds, ignoring case and accents (partners.search).
+for searched in (Organization, Contact):
+    searched._meta.get_field("name").register_lookup(NameWords)
+
+
 class OptOutChange(models.Model):
     """One change of a contact's consent to progress updates: the consent log.
 
     Written by the services only (partners/services.py): an unsubscribe link clicked, the box
-    ticked on the contact form, or "Subscribe again", which always has a reason.
+    ticked on the contact form, or "Subscribe again", which always has a reason; and by an
+    import whose file says the person opted out (transfer.writers, the file named as reason).
     """
 
     class Source(models.TextChoices):
         UNSUBSCRIBE_LINK = "unsubscribe_link", "Unsubscribe link in an email"
         CONTACT_FORM = "contact_form", "Contact form"
         RESUBSCRIBE = "resubscribe", "Subscribed again"
+        IMPORT = "import", "Imported from a file"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opt_out_changes")
     # The contact's state after the change: True for an opt-out, False for subscribing again.

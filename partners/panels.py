@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from core.history_entries import history_panel
 from core.http import AuthenticatedHttpRequest
-from core.panels import panel
-from partners import history
+from core.panels import panel, panel_object
+from partners import history, selectors
 from partners.models import Contact, Organization
 from partners.selectors import (
     AllAffiliations,
@@ -28,7 +28,22 @@ def pipeline(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     return {"stage_counts": stages, "my_organization_count": mine}
 
 
-@panel(page="organization", slot="side", order=90, template="core/partials/history_panel.html")
+# A lone panel of an organization's or a contact's page (core.views.panel) reads the record as
+# the page does.
+panel_object(page="organization", name="organization")(selectors.organization_detail)
+panel_object(page="contact", name="contact")(selectors.contact_detail)
+
+
+# The history is read from several history tables and compared field by field: the page shows
+# first, the History panel a moment later.
+@panel(
+    page="organization",
+    slot="side",
+    order=90,
+    template="core/partials/history_panel.html",
+    deferred=True,
+    title="History",
+)
 def organization_history(
     request: HttpRequest, organization: "WithAnnotations[Organization, AllAffiliations]"
 ) -> dict[str, Any]:
@@ -40,7 +55,14 @@ def organization_history(
     )
 
 
-@panel(page="contact", slot="main", order=90, template="core/partials/history_panel.html")
+@panel(
+    page="contact",
+    slot="main",
+    order=90,
+    template="core/partials/history_panel.html",
+    deferred=True,
+    title="History",
+)
 def contact_history(
     request: HttpRequest, contact: "WithAnnotations[Contact, AllAffiliations]"
 ) -> dict[str, Any]:

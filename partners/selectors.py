@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.aggregates import JoinedNames
+from core.sorting import SortColumn, Sorting
 from partners.models import (
     Affiliation,
     Contact,
@@ -30,6 +31,7 @@ from partners.models import (
     OrganizationQuerySet,
     Stage,
     full_text_filter,
+    search_words,
 )
 
 if TYPE_CHECKING:
@@ -165,6 +167,32 @@ def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
     return stages, (rows[0][2] or 0) if rows else 0
 
 
+def _blank_last(field: str) -> Case:
+    """0 for a value, 1 for none: contacts without an email or phone after those with one."""
+    return Case(When(**{field: ""}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+CONTACT_SORTING = Sorting(
+    # The name through its index (contact_name_id); the others sort the table (30,000 contacts
+    # at 10,000 partners: about 10 ms), people without one last either way.
+    SortColumn("name", "Name", ("name", "pk")),
+    SortColumn("organizations", "Organizations"),  # several names: no order of its own
+    SortColumn(
+        "email",
+        "Email",
+        (_blank_last("email").asc(), "email", "pk"),
+        (_blank_last("email").asc(), F("email").desc(), F("pk").desc()),
+    ),
+    SortColumn(
+        "phone",
+        "Phone",
+        (_blank_last("phone").asc(), "phone", "pk"),
+        (_blank_last("phone").asc(), F("phone").desc(), F("pk").desc()),
+    ),
+    default="name",
+)
+
+
 def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
     """Contacts for the list page, each with their current organizations prefetched (their
     names: the profiles' long texts stay in the table), the primary one first."""
@@ -188,7 +216,7 @@ def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
             .filter(organization__kind=filters["kind"])
             .values("contact_id")
         )
-    return qs.order_by("name", "pk")
+    return qs.order_by(*CONTACT_SORTING.order_by(filters.get("sort")))
 
 
 def contacts_to_add(organization: Organization, search: str, limit: int = 10) -> list[Contact]:
@@ -220,11 +248,44 @@ def contact_detail(pk: int) -> "WithAnnotations[Contact, AllAffiliations]":
 
 
 def possible_duplicates(name: str, *, exclude_pk: int | None = None) -> list[Organization]:
-    """Existing organizations whose name matches ignoring case, punctuation and spacing."""
+    """Existing organizations with the same name written differently (partners.names)."""
     return list(
         Organization.objects.possible_duplicates_of(name, exclude_pk=exclude_pk)
         .select_related("owner")
         .order_by("name")[:10]
+    )
+
+
+def organization_suggestions(
+    text: str, *, limit: int = 10, include_archived: bool = False
+) -> list[Organization]:
+    """Organizations whose name matches what is typed (each word the start of a word of the
+    name), names that start with the first word first: the organization box's suggestions, and
+    its "did you mean" when a name is not found. One query, through the name's index."""
+    words = search_words(text)
+    if not words:
+        return []
+    qs = Organization.objects.filter(full_text_filter("name", text))
+    if not include_archived:
+        qs = qs.filter(is_archived=False)
+    starts = Case(When(name__istartswith=words[0], then=Value(0)), default=Value(1))
+    return list(
+        qs.only("pk", "name", "kind", "is_archived").order_by("is_archived", starts, "name", "pk")[
+            :limit
+        ]
+    )
+
+
+def current_organizations_of(contact: Contact) -> list[Organization]:
+    """The organizations a contact is at now (not archived), the primary one first."""
+    return list(
+        Organization.objects.filter(
+            is_archived=False,
+            affiliations__contact=contact,
+            affiliations__end_date__isnull=True,
+        )
+        .only("pk", "name")
+        .order_by("-affiliations__is_primary", "name", "pk")
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import board, views
+from partners import board, new_views, views
 
 app_name = "partners"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("organizations/new/", views.organization_create, name="organization_create"),
     path(
         "organizations/name-check/", views.organization_name_check, name="organization_name_check"
+    ),
+    path(
+        "organizations/suggestions/",
+        new_views.organization_suggestions,
+        name="organization_suggestions",
     ),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
@@ -34,6 +39,7 @@ urlpatterns = [
     path("affiliations/<int:pk>/edit/", views.affiliation_edit, name="affiliation_edit"),
     path("affiliations/<int:pk>/end/", views.affiliation_end, name="affiliation_end"),
     path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/new/", new_views.contact_new, name="contact_new"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/resubscribe/", views.contact_resubscribe, name="contact_resubscribe"),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.aggregates import split_names
 from core.conflicts import save_unless_changed
@@ -16,6 +16,7 @@ from core.forms import apply_service_errors
 from core.history_entries import history_response
 from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from core.panels import panels_for
+from core.people import possessive
 from core.roles import is_manager, manager_required
 from partners import history, merge, selectors, services
 from partners.forms import (
@@ -198,15 +199,22 @@ def organization_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @manager_required
 def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first, saying what archiving does; archives on the confirming POST."""
     organization = get_object_or_404(Organization, pk=pk)
-    services.organization_archive(organization=organization)
-    messages.success(
-        request, f"{organization} was archived. It no longer shows in lists; nothing was deleted."
-    )
-    return redirect(organization)
+    if organization.is_archived:
+        messages.info(request, f"{organization} is already archived.")
+        return redirect(organization)
+    if request.method == "POST":
+        services.organization_archive(organization=organization)
+        messages.success(
+            request,
+            f"{organization} was archived. It no longer shows in lists; nothing was deleted.",
+        )
+        return redirect(organization)
+    return render(request, "partners/organization_archive.html", {"organization": organization})
 
 
 @require_POST
@@ -227,6 +235,7 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query_without(request, "page"),
+        "headers": selectors.CONTACT_SORTING.headers(request, filters.get("sort")),
         "panels": panels_for("contact_list", request),
     }
     if htmx_targets(request, "results"):
@@ -251,25 +260,33 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def contact_added(
+    request: AuthenticatedHttpRequest, form: ContactCreateForm, organization: Organization
+) -> Contact | None:
+    """The contact a valid form describes, added to `organization` (and said so); None, with
+    the service's objections on the form, when it could not be."""
+    try:
+        contact = services.contact_create(
+            organization=organization,
+            title=form.cleaned_data["title"],
+            is_primary=form.cleaned_data["is_primary"],
+            start_date=form.cleaned_data["start_date"],
+            by=request.user,
+            **form.service_fields(),
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, f"{contact} was added to {organization}.")
+    return contact
+
+
 def contact_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     if request.method == "POST":
         form = ContactCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                contact = services.contact_create(
-                    organization=organization,
-                    title=form.cleaned_data["title"],
-                    is_primary=form.cleaned_data["is_primary"],
-                    start_date=form.cleaned_data["start_date"],
-                    by=request.user,
-                    **form.service_fields(),
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"{contact} was added to {organization}.")
-                return redirect(organization)
+        if form.is_valid() and contact_added(request, form, organization):
+            return redirect(organization)
     else:
         form = ContactCreateForm()
     return render(
@@ -380,7 +397,7 @@ def affiliation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             if saved is not None:  # else someone saved it meanwhile: form.conflict says
-                messages.success(request, f"{affiliation.contact}'s role was saved.")
+                messages.success(request, f"{possessive(str(affiliation.contact))} role was saved.")
                 return redirect(affiliation.organization)
     return render(
         request, "partners/affiliation_form.html", {"form": form, "affiliation": affiliation}

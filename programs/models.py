@@ -129,6 +129,10 @@ class ProgramPartner(models.Model):
         return f"{self.organization} ({self.get_role_display()}) in {self.program}"
 
 
+# The largest head count a session takes: above it is a typo (an extra zero or two).
+MAX_ATTENDANCE = 1_000_000
+
+
 class ProgramSession(models.Model):
     """One occurrence of a program: a workshop night, a fair day."""
 

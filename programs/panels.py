@@ -6,10 +6,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from core.history_entries import history_panel
-from core.panels import panel
+from core.panels import panel, panel_object
 from partners.models import Organization
 from programs.models import Program, ProgramPartner
 from programs.selectors.programs import program_history
+
+
+@panel_object(page="program", name="program")
+def _program(pk: int) -> Program:
+    """A program for a lone panel of its page: its History needs nothing more."""
+    return Program.objects.get(pk=pk)
 
 
 @panel(
@@ -28,7 +34,15 @@ def programs_together(request: HttpRequest, organization: Organization) -> dict[
     return {"program_roles": list(roles)}
 
 
-@panel(page="program", slot="side", order=90, template="core/partials/history_panel.html")
+@panel(
+    page="program",
+    slot="side",
+    order=90,
+    template="core/partials/history_panel.html",
+    deferred=True,
+    title="History",
+    refresh_on=("attendance",),  # recorded on the page (programs/views/attendance.py)
+)
 def program_changes(request: HttpRequest, program: Program) -> dict[str, Any]:
     return history_panel(
         program_history(program), url=reverse("programs:program_history", args=[program.pk])

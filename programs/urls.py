@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import grants, impact, programs, surveys
+from programs.views import attendance, grants, impact, programs, surveys
 
 app_name = "programs"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("programs/<int:pk>/history/", programs.program_history, name="program_history"),
     path("programs/<int:pk>/outcomes/new/", programs.outcome_create, name="outcome_create"),
     path("programs/<int:pk>/stories/new/", programs.story_create, name="story_create"),
+    # A session's head count, recorded from the program's page.
+    path("sessions/<int:pk>/attendance/", attendance.session_attendance, name="session_attendance"),
     # Grants
     path("grants/", grants.grant_list, name="grant_list"),
     path("programs/<int:pk>/grant/", grants.grant_edit, name="grant_edit"),

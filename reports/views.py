@@ -117,11 +117,14 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def csv_value(value: Cell) -> str:
-    """A cell as the CSV holds it: numbers plain, text guarded against formula injection."""
+    """A cell as the CSV holds it: numbers plain, days as 2026-12-04 (what spreadsheets read
+    as a date anywhere), text guarded against formula injection."""
     if value is None:
         return ""
     if isinstance(value, int | Decimal):
         return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return text_cell(str(value))
 
 

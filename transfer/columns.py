@@ -13,6 +13,10 @@ class Target:
     # with case, spacing, accents and punctuation ignored.
     synonyms: tuple[str, ...] = ()
     required: bool = False
+    # Set for a column Liaison's own export writes but works out itself ("from the
+    # touchpoints"): recognised, so that an exported file's every column has a place, and never
+    # read, since the file cannot change it.
+    worked_out_from: str = ""
 
 
 ORGANIZATION_TARGETS = (
@@ -38,6 +42,16 @@ ORGANIZATION_TARGETS = (
     Target("kind", "Kind", ("type", "organization type", "org type", "category", "sector")),
     Target("government_level", "Government level", ("level", "gov level", "government")),
     Target("stage", "Stage", ("pipeline stage", "partnership stage", "status")),
+    Target(
+        "stage_since",
+        "Stage since (new organizations)",
+        ("stage since", "in stage since", "stage date", "stage changed"),
+    ),
+    Target(
+        "focus_areas",
+        "Focus areas (separated by ;)",
+        ("focus areas", "focus area", "focus", "themes", "topics"),
+    ),
     Target("website", "Website", ("web site", "web", "url", "homepage", "home page", "site")),
     Target("email", "Email", ("e-mail", "email address", "e-mail address", "mail")),
     Target("phone", "Phone", ("phone number", "telephone", "tel", "main phone")),
@@ -55,6 +69,19 @@ ORGANIZATION_TARGETS = (
         "owner",
         "Owner (staff username or email)",
         ("owner", "staff", "assigned to", "liaison", "account owner", "relationship owner"),
+    ),
+    Target("archived", "Archived", ("is archived",)),
+    Target(
+        "last_touchpoint",
+        "Last touchpoint (not imported)",
+        ("last touchpoint", "last contact", "last contacted"),
+        worked_out_from="the touchpoints logged",
+    ),
+    Target(
+        "next_followup",
+        "Next follow-up (not imported)",
+        ("next follow-up", "next follow up"),
+        worked_out_from="the open follow-ups",
     ),
 )
 
@@ -88,6 +115,14 @@ CONTACT_TARGETS = (
         ),
     ),
     Target("title", "Title or role", ("title", "job title", "role", "position")),
+    Target("is_primary", "Primary contact", ("primary", "main contact")),
+    Target("start_date", "In the role since", ("from", "start date", "started", "since")),
+    Target("end_date", "Left the role on", ("to", "end date", "ended", "until", "left")),
+    Target(
+        "opted_out",
+        "Opted out of updates",
+        ("opted out", "opt out", "unsubscribed", "no updates"),
+    ),
 )
 
 TARGETS = {"organizations": ORGANIZATION_TARGETS, "contacts": CONTACT_TARGETS}

@@ -208,7 +208,7 @@ def _contact_rows(c: Record, related: dict[str, Related]) -> Iterator[Row]:
     ]
     # Someone with no role at any organization still has a row.
     for role in related["roles"].get(c["pk"]) or [(None,) * 5]:
-        yield [*person, *role]
+        yield [*person, *role, c["notes"]]
 
 
 CONTACTS = Export(
@@ -225,6 +225,7 @@ CONTACTS = Export(
         "Primary contact",
         "From",
         "To",
+        "Notes",
     ),
     filter_form=ContactFilterForm,
     queryset=contact_list,
@@ -235,6 +236,7 @@ CONTACTS = Export(
         "preferred_channel",
         "do_not_contact",
         "opted_out_of_updates",
+        "notes",
     ),
     related=_contact_related,
     rows=_contact_rows,

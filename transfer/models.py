@@ -6,9 +6,9 @@ both work from that copy, so what is imported is exactly what was previewed, nev
 posted back by the browser, and a preview never reads the file again. Each organization or
 contact the import created or updated is an ImportRunItem, which is what an undo works from.
 
-The uploaded file is not kept for ever (transfer.tasks.delete_old_import_files): a preview
-nobody confirmed loses it after PREVIEW_FILE_DAYS, an import after
-settings.LIAISON_IMPORT_FILE_DAYS. The run stays, as history; undo does not need the file.
+Nothing is kept for ever (transfer.tasks.delete_old_import_files): a preview nobody confirmed
+within PREVIEW_DAYS is removed, run and file; an import's file is deleted after
+settings.LIAISON_IMPORT_FILE_DAYS, and the run stays, as history (undo does not need the file).
 """
 
 import datetime as dt
@@ -19,8 +19,9 @@ from django.db.models import Q
 
 from partners.models import Affiliation, Contact, Organization
 
-# A preview not confirmed within this many days has its file (and rows) deleted.
-PREVIEW_FILE_DAYS = 7
+# A preview not confirmed within this many days is removed, file and all
+# (services.import_previews_remove_abandoned).
+PREVIEW_DAYS = 7
 
 
 class ImportRun(models.Model):
@@ -34,7 +35,7 @@ class ImportRun(models.Model):
         UNDONE = "undone", "Undone"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # Empty once delete_old_import_files has deleted it (file_deleted_at says when).
+    # Empty once delete_old_import_files has deleted an import's file (file_deleted_at says when).
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     file_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The librarian's own file name, for display only: the stored file has a random name.
@@ -103,11 +104,12 @@ class ImportRun(models.Model):
 
     @property
     def file_kept_until(self) -> dt.datetime | None:
-        """When the uploaded file is deleted (None once it is)."""
+        """When the uploaded file is deleted (None once it is); for a preview, when it is
+        removed unless imported."""
         if self.file_deleted_at or not self.file:
             return None
         if self.confirmed_at is None:
-            return self.created_at + dt.timedelta(days=PREVIEW_FILE_DAYS)
+            return self.created_at + dt.timedelta(days=PREVIEW_DAYS)
         return self.confirmed_at + dt.timedelta(days=settings.LIAISON_IMPORT_FILE_DAYS)
 
 

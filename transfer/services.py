@@ -12,50 +12,40 @@ with the affiliation the import gave them, only while nobody has touched it sinc
 and not linked to anything else (a touchpoint, a meeting, another organization…). Contacts
 that have been touched stay, and undo says how many. Updates to existing records stay as they
 are: the import keeps no copy of the values it replaced.
+
+A preview nobody imports within PREVIEW_DAYS is removed, file and all
+(import_previews_remove_abandoned): it holds no partner record, only a copy of a file, and a
+librarian expects it gone from the import history, as an unsent draft is.
 """
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Field, ForeignObjectRel, ManyToManyRel, Model, Q
+from django.db import IntegrityError, transaction
+from django.db.models import ForeignObjectRel, ManyToManyRel, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from core.history import acting, history_context, is_historical, record_rows, update_with_history
+from core.history import history_context, is_historical, update_with_history
 from core.tabular import read_upload, upload_name
-from partners.models import (
-    ORGANIZATION_PROFILE_FIELDS,
-    Affiliation,
-    Contact,
-    Organization,
-    StageChange,
-    normalize_name,
-)
+from partners.models import Affiliation, Contact, OptOutChange, Organization
 from transfer import parsing
 from transfer.columns import auto_mapping, clean_mapping
-from transfer.models import PREVIEW_FILE_DAYS, ImportRun, ImportRunItem
-from transfer.validation import Plan, RowResult, plan_import
+from transfer.models import PREVIEW_DAYS, ImportRun, ImportRunItem
+from transfer.validation import Plan, plan_import
+from transfer.writers import BATCH, WRITERS
 
 NAME_LENGTH = ImportRun._meta.get_field("original_name").max_length
-BATCH = 500
 CHANGED = (
     "Something changed since the preview (the file's rows now match other records). "
     "Nothing was imported: check the preview again."
 )
 FILE_GONE = "The uploaded file can no longer be read. Upload it again."
-EXPIRED = (
-    "This preview has expired: Liaison deletes an uploaded file that was not imported after "
-    f"{PREVIEW_FILE_DAYS} days. Upload the file again."
-)
 
 
 def import_preview(*, kind: str, upload: UploadedFile, by: User | None) -> ImportRun:
@@ -99,8 +89,7 @@ def import_table(run: ImportRun) -> parsing.Table:
     if run.table is not None:
         return parsing.Table.from_json(run.table)
     if not run.file:
-        expired = run.file_deleted_at is not None and run.status == ImportRun.Status.PREVIEW
-        raise ValidationError(EXPIRED if expired else FILE_GONE, code="file_gone")
+        raise ValidationError(FILE_GONE, code="file_gone")
     try:
         with run.file.open("rb") as stored:
             data = stored.read(parsing.MAX_BYTES + 1)
@@ -127,10 +116,36 @@ def import_mapping_set(*, run: ImportRun, mapping: list[str]) -> ImportRun:
     return run
 
 
+def import_previews_remove_abandoned(*, now: dt.datetime | None = None) -> int:
+    """Remove the previews nobody imported within PREVIEW_DAYS of their upload: the file, the
+    rows kept from it and the run itself, which leaves the import history. Returns how many.
+
+    Safe to run twice, or in two workers at once: each run is locked and checked again before
+    it goes (a preview imported meanwhile stays), and a file already missing from storage is
+    fine. The file goes before the row, in the row's transaction: a crash in between leaves a
+    run whose file is missing, which the next run removes (never a file that no row points at).
+    """
+    now = now or timezone.now()
+    due = ImportRun.objects.filter(
+        status=ImportRun.Status.PREVIEW, created_at__lt=now - dt.timedelta(days=PREVIEW_DAYS)
+    ).defer("table")
+    removed = 0
+    # A few runs a week: no index; the whole history is read by primary key.
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = due.select_for_update().filter(pk=pk).first()
+            if run is None:  # imported meanwhile, or another worker was first
+                continue
+            if run.file:
+                run.file.storage.delete(run.file.name)
+            run.delete()  # a preview has nothing else: its items are made on import
+        removed += 1
+    return removed
+
+
 def import_files_delete_old(*, now: dt.datetime | None = None) -> int:
-    """Delete the uploaded files past their keeping time, and the rows a preview kept: a
-    preview's after PREVIEW_FILE_DAYS if nobody confirmed it, an import's after
-    settings.LIAISON_IMPORT_FILE_DAYS. The runs stay, as history. Returns how many went.
+    """Delete the uploaded files of imports settings.LIAISON_IMPORT_FILE_DAYS after they were
+    confirmed. The runs stay, as history (undo works from their items). Returns how many went.
 
     Safe to run twice, or in two workers at once: each run is locked while its file goes and a
     run without a file is never due again; a file already missing from storage is fine. The
@@ -139,18 +154,13 @@ def import_files_delete_old(*, now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     due = ImportRun.objects.exclude(file="").filter(
-        Q(
-            status=ImportRun.Status.PREVIEW,
-            created_at__lt=now - dt.timedelta(days=PREVIEW_FILE_DAYS),
-        )
-        | Q(confirmed_at__lt=now - dt.timedelta(days=settings.LIAISON_IMPORT_FILE_DAYS))
+        confirmed_at__lt=now - dt.timedelta(days=settings.LIAISON_IMPORT_FILE_DAYS)
     )
     deleted = 0
-    # A few runs a week: no index; the whole history is read by primary key.
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             run = due.select_for_update().filter(pk=pk).first()
-            if run is None:  # confirmed meanwhile, or another worker was first
+            if run is None:  # another worker was first
                 continue
             run.file.storage.delete(run.file.name)
             ImportRun.objects.filter(pk=pk).update(file="", table=None, file_deleted_at=now)
@@ -198,9 +208,7 @@ def import_confirm(
                     code="errors",
                 )
             now = timezone.now()
-            writer = (
-                _OrganizationWriter if run.kind == ImportRun.Kind.ORGANIZATIONS else _ContactWriter
-            )
+            writer = WRITERS[run.kind]
             matches = plan.matches if update_existing else []
             with history_context(by=by, reason=f"Imported from {run.original_name}"):
                 items = writer(run=run, by=by, now=now).write(plan.new, matches)
@@ -219,207 +227,6 @@ def import_confirm(
     except IntegrityError as error:  # someone saved the same email between check and write
         raise ValidationError(CHANGED, code="changed") from error
     return run
-
-
-class _Writer:
-    def __init__(self, *, run: ImportRun, by: User | None, now: dt.datetime) -> None:
-        self.run, self.by, self.now = run, by, now
-
-    def item(self, row: RowResult, action: str, **records: object) -> ImportRunItem:
-        return ImportRunItem(run=self.run, row_number=row.number, action=action, **records)
-
-    @staticmethod
-    def create(model: type[Model], records: list[Any]) -> None:
-        """bulk_create, with the "created" row of each record in its change history."""
-        bulk_create_with_history(
-            records, model, batch_size=BATCH, default_change_reason=acting().reason
-        )
-
-
-class _OrganizationWriter(_Writer):
-    # On update, these overwrite the record when the row has a value (an empty cell keeps what
-    # Liaison has). The name is what the row was matched by, so it is never changed.
-    UPDATABLE = (
-        "kind",
-        "government_level",
-        *ORGANIZATION_PROFILE_FIELDS,
-        "owner_id",
-    )
-
-    def write(self, new: list[RowResult], matches: list[RowResult]) -> list[ImportRunItem]:
-        created = [
-            Organization(
-                **row.values,
-                normalized_name=normalize_name(row.values["name"]),
-                stage_changed_at=self.now,
-            )
-            for row in new
-        ]
-        self.create(Organization, created)
-        history = [
-            StageChange(
-                organization=organization,
-                from_stage="",
-                to_stage=organization.stage,
-                changed_by=self.by,
-                changed_at=self.now,
-                note=self.note,
-            )
-            for organization in created
-        ]
-        items = [
-            self.item(row, ImportRunItem.Action.CREATED, organization=organization)
-            for row, organization in zip(new, created, strict=True)
-        ]
-        existing = dict(
-            Organization.objects.filter(pk__in=[row.match_id for row in matches]).values_list(
-                "pk", "stage"
-            )
-        )
-        changes: dict[int, dict[str, Any]] = {}
-        for row in matches:
-            assert row.match_id is not None  # a match has one
-            values = {name: row.values[name] for name in self.UPDATABLE if name in row.values}
-            stage = row.values.get("stage")
-            if stage and stage != existing[row.match_id]:
-                history.append(
-                    StageChange(
-                        organization_id=row.match_id,
-                        from_stage=existing[row.match_id],
-                        to_stage=stage,
-                        changed_by=self.by,
-                        changed_at=self.now,
-                        note=self.note,
-                    )
-                )
-                values |= {"stage": stage, "stage_changed_at": self.now}
-            changes[row.match_id] = values
-            items.append(self.item(row, ImportRunItem.Action.UPDATED, organization_id=row.match_id))
-        _bulk_fill(Organization, changes, (*self.UPDATABLE, "stage", "stage_changed_at"), self.now)
-        # A kind changed away from "government" takes its level with it, as in the form.
-        Organization.objects.filter(pk__in=list(changes)).exclude(
-            kind=Organization.Kind.GOVERNMENT
-        ).exclude(government_level="").update(government_level="")
-        record_rows(Organization, changes)  # the UPDATEs above bypass the change history
-        StageChange.objects.bulk_create(history, batch_size=BATCH)
-        return items
-
-    @property
-    def note(self) -> str:
-        return f"Imported from {self.run.original_name}."
-
-
-class _ContactWriter(_Writer):
-    UPDATABLE = ("name", "phone", "preferred_channel", "notes", "do_not_contact")
-
-    def write(self, new: list[RowResult], matches: list[RowResult]) -> list[ImportRunItem]:
-        contact_fields = {"name", "email", "phone", "preferred_channel", "notes", "do_not_contact"}
-        created = [
-            Contact(**{k: v for k, v in row.values.items() if k in contact_fields}) for row in new
-        ]
-        self.create(Contact, created)
-        changes: dict[int, dict[str, Any]] = {}
-        for row in matches:
-            assert row.match_id is not None  # a match has one
-            changes[row.match_id] = {k: row.values[k] for k in self.UPDATABLE if k in row.values}
-        _bulk_fill(Contact, changes, self.UPDATABLE, self.now)
-        record_rows(Contact, changes)  # the UPDATE bypasses the change history
-
-        # Affiliations: one per row that names an organization the contact is not already at.
-        rows = list(zip(new, created, strict=True)) + [
-            (row, Contact(pk=row.match_id)) for row in matches
-        ]
-        # Only contacts that existed before can already be at an organization.
-        wanted = [r.match_id for r in matches if "organization_id" in r.values]
-        current = set()
-        if wanted:
-            current = set(
-                Affiliation.objects.current()
-                .filter(contact__in=wanted)
-                .values_list("contact_id", "organization_id")
-            )
-        affiliations: dict[int, Affiliation] = {}
-        for row, contact in rows:
-            organization_id = row.values.get("organization_id")
-            if organization_id and (contact.pk, organization_id) not in current:
-                current.add((contact.pk, organization_id))
-                affiliations[row.number] = Affiliation(
-                    contact=contact,
-                    organization_id=organization_id,
-                    title=row.values.get("title", ""),
-                )
-        self.create(Affiliation, list(affiliations.values()))
-
-        new_numbers = {row.number for row in new}
-        return [
-            self.item(
-                row,
-                ImportRunItem.Action.CREATED
-                if row.number in new_numbers
-                else ImportRunItem.Action.UPDATED,
-                contact=contact,
-                affiliation=affiliations.get(row.number),
-            )
-            for row, contact in rows
-        ]
-
-
-def _column(model: type[Model], name: str) -> Field:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)  # a column of the table, not a reverse relation
-    return field
-
-
-def _bulk_fill(
-    model: type[Model], changes: dict[int, dict[str, Any]], fields: Sequence[str], now: dt.datetime
-) -> None:
-    """Set each record's given fields (pk → {field: value}), keeping the others, and stamp
-    updated_at, in one UPDATE … FROM (VALUES …) per batch.
-
-    Django's bulk_update builds a CASE WHEN per row and field in Python, which took 85 s for
-    10,000 organizations; this takes about a second. A value missing from a row's dict is sent
-    as NULL and COALESCE keeps the current one (no imported field is nullable, so NULL never
-    means "clear"). Runs on PostgreSQL and on SQLite 3.33 or later (UPDATE … FROM).
-    """
-    if not changes:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = [_column(model, name) for name in fields]
-
-    def value(column: Any, index: int) -> str:
-        # PostgreSQL types a VALUES column from its literals (text, or nothing when all NULL);
-        # SQLite must not cast, or a date string would become a number.
-        if connection.vendor == "postgresql":
-            return f"CAST(v.column{index} AS {column.cast_db_type(connection)})"
-        return f"v.column{index}"
-
-    assignments = ", ".join(
-        f"{quote(column.column)} = COALESCE({value(column, index)}, {table}.{quote(column.column)})"
-        for index, column in enumerate(columns, start=2)
-    )
-    updated_at = _column(model, "updated_at")
-    sql = (
-        f"UPDATE {table} SET {assignments}, {quote(updated_at.column)} = %s "
-        "FROM (VALUES {rows}) AS v "
-        f"WHERE {table}.{quote(model._meta.pk.column)} = v.column1"
-    )
-    limit = connection.features.max_query_params or 30_000
-    batch = max(1, min(BATCH, (limit - 1) // (len(fields) + 1)))
-    placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-    items = list(changes.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), batch):
-            chunk = items[start : start + batch]
-            params: list[Any] = [updated_at.get_db_prep_save(now, connection)]
-            for pk, values in chunk:
-                params.append(pk)
-                for name, column in zip(fields, columns, strict=True):
-                    given = values.get(name)
-                    params.append(
-                        None if given is None else column.get_db_prep_save(given, connection)
-                    )
-            cursor.execute(sql.format(rows=", ".join([placeholder] * len(chunk))), params)
 
 
 @dataclass(frozen=True)
@@ -455,7 +262,8 @@ def import_undo_plan(run: ImportRun) -> UndoPlan:
 
 def _contacts_linked_elsewhere(run: ImportRun, contact_ids: set[int]) -> set[int]:
     """The contacts among `contact_ids` that anything points at, other than this import's own
-    affiliations: touchpoints, meetings, subscriptions, other affiliations, emails…"""
+    affiliations and opt-outs: touchpoints, meetings, subscriptions, other affiliations,
+    emails…"""
     if not contact_ids:
         return set()
     linked: set[int] = set()
@@ -482,6 +290,8 @@ def _contacts_linked_elsewhere(run: ImportRun, contact_ids: set[int]) -> set[int
         rows = related._default_manager.filter(**{f"{relation.field.name}__in": contact_ids})
         if related is Affiliation:
             rows = rows.exclude(pk__in=ours)
+        elif related is OptOutChange:  # an opt-out the file said goes with its contact
+            rows = rows.exclude(source=OptOutChange.Source.IMPORT)
         linked |= set(rows.values_list(relation.field.attname, flat=True))
     return linked
 

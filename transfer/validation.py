@@ -1,56 +1,45 @@
 """Checking every row of an import against the same rules as the forms, before anything is written.
 
 `plan_import` reads the database in a fixed number of queries (the existing organizations,
-contacts and staff, whatever the number of rows) and returns a Plan: for each row, the values
-to write, whether it is new, matches an existing record, or has errors (row number as the
-spreadsheet shows it, column name, message). The confirmed import carries out a Plan made
-afresh from the stored file; the preview shows one.
+contacts, staff and focus areas, whatever the number of rows) and returns a Plan: for each row,
+the values to write, whether it is new, matches an existing record, or has errors (row number
+as the spreadsheet shows it, column name, message). The confirmed import carries out a Plan
+made afresh from the stored file; the preview shows one.
+
+A file Liaison exported imports back as it is: every column it writes goes to a field, except
+those Liaison works out itself (the last touchpoint, the next follow-up), which are recognised
+and left alone (columns.Target.worked_out_from).
 """
 
 import hashlib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Field, Q
-from django.forms import Field as FormField
-from django.forms import URLField
+from django.db.models import Q
 
 from core.forms import clean_display_name
 from core.roles import ALL_ROLES
-from partners.forms import validate_phone
-from partners.models import Affiliation, Contact, Organization, Stage, normalize_name
-from partners.services import normalize_email
+from partners.models import FocusArea, Organization, Stage, normalize_name
 from transfer.columns import column_key, targets_of
+from transfer.contact_rows import ContactRows
 from transfer.parsing import Table, column_letter
+from transfer.rows import (
+    ERROR,
+    MATCH,
+    NEW,
+    ROLE,
+    WEBSITE_FIELD,
+    Choices,
+    RowChecker,
+    RowResult,
+    short,
+    website_key,
+)
 
-NEW, MATCH, ERROR = "new", "match", "error"
-
-# Text a spreadsheet would run as a formula when the data is opened again ("=HYPERLINK(…)",
-# "+cmd|' /C calc'!A0", "@SUM(…)"). Phone numbers ("+1 (555) 010-2030") do not match.
-FORMULA_RE = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*\(|[+\-@].*\|)", re.DOTALL)
-YES = frozenset({"yes", "y", "true", "1", "x", "✓", "✔"})
-NO = frozenset({"no", "n", "false", "0", ""})
-# A website typed without a scheme ("county.gov") becomes https://county.gov, as in the form.
-WEBSITE_FIELD = URLField(max_length=300, required=False, assume_scheme="https")
-
-
-@dataclass
-class RowResult:
-    number: int
-    status: str = NEW
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-    match_id: int | None = None
-    match_label: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(self.values.get("name", ""))
+# The focus areas an error lists at most (Liaison has about 16).
+FOCUS_AREAS_LISTED = 40
 
 
 @dataclass
@@ -59,6 +48,8 @@ class Plan:
     rows: list[RowResult]
     # Problems with the mapping itself (no name column…): nothing can be imported until fixed.
     mapping_errors: list[str] = field(default_factory=list)
+    # Columns mapped to a field Liaison works out itself: (column name, worked out from what).
+    worked_out: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def new(self) -> list[RowResult]:
@@ -71,6 +62,11 @@ class Plan:
     @property
     def errors(self) -> list[RowResult]:
         return [row for row in self.rows if row.status == ERROR]
+
+    @property
+    def roles(self) -> list[RowResult]:
+        """Rows adding another role to a person of an earlier row (contacts only)."""
+        return [row for row in self.rows if row.status == ROLE]
 
     @property
     def signature(self) -> str:
@@ -86,7 +82,13 @@ class Plan:
 def plan_import(kind: str, table: Table, mapping: list[str]) -> Plan:
     """What importing `table` with `mapping` would do, row by row; nothing is written."""
     targets = targets_of(kind)
-    columns = {key: index for index, key in enumerate(mapping) if key}
+    mapped = {key: index for index, key in enumerate(mapping) if key}
+    worked_out = [
+        (_column_name(table.header, index), targets[key].worked_out_from)
+        for key, index in mapped.items()
+        if targets[key].worked_out_from
+    ]
+    columns = {key: index for key, index in mapped.items() if not targets[key].worked_out_from}
     names = {key: _column_name(table.header, index) for key, index in columns.items()}
     mapping_errors = []
     name_columns = {"name"} if kind == "organizations" else {"name", "first_name", "last_name"}
@@ -104,118 +106,18 @@ def plan_import(kind: str, table: Table, mapping: list[str]) -> Plan:
         if row.errors:
             row.status = ERROR
         rows.append(row)
-    return Plan(kind=kind, rows=rows, mapping_errors=mapping_errors)
+    return Plan(kind=kind, rows=rows, mapping_errors=mapping_errors, worked_out=worked_out)
 
 
 def _column_name(header: list[str], index: int) -> str:
     return header[index] or f"Column {column_letter(index + 1)}"
 
 
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def website_key(website: str) -> str:
-    """A website as compared for duplicates: scheme, "www.", case and a final "/" ignored.
-
-    The path counts: "county.gov/health" and "county.gov/library" are different departments.
-    """
-    if not website:
-        return ""
-    parts = urlsplit(website if "//" in website else f"https://{website}")
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/').lower()}" if host else ""
-
-
-def choice_lookup(choices: list[tuple[str, str]]) -> dict[str, str]:
-    """'In discussion', 'in_discussion' and 'IN DISCUSSION' all give 'in_discussion'."""
-    lookup = {}
-    for value, label in choices:
-        lookup[column_key(value)] = value
-        lookup.setdefault(column_key(label), value)
-    return lookup
-
-
-class RowChecker:
-    """Shared by both kinds: one row's raw cells in, cleaned values and errors out."""
-
-    model: type[Organization] | type[Contact]
-
-    def __init__(self, names: dict[str, str]) -> None:
-        self.names = names  # field → the file's column name, for messages
-        self._form_fields: dict[tuple[Any, str], FormField] = {}
-        self.flagged: set[str] = set()  # the current row's keys holding formulas
-
-    def error(self, row: RowResult, key: str, message: str) -> None:
-        row.errors.append((self.names.get(key, key), message))
-
-    def text(self, row: RowResult, raw: dict[str, str], key: str, model: Any = None) -> str:
-        """The cell, checked as the model's form field checks it (length, email format)."""
-        value = raw.get(key, "")
-        if value:
-            form_field = self._form_fields.get((model, key))
-            if form_field is None:
-                model_field = (model or self.model)._meta.get_field(key)
-                assert isinstance(model_field, Field)  # a column: name, email…
-                form_field = model_field.formfield()
-                assert form_field is not None
-                self._form_fields[model, key] = form_field
-            value = self._checked(row, key, value, lambda v, _: form_field.clean(v))
-        return value
-
-    def _checked(self, row: RowResult, key: str, value: str, clean: Callable) -> str:
-        try:
-            return clean(value, None)
-        except ValidationError as error:
-            for message in error.messages:
-                self.error(row, key, message)
-            return ""
-
-    def choice(
-        self, row: RowResult, raw: dict[str, str], key: str, lookup: dict[str, str], what: str
-    ) -> str:
-        value = raw.get(key, "")
-        if not value:
-            return ""
-        chosen = lookup.get(column_key(value))
-        if chosen is None:
-            self.error(row, key, f"“{_short(value)}” is not a {what} Liaison knows.")
-            return ""
-        return chosen
-
-    def formulas(self, row: RowResult, raw: dict[str, str]) -> dict[str, str]:
-        """The cells, with those a spreadsheet would run as a formula reported and emptied."""
-        safe, self.flagged = {}, set()
-        for key, value in raw.items():
-            if key != "phone" and FORMULA_RE.match(value):
-                self.error(
-                    row,
-                    key,
-                    f"“{_short(value, 30)}” would run as a formula in a spreadsheet. Remove the "
-                    f"“{value[0]}” at the start, or the value.",
-                )
-                value = ""
-                self.flagged.add(key)
-            safe[key] = value
-        return safe
-
-    def phone(self, row: RowResult, raw: dict[str, str]) -> str:
-        value = self.text(row, raw, "phone")
-        if value:
-            value = self._checked(row, "phone", value, _valid_phone)
-        return value
-
-
-def _valid_phone(value: str, _instance: object) -> str:
-    validate_phone(value)
-    return value
-
-
 class OrganizationRows(RowChecker):
     model = Organization
-    KINDS = choice_lookup(Organization.Kind.choices)
-    LEVELS = choice_lookup(Organization.GovernmentLevel.choices)
-    STAGES = choice_lookup(Stage.choices)
+    KINDS = Choices.of("kind of organization", Organization.Kind.choices)
+    LEVELS = Choices.of("government level", Organization.GovernmentLevel.choices)
+    STAGES = Choices.of("stage", Stage.choices)
     TEXTS = (
         "email",
         "address",
@@ -228,7 +130,7 @@ class OrganizationRows(RowChecker):
 
     def __init__(self, names: dict[str, str]) -> None:
         super().__init__(names)
-        # Everything rows are compared with, in three queries.
+        # Everything rows are compared with, in four queries.
         self.by_name: dict[str, dict] = {}
         self.by_website: dict[str, dict] = {}
         existing = Organization.objects.order_by("is_archived", "pk").values(
@@ -240,6 +142,10 @@ class OrganizationRows(RowChecker):
             if key:
                 self.by_website.setdefault(key, organization)
         self.staff = staff_lookup() if "owner" in names else {}
+        self.focus_areas: dict[str, tuple[int, str]] = {}
+        if "focus_areas" in names:
+            for pk, name in FocusArea.objects.order_by("name").values_list("pk", "name"):
+                self.focus_areas[column_key(name)] = (pk, name)
         self.seen_names: dict[str, int] = {}
         self.seen_websites: dict[str, int] = {}
 
@@ -247,13 +153,26 @@ class OrganizationRows(RowChecker):
         raw = self.formulas(row, raw)
         values = row.values
         self._name(row, raw)
-        kind = self.choice(row, raw, "kind", self.KINDS, "kind of organization")
-        level = self.choice(row, raw, "government_level", self.LEVELS, "government level")
-        stage = self.choice(row, raw, "stage", self.STAGES, "stage")
+        kind = self.choice(row, raw, "kind", self.KINDS)
+        level = self.choice(row, raw, "government_level", self.LEVELS)
+        stage = self.choice(row, raw, "stage", self.STAGES)
         if kind:
             values["kind"] = kind
         if stage:
             values["stage"] = stage
+        self._profile(row, raw)
+        self._pipeline(row, raw)
+        match = self._match(row, values)
+        effective_kind = kind or (match["kind"] if match else Organization.Kind.OTHER)
+        if level:
+            if effective_kind == Organization.Kind.GOVERNMENT:
+                values["government_level"] = level
+            else:
+                self.error(row, "government_level", "Only government agencies have a level.")
+
+    def _profile(self, row: RowResult, raw: dict[str, str]) -> None:
+        """Website, phone, email, address and the texts: what is known about the partner."""
+        values = row.values
         website = raw.get("website", "")
         if website:
             website = self._checked(row, "website", website, lambda v, _: WEBSITE_FIELD.clean(v))
@@ -266,14 +185,17 @@ class OrganizationRows(RowChecker):
             value = self.text(row, raw, key)
             if value:
                 values[key] = value
+        self._focus_areas(row, raw)
+
+    def _pipeline(self, row: RowResult, raw: dict[str, str]) -> None:
+        """The owner, since when the stage holds, and whether the partner is archived."""
         self._owner(row, raw)
-        match = self._match(row, values)
-        effective_kind = kind or (match["kind"] if match else Organization.Kind.OTHER)
-        if level:
-            if effective_kind == Organization.Kind.GOVERNMENT:
-                values["government_level"] = level
-            else:
-                self.error(row, "government_level", "Only government agencies have a level.")
+        since = self.date(row, raw, "stage_since", past="a stage begins on or before today.")
+        if since:
+            row.values["stage_since"] = since
+        archived = self.yes_no(row, raw, "archived")
+        if archived is not None:
+            row.values["archived"] = archived
 
     def _name(self, row: RowResult, raw: dict[str, str]) -> None:
         if raw.get("name"):
@@ -294,11 +216,34 @@ class OrganizationRows(RowChecker):
             self.error(
                 row,
                 "owner",
-                f"No staff member is “{_short(raw['owner'])}”. Use their username, email or "
+                f"No staff member is “{short(raw['owner'])}”. Use their username, email or "
                 "full name as Liaison shows it.",
             )
         else:
             row.values["owner_id"] = owner
+
+    def _focus_areas(self, row: RowResult, raw: dict[str, str]) -> None:
+        """Focus area names separated by ";" (as Liaison exports them), each one Liaison has."""
+        names = [name.strip() for name in raw.get("focus_areas", "").split(";") if name.strip()]
+        if not names:
+            return
+        found = [self.focus_areas.get(column_key(name)) for name in names]
+        unknown = [name for name, area in zip(names, found, strict=True) if area is None]
+        if unknown:
+            quoted = ", ".join(f"“{short(name)}”" for name in unknown)
+            known = [name for _, name in self.focus_areas.values()]
+            listed = "; ".join(known[:FOCUS_AREAS_LISTED])
+            if len(known) > FOCUS_AREAS_LISTED:
+                listed += f" and {len(known) - FOCUS_AREAS_LISTED} more"
+            what = "is not a focus area" if len(unknown) == 1 else "are not focus areas"
+            self.error(
+                row,
+                "focus_areas",
+                f"{quoted} {what} Liaison knows. The focus areas are: {listed}. "
+                "Separate several with “;”.",
+            )
+            return
+        row.values["focus_areas"] = sorted({area[0] for area in found if area})
 
     def _match(self, row: RowResult, values: dict[str, Any]) -> dict | None:
         name_key = normalize_name(values.get("name", ""))
@@ -322,109 +267,6 @@ class OrganizationRows(RowChecker):
             row.match_id = match["pk"]
             row.match_label = match["name"] + (" (archived)" if match["is_archived"] else "")
         return match
-
-
-class ContactRows(RowChecker):
-    model = Contact
-    CHANNELS = choice_lookup(Contact.Channel.choices)
-
-    def __init__(self, names: dict[str, str]) -> None:
-        super().__init__(names)
-        self.by_email = {
-            email: (pk, name)
-            for pk, email, name in Contact.objects.exclude(email="").values_list(
-                "pk", "email", "name"
-            )
-        }
-        self.organizations: dict[str, list[tuple[int, str]]] = {}
-        if "organization" in names:
-            existing = Organization.objects.order_by("is_archived", "pk").values_list(
-                "pk", "name", "normalized_name", "website"
-            )
-            for pk, name, normalized, website in existing:
-                self.organizations.setdefault(normalized, []).append((pk, name))
-                key = website_key(website)
-                if key:
-                    self.organizations.setdefault(f"//{key}", []).append((pk, name))
-        self.seen_emails: dict[str, int] = {}
-
-    def check(self, row: RowResult, raw: dict[str, str]) -> None:
-        raw = self.formulas(row, raw)
-        values = row.values
-        self._name(row, raw)
-        email = normalize_email(raw.get("email", ""))
-        if email:
-            email = self.text(row, {"email": email}, "email")
-        if email:
-            values["email"] = email
-        phone = self.phone(row, raw)
-        if phone:
-            values["phone"] = phone
-        channel = self.choice(row, raw, "preferred_channel", self.CHANNELS, "channel")
-        if channel:
-            values["preferred_channel"] = channel
-        notes = self.text(row, raw, "notes")
-        if notes:
-            values["notes"] = notes
-        flag = raw.get("do_not_contact", "").casefold()
-        if flag in YES:
-            values["do_not_contact"] = True
-        elif flag not in NO:
-            self.error(row, "do_not_contact", "Write yes or no (or leave the cell empty).")
-        self._organization_and_title(row, raw)
-        if email:
-            self._match(row, email)
-
-    def _name(self, row: RowResult, raw: dict[str, str]) -> None:
-        """The name column, or the first and last name columns put together."""
-        name_key = "name" if raw.get("name") else "first_name"
-        name = raw.get("name") or " ".join(
-            part for part in (raw.get("first_name"), raw.get("last_name")) if part
-        )
-        if name:
-            try:
-                name = clean_display_name(name, what="the person's name")
-            except ValidationError as error:
-                self.error(row, name_key, error.messages[0])
-            else:
-                row.values["name"] = self.text(row, {"name": name}, "name")
-        elif not self.flagged & {"name", "first_name", "last_name"}:
-            column = "name" if "name" in self.names else name_key
-            self.error(row, column, "Every contact needs a name.")
-
-    def _organization_and_title(self, row: RowResult, raw: dict[str, str]) -> None:
-        title = self.text(row, raw, "title", model=Affiliation)
-        if raw.get("organization"):
-            organization = self._organization(row, raw["organization"])
-            if organization is not None:
-                row.values["organization_id"] = organization
-                row.values["title"] = title
-        elif title:
-            self.error(row, "title", "A title needs an organization: add the organization column.")
-
-    def _match(self, row: RowResult, email: str) -> None:
-        """The contact already in Liaison with this email, unless an earlier row has it."""
-        if email in self.seen_emails:
-            self.error(row, "email", f"Row {self.seen_emails[email]} has the same email.")
-            return
-        self.seen_emails[email] = row.number
-        if email in self.by_email:
-            row.status = MATCH
-            row.match_id, row.match_label = self.by_email[email]
-
-    def _organization(self, row: RowResult, text: str) -> int | None:
-        candidates = self.organizations.get(normalize_name(text))
-        if candidates is None and ("." in text and " " not in text.strip()):
-            candidates = self.organizations.get(f"//{website_key(text)}")
-        if not candidates:
-            self.error(
-                row,
-                "organization",
-                f"No organization in Liaison is called “{_short(text)}”. Import or add it first, "
-                "or leave the cell empty.",
-            )
-            return None
-        return candidates[0][0]
 
 
 def staff_lookup() -> dict[str, int]:

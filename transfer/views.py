@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest, paginate
+from core.http import AuthenticatedHttpRequest, paginate, query_without
 from core.roles import manager_required
 from transfer import selectors, services
 from transfer.forms import ImportConfirmForm, ImportUploadForm, MappingForm
@@ -28,8 +28,17 @@ def _run_or_404(pk: int) -> ImportRun:
 @require_GET
 @manager_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.import_run_list())
-    return render(request, "transfer/import_list.html", {"page": page})
+    sort = request.GET.get("sort")
+    page = paginate(request, selectors.import_run_list(sort))
+    return render(
+        request,
+        "transfer/import_list.html",
+        {
+            "page": page,
+            "query": query_without(request, "page"),
+            "headers": selectors.IMPORT_SORTING.headers(request, sort),
+        },
+    )
 
 
 @manager_required
@@ -54,10 +63,12 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @manager_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A preview (GET), or a change of its column mapping (POST); a summary once imported."""
+    """A preview (GET), or a change of its column mapping (POST); once imported, a summary
+    with the records it created and updated, a page at a time."""
     run = _run_or_404(pk)
     if run.status != ImportRun.Status.PREVIEW:
-        return render(request, "transfer/import_detail.html", {"run": run})
+        page = paginate(request, selectors.import_run_items(run))
+        return render(request, "transfer/import_detail.html", {"run": run, "page": page})
     try:
         table, plan = services.import_plan(run)
     except ValidationError as error:
@@ -91,7 +102,12 @@ def _preview(
         "plan": plan,
         "mapping_form": mapping_form,
         "confirm_form": confirm_form,
-        "counts": {"errors": len(errors), "matches": len(matches), "new": len(new)},
+        "counts": {
+            "errors": len(errors),
+            "matches": len(matches),
+            "new": len(new),
+            "roles": len(plan.roles),
+        },
         "errors": errors[: SHOWN["errors"]],
         "matches": matches[: SHOWN["matches"]],
         "new": new[: SHOWN["new"]],

@@ -7,15 +7,15 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
-    Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.sorting import SortColumn, Sorting
 from mail.models import OutgoingEmail
 from mail.outbox import suppression_reason
 from partners.models import Affiliation, Contact, Organization
@@ -136,8 +136,36 @@ def sent_email_sample(update: ProgressUpdate) -> OutgoingEmail | None:
     )
 
 
-def update_list(*, owner: User | None) -> QuerySet[ProgressUpdate]:
-    """Drafts awaiting review first, then the history newest first; `owner` None for all."""
+NEWEST = ("-period_end", "-pk")
+# Who the list names under "Reviewed by": who approved a sent update (none: sent
+# automatically, last), who skipped a skipped one, the subscription's owner for a draft.
+REVIEWER = Case(
+    When(status=ProgressUpdate.Status.SENT, then="approved_by__first_name"),
+    When(status=ProgressUpdate.Status.SKIPPED, then="skipped_by__first_name"),
+    default="subscription__owner__first_name",
+)
+ABOUT = Coalesce("subscription__organization__name", "subscription__program__title")
+# A few updates a partner a month or quarter: each order sorts a few hundred rows. Newest first
+# within a status, a partner, a subject or a reviewer.
+UPDATE_SORTING = Sorting(
+    SortColumn("period", "Period", ("period_end", "pk")),
+    SortColumn("about", "About", (ABOUT.asc(), *NEWEST), (ABOUT.desc(), *NEWEST)),
+    SortColumn("subject", "Subject", ("subject", *NEWEST), ("-subject", *NEWEST)),
+    # "draft" < "sent" < "skipped": drafts awaiting review first.
+    SortColumn("status", "Status", ("status", *NEWEST), ("-status", *NEWEST)),
+    SortColumn(
+        "reviewer",
+        "Reviewed by",
+        (REVIEWER.asc(nulls_last=True), *NEWEST),
+        (REVIEWER.desc(nulls_last=True), *NEWEST),
+    ),
+    default="status",
+)
+
+
+def update_list(*, owner: User | None, sort: str | None = None) -> QuerySet[ProgressUpdate]:
+    """Drafts awaiting review first, then the history newest first, or as `sort` says
+    (UPDATE_SORTING); `owner` None for all."""
     qs = ProgressUpdate.objects.select_related(
         "subscription__organization",
         "subscription__program",
@@ -147,12 +175,7 @@ def update_list(*, owner: User | None) -> QuerySet[ProgressUpdate]:
     ).defer("message")
     if owner is not None:
         qs = qs.filter(subscription__owner=owner)
-    waiting_first = Case(
-        When(status=ProgressUpdate.Status.DRAFT, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return qs.annotate(waiting=waiting_first).order_by("waiting", "-period_end", "-pk")
+    return qs.order_by(*UPDATE_SORTING.order_by(sort))
 
 
 def update_detail(pk: int) -> ProgressUpdate:

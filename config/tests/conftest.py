@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
-from programs.models import Program, SurveyResult
+from programs.models import Program, ProgramSession, SurveyResult
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
 
@@ -41,6 +41,7 @@ def demo(settings, librarian):
         "followups": _first(FollowUp.objects.filter(status="open")).pk,
         "programs": program.pk,
         "surveys": survey.pk,
+        "sessions": _first(ProgramSession.objects.all()).pk,
         "imports": _an_import_run(librarian).pk,
         "progress": _first(ProgressUpdate.objects.filter(status="draft")).pk,
         "subscriptions": _first(ProgressSubscription.objects.all()).pk,

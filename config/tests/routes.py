@@ -23,6 +23,9 @@ def concrete(route: str, demo: dict) -> str:
         path = path.replace("<str:token>", demo["unsubscribe"])
     path = path.replace("<str:token>", demo["token"])
     path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+    # One panel of a page, fetched on its own (core.views.panel): an organization's history.
+    panel = f"organization/organization-history/?of={demo['organizations']}"
+    path = path.replace("<slug:page>/<slug:name>/", panel)
     match = re.match(r"/(\w+)/<int:pk>", path)
     if match:
         path = path.replace("<int:pk>", str(demo[match.group(1)]))

@@ -13,9 +13,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from core.tests.axe import violations as _violations
-from outreach.models import Meeting, Touchpoint
+from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization
 from programs.models import Program
+from reports.views import REPORTS
 from updates.models import ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
 
@@ -70,6 +71,11 @@ def _pages() -> list[tuple[str, str]]:
         ("Meeting calendar", reverse("outreach:meeting_calendar")),
         ("Meeting detail", reverse("outreach:meeting_detail", args=[meeting.pk])),
         ("Meeting create form", reverse("outreach:meeting_create", args=[organization.pk])),
+        # The New menu's pages, with the organization box (and a contact's organization).
+        ("Touchpoint new form", f"{reverse('outreach:touchpoint_new')}?contact={contact.pk}"),
+        ("Meeting new form", reverse("outreach:meeting_new")),
+        ("Follow-up new form", reverse("outreach:followup_new")),
+        ("Contact new form", reverse("partners:contact_new")),
         ("Follow-ups", reverse("outreach:followup_list")),
         ("Program list", reverse("programs:program_list")),
         ("Program detail", reverse("programs:program_detail", args=[program.pk])),
@@ -129,7 +135,8 @@ def test_librarian_pages_have_no_serious_or_critical_axe_violations(page, settin
             page.locator("#duplicate-warning .alert").wait_for()
             problems += _violations(page, "Organization create form, duplicate name warning")
 
-    # A manager's pages: the dashboard with the scheduler banner, the delivery log, an email.
+    # A manager's pages: the dashboard with the scheduler banner, the delivery log, an email,
+    # the reports.
     problems += _manager_pages(page)
 
     assert not problems, f"{len(problems)} serious or critical axe violation(s):\n" + "\n".join(
@@ -154,6 +161,8 @@ def _manager_pages(page) -> list[str]:
             status=status, last_error="550 No", lease_expires_at=row.created_at
         )
     failed = OutgoingEmail.objects.get(status=OutgoingEmail.Status.FAILED)
+    followup = FollowUp.objects.filter(status=FollowUp.Status.OPEN).order_by("pk").first()
+    assert followup is not None
     page.context.clear_cookies()
     page.goto(reverse("login"))
     page.get_by_label("Username").fill("manager")
@@ -166,8 +175,18 @@ def _manager_pages(page) -> list[str]:
         ("Delivery log", reverse("mail:delivery_log")),
         ("Delivery log, failed only", reverse("mail:delivery_log") + "?status=failed"),
         ("Failed email", reverse("mail:email_detail", args=[failed.pk])),
+        # Someone's follow-up: a manager may act on it, so its page has every action.
+        ("Follow-up detail", followup.get_absolute_url()),
+        ("Follow-up edit form", reverse("outreach:followup_edit", args=[followup.pk])),
+        ("Follow-up cancel", reverse("outreach:followup_cancel", args=[followup.pk])),
+        *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),
     ]:
         response = page.goto(path)
         assert response and response.ok, f"{name}: {path} answered {response and response.status}"
         problems += _violations(page, name)
+    # On a phone a report's tables scroll sideways: the keyboard must reach them too.
+    page.set_viewport_size({"width": 375, "height": 800})
+    for slug in REPORTS:
+        page.goto(reverse(f"reports:{slug}"))
+        problems += _violations(page, f"Report {slug}, 375 px wide")
     return problems

@@ -233,6 +233,7 @@ def test_a_partner_match_fills_the_box_on_the_program_form(page, log_in, demo):
     lantern = OrganizationFactory(name="Zephyr Lantern Cooperative")
 
     page.goto(reverse("programs:program_create"))
+    page.get_by_role("button", name="Add a partner").click()  # a row copied by static/js
     box = page.locator("#id_partners-0-organization")
     box.fill("zephyr lant")
     matches = page.locator("#partners-0-matches")

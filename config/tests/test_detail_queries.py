@@ -35,17 +35,19 @@ pytestmark = pytest.mark.django_db
 # say what they are.
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
-    # of events, the people in them); programs; progress updates; History (each table's latest
-    # rows, the staff its changes name). Its people's names come from its own rows.
-    "organization": 10,
+    # of events, the people in them); programs; progress updates. Its people's names come from
+    # its own rows. History follows on its own (core.panels: deferred).
+    "organization": 8,
+    # The organization and its people; History (each table's latest rows, the staff they name).
+    "organization_history": 5,
     "timeline": 3,  # the organization; a page of events; the people in them
-    # The contact; their roles; consent log; both counts; a page of touchpoints, of meetings;
-    # History (each table's latest rows).
-    "contact": 8,
+    # The contact; their roles; consent log; both counts; a page of touchpoints, of meetings.
+    "contact": 7,
+    "contact_history": 5,  # the contact, roles, consent log; History (latest rows, who)
     # The program with its focus areas; partners; sessions; the grant's deliverables and
-    # letters; outcomes, stories and surveys; related outreach; progress updates; History (its
-    # latest rows, the staff its changes name).
-    "program": 10,
+    # letters; outcomes, stories and surveys; related outreach; progress updates.
+    "program": 9,
+    "program_history": 3,  # the program; History (its latest rows, the staff they name)
     # The update; its recipients; the email's impact summary (programs/selectors/impact.py).
     "progress_update": 8,
     "meeting": 4,
@@ -174,12 +176,27 @@ def _a_day_of_work(i: int, organization, neighbour, people, librarian, manager) 
     )
 
 
+HISTORY_PANELS = {
+    "organization": "organization-history",
+    "contact": "contact-history",
+    "program": "program-changes",
+}
+
+
+def _panel(page: str, record) -> str:
+    """A History panel, which its page fetches after it has loaded (core.panels: deferred)."""
+    return reverse("panel", args=[page, HISTORY_PANELS[page]]) + f"?of={record.pk}"
+
+
 def pages(record: SimpleNamespace) -> dict[str, str]:
     return {
         "organization": record.organization.get_absolute_url(),
+        "organization_history": _panel("organization", record.organization),
         "timeline": reverse("outreach:timeline", args=[record.organization.pk]) + "?page=2",
         "contact": record.contact.get_absolute_url(),
+        "contact_history": _panel("contact", record.contact),
         "program": record.program.get_absolute_url(),
+        "program_history": _panel("program", record.program),
         "progress_update": record.draft.get_absolute_url(),
         "meeting": record.meeting.get_absolute_url(),
         "touchpoint": reverse("outreach:touchpoint_detail", args=[record.touchpoint.pk]),
@@ -219,4 +236,6 @@ def test_the_busy_organization_page_shows_bounded_lists_with_links_to_the_rest(
     assert f"?organization={many.organization.pk}&amp;assignee=all" in html
     open_ones = FollowUp.objects.filter(organization=many.organization, status="open").count()
     assert html.count('id="followup-') == min(open_ones, 10)
-    assert "Focus areas" in html and "All changes" in html
+    assert "Focus areas" in html and _panel("organization", many.organization) in html
+    history = manager_client.get(_panel("organization", many.organization), HTTP_HX_REQUEST="true")
+    assert "All changes" in history.content.decode()

@@ -10,7 +10,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.panels import ShownPanel  # noqa: F401 (annotations)
-from core.people import display_name
+from core.people import display_name, possessive
+from core.rows import clock as clock_text
 
 register = template.Library()
 
@@ -68,6 +69,19 @@ def quiet_class(day: "dt.date | None") -> str:
     return ""
 
 
+@register.filter(expects_localtime=True)
+def clock(moment: "dt.time | dt.datetime | None") -> str:
+    """A time of day as Liaison writes it everywhere: “2:30 PM” (core.rows.clock), a datetime
+    in the current time zone; "" for none. Every page and email shows times through this."""
+    return clock_text(moment) if moment is not None else ""
+
+
+@register.filter(name="possessive")
+def possessive_filter(name: object) -> str:
+    """“Maria’s”, “Pediatric Associates’”: a name with its possessive ending."""
+    return possessive(str(name))
+
+
 @register.filter
 def person(user: AbstractBaseUser | None) -> str:
     """A staff member's name as shown everywhere: full name, else username; "" for nobody."""
@@ -79,7 +93,34 @@ def render_panels(context: template.Context, panels: "list[ShownPanel]") -> str:
     """Render a page's panels in order, each with the page's context plus its own."""
     rendered = []
     for shown in panels:
-        panel_template = context.template.engine.get_template(shown.template)  # type: ignore[union-attr]
-        with context.push(**shown.context):
-            rendered.append(panel_template.render(context))
+        if shown.deferred:
+            inner = _panel_loading(shown)
+        else:
+            panel_template = context.template.engine.get_template(shown.template)  # type: ignore[union-attr]
+            with context.push(**shown.context):
+                inner = panel_template.render(context)
+        if shown.trigger:
+            # Fetched again (core.panels): the wrapper stays, its content is swapped.
+            inner = format_html(
+                '<div class="liaison-panel" id="panel-{}" hx-get="{}" hx-trigger="{}"'
+                ' hx-swap="innerHTML">{}</div>',
+                shown.name,
+                shown.url,
+                shown.trigger,
+                mark_safe(inner),  # noqa: S308 — a rendered, escaped template
+            )
+        rendered.append(inner)
     return mark_safe("".join(rendered))  # noqa: S308 — each part is a rendered, escaped template
+
+
+def _panel_loading(shown: "ShownPanel") -> str:
+    """What a deferred panel shows until it has loaded: its heading, and without JavaScript a
+    link to the panel on a page of its own."""
+    return format_html(
+        '<section class="mb-4" aria-busy="true"><h2 class="h5">{}</h2>'
+        '<p class="small text-body-secondary">Loading…</p>'
+        '<noscript><p><a href="{}">Show {}</a></p></noscript></section>',
+        shown.title,
+        shown.url,
+        shown.title.lower(),
+    )

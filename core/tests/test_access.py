@@ -40,6 +40,7 @@ def concrete_urls(resolver=None, prefix=""):
                 path = path.replace(converter, "1")
             path = path.replace("<uidb64>", "MQ").replace("<token>", "set-password")
             path = path.replace("<str:token>", "not-a-real-token")
+            path = path.replace("<slug:page>/<slug:name>", "dashboard/my-followups")
             yield entry.name, "/" + path
 
 

@@ -1,8 +1,10 @@
 """The delivery log and scheduler health: managers see every email and whether email runs."""
 
 import datetime as dt
+from html import escape
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,6 +172,40 @@ class TestSchedulerHealth:
         assert "4 queued (3 due now)" in page
         assert "Email is waiting to be sent" in page
         assert "the oldest queued 42 minutes ago" in page
+
+    def test_a_manager_reads_in_plain_words_that_email_is_going_out(self, manager_client):
+        now = timezone.now()
+        Heartbeat.objects.create(name=Heartbeat.BEAT, last_run_at=now - dt.timedelta(seconds=40))
+        Heartbeat.objects.create(
+            name=Heartbeat.SENDER, last_run_at=now - dt.timedelta(seconds=28), last_result="0 sent"
+        )
+        for url in (reverse("home"), reverse("mail:delivery_log")):
+            with time_machine.travel(now, tick=False):
+                page = manager_client.get(url).content.decode()
+            assert "Email sending is working:</strong> last check 28\xa0seconds ago" in page
+            assert "nothing waiting." in page and "No email failed in the last 7 days." in page
+            # The scheduler's own words only behind the disclosure.
+            technical = page.split("<summary>Technical details</summary>")[1].split("</details>")[0]
+            assert "Celery beat (the scheduler) last ran" in technical and "0 sent" in technical
+            before = page.split("<summary>Technical details</summary>")[0]
+            for jargon in ("Beat last ran", "Scheduler health", "the sender never", "Celery"):
+                assert jargon not in before, jargon
+
+    def test_failed_and_waiting_email_are_said_plainly(self, manager_client):
+        Heartbeat.objects.create(name=Heartbeat.BEAT, last_run_at=timezone.now())
+        failed, _waiting = queue(2)
+        OutgoingEmail.objects.filter(pk=failed.pk).update(status=Status.FAILED)
+        page = manager_client.get(reverse("home")).content.decode()
+        assert "1 on its way." in page
+        assert '?status=failed">1 email could not be delivered</a> in the last 7 days.' in page
+
+
+def test_the_email_page_keeps_message_id_and_key_behind_technical_details(manager_client):
+    [email] = queue(1)
+    page = manager_client.get(reverse("mail:email_detail", args=[email.pk])).content.decode()
+    before, technical = page.split("<summary>Technical details</summary>")
+    assert "Message-ID" not in before and "Idempotency key" not in before
+    assert escape(email.message_id) in technical and email.idempotency_key in technical
 
 
 @pytest.mark.parametrize("rows", [3, 60])

@@ -105,6 +105,33 @@ class TestQueue:
         assert OutgoingEmail.objects.get().status == Status.QUEUED
         assert "Could not reach the Celery broker" in caplog.text
 
+    def test_emails_sent_before_are_kept_as_sent_and_never_sent_again(
+        self, django_capture_on_commit_callbacks
+    ):
+        then = timezone.now() - dt.timedelta(days=40)
+        quiet = ContactFactory(do_not_contact=True)
+        outbox.email_queue(an_email(key="k:1"))
+        with django_capture_on_commit_callbacks() as woken:
+            outbox.emails_record_sent(
+                [
+                    an_email(key="k:1", subject="Changed"),
+                    an_email(key="k:2"),
+                    an_email(key="k:3", contact=quiet, to=quiet.email),
+                ],
+                sent_at=then,
+            )
+        assert not woken
+        rows = {row.idempotency_key: row for row in OutgoingEmail.objects.all()}
+        assert rows["k:1"].status == Status.QUEUED and rows["k:1"].subject == "Hello"
+        kept = rows["k:2"]
+        assert (kept.status, kept.sent_at, kept.created_at, kept.attempts) == (
+            Status.SENT, then, then, 1
+        )  # fmt: skip
+        assert kept.message_id
+        assert rows["k:3"].status == Status.SUPPRESSED and rows["k:3"].sent_at is None
+        assert outbox.emails_send_due().sent == 1  # only the one queued now
+        assert [m.subject for m in mail.outbox] == ["Hello"]
+
 
 @pytest.mark.django_db
 class TestSend:

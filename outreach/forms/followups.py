@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.conflicts import VersionedForm
 from core.forms import StaffChoiceField, staff_users
 from outreach.models import FollowUp
 
@@ -27,6 +28,24 @@ class FollowUpForm(forms.ModelForm):
         if due < timezone.localdate():
             raise ValidationError("Pick today or a later day.")
         return due
+
+
+class FollowUpEditForm(VersionedForm, FollowUpForm):
+    """Change a follow-up: what, when, who. Only a manager hands it to someone else (as with
+    Reassign), so for others "who" is shown, fixed."""
+
+    def __init__(self, *args: Any, may_reassign: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_reassign:
+            assignee = self.fields["assignee"]
+            assignee.disabled = True
+            assignee.help_text = "Only a manager can hand a follow-up to someone else."
+
+    def clean_due_on(self) -> dt.date:
+        """An overdue day left as it was is kept; a new one must be today or later, which
+        services.followup_update decides against the day stored when it saves (someone may
+        have snoozed it since this form was opened: that is an edit conflict first)."""
+        return self.cleaned_data["due_on"]
 
 
 class SnoozeForm(forms.Form):

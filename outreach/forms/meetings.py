@@ -142,7 +142,10 @@ class MeetingForm(VersionedForm, forms.ModelForm):
         labels = {"title": "What the meeting is about"}
         help_texts = {"location": "Address or room, if the meeting is in person."}
 
-    def __init__(self, *args: Any, organization: Organization, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization | None, user: User, **kwargs: Any
+    ) -> None:
+        """`organization` is None on the New menu's page until one is chosen."""
         super().__init__(*args, **kwargs)
         self.organization = organization
         meeting = self.instance
@@ -156,7 +159,9 @@ class MeetingForm(VersionedForm, forms.ModelForm):
             self.other_ids = posted_ids(list(self.initial["other_organizations"]))
         else:
             self.other_ids = linked_ids
-        self.other_ids = [pk for pk in self.other_ids if pk != organization.pk]
+        self.other_ids = [
+            pk for pk in self.other_ids if organization is None or pk != organization.pk
+        ]
         if meeting.pk and not self.is_bound:
             # The partners shown ticked, as the meeting's value (core.conflicts compares it).
             self.initial.setdefault("other_organizations", self.other_ids)
@@ -165,7 +170,12 @@ class MeetingForm(VersionedForm, forms.ModelForm):
             self, "other_organizations", OrganizationsField
         ).queryset = Organization.objects.filter(Q(is_archived=False) | Q(pk__in=linked_ids))
         contacts = form_field(self, "contacts", AttendeeContactsField)
-        contacts.queryset = attendee_contacts(organization, self.other_ids)
+        if organization is None:
+            # Nobody to tick yet, and ticks posted for another organization ignored.
+            contacts.queryset = Contact.objects.none()
+            contacts.disabled = True
+        else:
+            contacts.queryset = attendee_contacts(organization, self.other_ids)
         if meeting.pk:
             start = timezone.localtime(meeting.starts_at)
             self.initial.setdefault("date", start.date())
@@ -217,6 +227,7 @@ class MeetingForm(VersionedForm, forms.ModelForm):
 
     def apply_to(self, meeting: Meeting) -> Meeting:
         """Put the cleaned values on the meeting (unsaved): the service saves it."""
+        assert self.organization is not None  # chosen before the form is saved
         meeting.organization = self.organization
         for name in self.Meta.fields:
             setattr(meeting, name, self.cleaned_data[name])

@@ -6,6 +6,7 @@ from django import forms
 
 from core.forms import FastSelect, FilterForm, StaffChoiceField, staff_users
 from outreach.models import Touchpoint
+from outreach.selectors.touchpoints import TOUCHPOINT_SORTING
 from partners.models import Organization
 
 
@@ -35,6 +36,7 @@ class TouchpointFilterForm(FilterForm):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    sort = TOUCHPOINT_SORTING.field()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.conflicts import VersionedForm
@@ -17,8 +18,10 @@ class ContactsOfOrganizationField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-def contacts_of(organization: Organization):
+def contacts_of(organization: Organization | None) -> QuerySet[Contact]:
     """Everyone ever affiliated with the organization: the people a touchpoint may list."""
+    if organization is None:  # not chosen yet (the New menu's page)
+        return Contact.objects.none()
     return (
         Contact.objects.filter(affiliations__organization=organization).distinct().order_by("name")
     )
@@ -67,17 +70,20 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
     def __init__(
         self,
         *args: Any,
-        organization: Organization,
+        organization: Organization | None,
         with_follow_up: bool = True,
         people: list[Contact] | None = None,
         **kwargs: Any,
     ) -> None:
         """`people`: contacts_of(organization) as the page has already loaded them (in name
-        order), to offer without a query; what is posted is still checked against the query."""
+        order), to offer without a query; what is posted is still checked against the query.
+        `organization` is None on the New menu's page until one is chosen."""
         super().__init__(*args, **kwargs)
         self.organization = organization
         contacts = form_field(self, "contacts", ContactsOfOrganizationField)
         contacts.queryset = contacts_of(organization)
+        # No organization chosen yet: nobody to tick, and ticks posted for another one ignored.
+        contacts.disabled = organization is None
         if people is not None:
             contacts.choices = [
                 (person.pk, contacts.label_from_instance(person)) for person in people

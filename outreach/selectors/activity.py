@@ -8,11 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, F, Q
 
 from outreach.models import Touchpoint
-from partners.models import Organization, Stage
-
-# Relationships that exist and can go quiet: not prospects still being researched, and not
-# partnerships already dormant or declined.
-TALKING_STAGES = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
+from partners.models import TALKING_STAGES, Organization
 
 
 def quiet_partners(today: dt.date) -> Any:

@@ -21,6 +21,13 @@ def open_followups_of_organization(organization: Organization, limit: int = 10) 
     return list(open_followups().filter(organization=organization).order_by("due_on", "pk")[:limit])
 
 
+def followup_detail(pk: int) -> FollowUp:
+    """A follow-up's page: it, with who, for whom, and what it came from."""
+    return FollowUp.objects.select_related(
+        "organization", "assignee", "touchpoint", "meeting", "completed_by", "created_by"
+    ).get(pk=pk)
+
+
 def followups_for(assignee: User | None) -> QuerySet[FollowUp]:
     """Open follow-ups of one person (or everyone's, for a manager), soonest first."""
     qs = open_followups()

@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from core.periods import local_bounds
+from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Meeting
 from partners.models import Organization
 
@@ -31,11 +32,33 @@ def _attended_by(user: User) -> Q:
 MEETING_LIST_FIELDS = ("title", "starts_at", "ends_at", "status", "organization__name")
 
 
+# By start time through meeting_start; the others sort the upcoming or past meetings (8,000 in
+# all at 10,000 partners: a few ms), in time order within a title, a partner or a status.
+MEETING_SORTING = Sorting(
+    SortColumn("when", "When", ("starts_at", "pk")),
+    SortColumn("title", "Meeting", ("title", "starts_at", "pk")),
+    SortColumn(
+        "organization",
+        "With",
+        ("organization__name", "organization_id", "starts_at", "pk"),
+        ("-organization__name", "-organization_id", "starts_at", "pk"),
+    ),
+    SortColumn("status", "Status", ("status", "starts_at", "pk"), ("-status", "starts_at", "pk")),
+    default="when",
+)
+
+
 def meeting_list(
-    *, user: User, past: bool = False, mine: bool = False, day: dt.date | None = None
+    *,
+    user: User,
+    past: bool = False,
+    mine: bool = False,
+    day: dt.date | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Meeting]:
     """Upcoming meetings soonest first, or past ones newest first, cancelled ones included; or,
-    with `day`, that day's meetings (in the current time zone), past or not, in time order."""
+    with `day`, that day's meetings (in the current time zone), past or not, in time order;
+    or as `sort` says (MEETING_SORTING)."""
     now = timezone.now()
     # The partners' names only: not their profiles' long texts.
     partners = Organization.objects.only("pk", "name")
@@ -46,12 +69,13 @@ def meeting_list(
     )
     if mine:
         qs = qs.filter(_attended_by(user))
+    order = MEETING_SORTING.order_by(sort, "-when" if past else "when")
     if day is not None:
         start, end = local_bounds(day, day)
-        return qs.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+        return qs.filter(starts_at__gte=start, starts_at__lt=end).order_by(*order)
     if past:
-        return qs.filter(starts_at__lt=now).order_by("-starts_at", "-pk")
-    return qs.filter(starts_at__gte=now).order_by("starts_at", "pk")
+        return qs.filter(starts_at__lt=now).order_by(*order)
+    return qs.filter(starts_at__gte=now).order_by(*order)
 
 
 class CalendarDay(NamedTuple):

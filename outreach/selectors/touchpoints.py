@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.aggregates import JoinedNames
+from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Touchpoint
 from partners.models import Contact, Organization, full_text_filter, search_words
 
@@ -22,8 +23,32 @@ LIST_FIELDS = (
 )
 
 
+# Newest first within a channel or an organization, either way round; pk last for a stable order,
+# so that no row is on two pages or on none.
+NEWEST = ("-occurred_on", "-created_at", "-pk")
+TOUCHPOINT_SORTING = Sorting(
+    SortColumn("date", "Date", ("occurred_on", "created_at", "pk")),  # touchpoint_day
+    SortColumn(  # touchpoint_channel_day
+        "channel", "Channel", ("channel", *NEWEST), ("-channel", *NEWEST)
+    ),
+    SortColumn(  # the organizations' org_name_id, then each one's touchpoint_org_day
+        "organization",
+        "Organization",
+        ("organization__name", "organization_id", *NEWEST),
+        ("-organization__name", "-organization_id", *NEWEST),
+    ),
+    SortColumn("subject", "Subject", ("subject", "pk")),  # touchpoint_subject
+    # Who: the staff member's name is in another table, so no index orders the log by it;
+    # the "Staff member" filter narrows it to one person through touchpoint_staff_day.
+    SortColumn("staff", "Who"),
+    SortColumn("contacts", "Contacts"),  # several names: no order of their own
+    default="-date",
+)
+
+
 def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
-    """Touchpoints across all partners, newest first, from the filter form's cleaned data.
+    """Touchpoints across all partners, newest first or as sorted, from the filter form's
+    cleaned data.
 
     The list page and the CSV export both read this, so the export holds exactly the rows the
     list shows. Organization, staff member and the contacts' names (`contact_names`, for
@@ -61,8 +86,7 @@ def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
             qs = qs.filter(by_subject | Q(organization__in=by_name))
         else:
             qs = qs.filter(by_subject)
-    # pk last: a stable order, so that no row is on two pages or on none.
-    return qs.order_by("-occurred_on", "-created_at", "-pk")
+    return qs.order_by(*TOUCHPOINT_SORTING.order_by(filters.get("sort")))
 
 
 def touchpoint_detail(pk: int) -> Touchpoint:

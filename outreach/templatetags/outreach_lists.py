@@ -1,12 +1,13 @@
 """The rows of the touchpoint and meeting lists and of every follow-up list, written in Python.
 
-core/rows.py says why. A follow-up row carries its Done, Snooze and (for managers) Reassign
-forms: through the template engine it cost ten times what its text does, and a page lists 25.
+core/rows.py says why. A follow-up row carries its Done and Snooze forms and a menu: through
+the template engine it cost ten times what its text does, and a page lists 25.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.utils import timezone
@@ -35,7 +36,7 @@ def _touchpoint_row(touchpoint: Touchpoint) -> str:
     """One row; the touchpoint comes from selectors.touchpoints.touchpoint_list."""
     when = short_date(touchpoint.occurred_on)
     if touchpoint.occurred_time:
-        when += f" {muted(clock(touchpoint.occurred_time, upper=True))}"
+        when += f" {muted(clock(touchpoint.occurred_time))}"
     organization = touchpoint.organization
     channel = CHANNELS.get(touchpoint.channel, touchpoint.channel)
     staff = escape(display_name(touchpoint.staff)) if touchpoint.staff else muted("Not recorded")
@@ -116,65 +117,65 @@ def _hidden_inputs(csrf_token: str, back: str) -> str:
     )
 
 
+def _menu(followup: FollowUp, title: str, forms: str, back: str, context: Any) -> str:
+    """The row's "More" menu: snoozing (`forms`), then the pages to edit (or, for a manager,
+    reassign) and cancel it, which come back to `back`. Without JavaScript "More" is a link to
+    the follow-up's page, which has every action."""
+    pk = followup.pk
+    edit_url = f"{pk_url('outreach:followup_edit', pk)}?next={quote(back)}"
+    reassign = ""
+    if context.get("user_is_manager"):
+        reassign = f'<a class="dropdown-item" href="{edit_url}#id_assignee">Reassign…</a>'
+    return (
+        f'<div class="dropdown"><a href="{pk_url("outreach:followup_detail", pk)}"'
+        ' class="btn btn-sm btn-outline-secondary dropdown-toggle" role="button"'
+        ' data-bs-toggle="dropdown" data-bs-auto-close="outside" aria-expanded="false">More'
+        f'<span class="visually-hidden"> actions: {title}</span></a>'
+        f'<div class="dropdown-menu dropdown-menu-end followup-menu">{forms}'
+        f'<hr class="dropdown-divider"><a class="dropdown-item" href="{edit_url}">Edit</a>'
+        f'{reassign}<a class="dropdown-item"'
+        f' href="{pk_url("outreach:followup_cancel", pk)}?next={quote(back)}">'
+        "Cancel this follow-up…</a></div></div>"
+    )
+
+
 def _actions(followup: FollowUp, title: str, context: Any) -> str:
-    """Done, Snooze and, for managers (`staff` given), Reassign: each a form that works without
-    JavaScript and, with htmx, swaps the row for its new state."""
-    pk = str(followup.pk)
+    """Done, and "More": snooze by a day, a week or to a day, edit, reassign, cancel. Done and
+    Snooze are forms that work without JavaScript and, with htmx, swap the row for its new
+    state; the rest are pages."""
     request = context.get("request")
-    back = escape(context.get("next") or (request.get_full_path() if request else ""))
+    back = context.get("next") or (request.get_full_path() if request else "")
     token = str(context.get("csrf_token") or "")  # as {% csrf_token %} writes it
-    hidden = _hidden_inputs(escape("" if token == "NOTPROVIDED" else token), back)
+    hidden = _hidden_inputs(escape("" if token == "NOTPROVIDED" else token), escape(back))
     done_url = pk_url("outreach:followup_done", followup.pk)
     snooze_url = pk_url("outreach:followup_snooze", followup.pk)
-    swap = f'hx-target="#followup-{pk}" hx-swap="outerHTML"'
-    html = (
-        '<div class="d-flex flex-wrap gap-1 align-items-start">'
+    swap = f'hx-target="#followup-{followup.pk}" hx-swap="outerHTML"'
+    snooze = (
+        f'<form method="post" action="{snooze_url}" hx-post="{snooze_url}" {swap}>{hidden}'
+        '<button type="submit" name="days" value="1" class="dropdown-item">Snooze 1 day</button>'
+        '<button type="submit" name="days" value="7" class="dropdown-item">Snooze 1 week</button>'
+        '<div class="followup-until"><label>Snooze until <input type="date" name="until"'
+        ' class="form-control form-control-sm"></label>'
+        '<button type="submit" class="btn btn-sm btn-outline-secondary">Snooze</button></div>'
+        "</form>"
+    )
+    return (
+        '<div class="followup-actions">'
         f'<form method="post" action="{done_url}" hx-post="{done_url}" {swap}>{hidden}'
         '<button type="submit" class="btn btn-sm btn-success">Done'
         f'<span class="visually-hidden">: {title}</span></button></form>'
-        f'<form method="post" action="{snooze_url}" hx-post="{snooze_url}" {swap}'
-        f' class="d-flex flex-wrap gap-1">{hidden}'
-        '<button type="submit" name="days" value="1" class="btn btn-sm btn-outline-secondary">'
-        f'+1 day<span class="visually-hidden">: snooze {title}</span></button>'
-        '<button type="submit" name="days" value="7" class="btn btn-sm btn-outline-secondary">'
-        f'+1 week<span class="visually-hidden">: snooze {title}</span></button>'
-        f'<label class="visually-hidden" for="snooze-until-{pk}">Snooze {title} until</label>'
-        '<input type="date" class="form-control form-control-sm w-auto"'
-        f' id="snooze-until-{pk}" name="until">'
-        '<button type="submit" class="btn btn-sm btn-outline-secondary">Snooze</button></form>'
+        f"{_menu(followup, title, snooze, back, context)}</div>"
     )
-    staff = context.get("staff")
-    if staff:
-        reassign_url = pk_url("outreach:followup_reassign", followup.pk)
-        options = "".join(
-            f'<option value="{person.pk}"'
-            f"{' selected' if person.pk == followup.assignee_id else ''}>"
-            f"{escape(display_name(person))}</option>"
-            for person in staff
-        )
-        html += (
-            f'<form method="post" action="{reassign_url}" hx-post="{reassign_url}" {swap}'
-            f' class="d-flex gap-1">{hidden}'
-            f'<label class="visually-hidden" for="reassign-{pk}">Reassign {title} to</label>'
-            '<select class="form-select form-select-sm w-auto"'
-            f' id="reassign-{pk}" name="assignee">{options}</select>'
-            '<button type="submit" class="btn btn-sm btn-outline-primary">Reassign</button></form>'
-        )
-    return html + "</div>"
 
 
 def _notes(followup: FollowUp, context: Any) -> str:
-    """What the row says under its title: its details, and what the last action did."""
+    """What the row says under its title: its details, and why the last action failed (what
+    one did is said by the page's live region: core.http.announce)."""
     html = ""
-    if followup.details:
+    # Not when it only says the title again (a touchpoint's next step is both).
+    if followup.details and " ".join(followup.details.split()) != followup.title:
         details = escape(Truncator(followup.details).chars(200))
         html += f'<div class="small text-body-secondary prewrap">{details}</div>'
-    done = '<div class="small text-success" role="status">'
-    if context.get("snoozed"):
-        day = followup.due_on
-        html += f"{done}Snoozed to {weekday(day)} {month_day(day)}.</div>"
-    if reassigned_to := context.get("reassigned_to"):
-        html += f"{done}Reassigned to {escape(str(reassigned_to))}.</div>"
     if error := context.get("error"):
         html += f'<div class="small text-danger" role="alert">{escape(str(error))}</div>'
     return html
@@ -182,9 +183,10 @@ def _notes(followup: FollowUp, context: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def followup_row(context: Any, followup: FollowUp) -> SafeString:
-    """One follow-up with its one-click actions (outreach/partials/followup_row.html says what it
-    reads from the context). The follow-up comes with its organization (and assignee, when
-    `show_assignee`)."""
+    """One follow-up: when it is due, its title (a link to its page), its organization, and for
+    its assignee or a manager, Done and a menu of the rest (outreach/partials/followup_row.html
+    says what it reads from the context). The follow-up comes with its organization (and
+    assignee, when `show_assignee`)."""
     title = escape(followup.title)
     organization = followup.organization
     link = f'<a href="{organization.get_absolute_url()}">{escape(organization.name)}</a>'
@@ -203,10 +205,12 @@ def followup_row(context: Any, followup: FollowUp) -> SafeString:
     user = context.get("user")
     # Only the assignee or a manager may act: no buttons that answer 403.
     may_act = followup.assignee_id == getattr(user, "pk", None) or context.get("user_is_manager")
+    page = pk_url("outreach:followup_detail", followup.pk)
     html = (
-        f'{start}<div class="d-flex flex-wrap justify-content-between gap-2"><div>'
-        f"{_due(followup, today)} · <strong>{title}</strong> · {link}{assignee}"
-        f"{_notes(followup, context)}</div>"
-        f"{_actions(followup, title, context) if may_act else ''}</div></li>\n"
+        f'<li class="list-group-item followup-row" id="followup-{followup.pk}">'
+        f'<div class="followup-text">{_due(followup, today)} · '
+        f'<a href="{page}" class="fw-semibold">{title}</a> · {link}{assignee}</div>'
+        f"{_actions(followup, title, context) if may_act else ''}"
+        f"{_notes(followup, context)}</li>\n"
     )
     return mark_safe(html)  # noqa: S308 — every text from the database is escaped above

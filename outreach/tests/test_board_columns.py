@@ -21,11 +21,11 @@ from partners.tests.test_board import BOARD, BOARD_QUERIES, MOVE_QUERIES, json_m
 def test_cards_show_kind_owner_quiet_days_and_next_followup(librarian_client, librarian, settings):
     settings.LIAISON_QUIET_DAYS = 60
     today = timezone.localdate()
-    amber = OrganizationFactory(name="Amber Org", owner=librarian)
+    amber = OrganizationFactory(name="Amber Org", owner=librarian, stage=Stage.CONTACTED)
     TouchpointFactory(organization=amber, occurred_on=today - dt.timedelta(days=45))
-    red = OrganizationFactory(name="Red Org")
+    red = OrganizationFactory(name="Red Org", stage=Stage.ACTIVE)
     TouchpointFactory(organization=red, occurred_on=today - dt.timedelta(days=61))
-    fresh = OrganizationFactory(name="Fresh Org")
+    fresh = OrganizationFactory(name="Fresh Org", stage=Stage.IN_DISCUSSION)
     TouchpointFactory(organization=fresh, occurred_on=today - dt.timedelta(days=12))
     FollowUp.objects.create(
         organization=fresh, assignee=librarian, title="Send flyer", due_on=dt.date(2031, 3, 4)
@@ -37,6 +37,44 @@ def test_cards_show_kind_owner_quiet_days_and_next_followup(librarian_client, li
     assert 'class="quiet-red"' in html and "61 days ago" in html
     assert "12 days ago" in html and "Mar 4, 2031" in html
     assert "Alice Reyes" in html and "Nonprofit" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stage", "warned"),
+    [
+        (Stage.IDENTIFIED, False),
+        (Stage.RESEARCHING, False),
+        (Stage.CONTACTED, True),
+        (Stage.IN_DISCUSSION, True),
+        (Stage.ACTIVE, True),
+        (Stage.DORMANT, False),
+        (Stage.DECLINED, False),
+    ],
+)
+def test_quiet_days_are_amber_or_red_only_where_the_library_is_talking_to_the_partner(
+    librarian_client, librarian, settings, stage, warned
+):
+    """A prospect not yet contacted, or a partnership dormant or declined, is quiet by nature:
+    its days show without a warning. An overdue follow-up is red at every stage."""
+    settings.LIAISON_QUIET_DAYS = 60
+    today = timezone.localdate()
+    long_quiet = OrganizationFactory(name="Long Quiet", stage=stage)
+    TouchpointFactory(organization=long_quiet, occurred_on=today - dt.timedelta(days=71))
+    a_while = OrganizationFactory(name="A While", stage=stage)
+    TouchpointFactory(organization=a_while, occurred_on=today - dt.timedelta(days=45))
+    never = OrganizationFactory(name="Never Touched", stage=stage)
+    FollowUp.objects.create(
+        organization=never, assignee=librarian, title="Call", due_on=today - dt.timedelta(days=3)
+    )
+
+    html = librarian_client.get(BOARD).content.decode()
+
+    assert "71 days ago" in html and "45 days ago" in html
+    assert ('class="quiet-red"' in html) is warned
+    assert ('class="quiet-amber"' in html) is warned
+    assert ('<span class="quiet-red">Never</span>' in html) is warned
+    assert 'class="overdue"' in html
 
 
 @pytest.mark.django_db

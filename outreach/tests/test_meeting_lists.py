@@ -50,7 +50,7 @@ def test_the_list_shows_upcoming_meetings_soonest_first(librarian_client, meetin
     response = librarian_client.get(MEETING_LIST)
     assert titles(response) == ["Soon", "Called off", "Later"]
     html = response.content.decode()
-    assert "Tue, Nov 3, 2026<br>9:00 a.m.–10:00 a.m." in html
+    assert "Tue, Nov 3, 2026<br>9:00 AM–10:00 AM" in html
     assert "Riverside County Health Department</a>, <a" in html  # both partners of "Soon"
     assert ">Cancelled</span>" in html and "<s>Called off</s>" in html
 

@@ -363,8 +363,8 @@ def test_the_detail_page_shows_everything(librarian_client, librarian, county):
     html = librarian_client.get(meeting.get_absolute_url()).content.decode()
     for text in (
         "Fair planning",
-        "Friday, November 20, 2026, 10:00 a.m.",
-        "11:00 a.m.",
+        "Friday, November 20, 2026, 10:00 AM",
+        "11:00 AM",
         "Riverside County Health Department",
         "Eastside Community Clinic",
         "Main Library, Room 2",
@@ -378,6 +378,28 @@ def test_the_detail_page_shows_everything(librarian_client, librarian, county):
         reverse("outreach:meeting_edit", args=[meeting.pk]),
     ):
         assert text in html, text
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "button"),
+    [
+        (at(20, 10), "btn btn-outline-secondary"),  # weeks ahead: one action among the others
+        (at(2, 9), "btn btn-primary"),  # began an hour ago (it is 10 a.m. on Nov 2): the next step
+    ],
+)
+def test_mark_as_held_is_the_main_button_only_once_the_meeting_has_begun(
+    librarian_client, county, starts_at, button
+):
+    meeting = MeetingFactory(organization=county, starts_at=starts_at)
+    html = librarian_client.get(meeting.get_absolute_url()).content.decode()
+    assert f'<a class="{button}" href="{meeting_held_url(meeting)}">Mark as held</a>' in html
+
+
+def test_the_held_page_ends_its_sentence_with_one_full_stop(librarian_client, county):
+    meeting = MeetingFactory(organization=county, starts_at=at(2, 14))
+    html = librarian_client.get(meeting_held_url(meeting)).content.decode()
+    assert "Monday, November 2, 2026, 2:00 PM</time>.</p>" in html
+    assert "p.m.." not in html and "PM.." not in html
 
 
 def test_user_text_is_escaped(librarian_client, county):

@@ -81,15 +81,15 @@ def test_10am_in_los_angeles_is_1pm_in_new_york_on_every_page(organization):
 
     as_east = client_for(east)
     detail = as_east.get(meeting.get_absolute_url()).content.decode()
-    assert "Thursday, January 14, 2027, 1:00 p.m." in detail
-    assert "2:00 p.m." in detail and "EST" in detail
+    assert "Thursday, January 14, 2027, 1:00 PM" in detail
+    assert "2:00 PM" in detail and "EST" in detail
     listing = as_east.get(reverse("outreach:meeting_list")).content.decode()
-    assert "Thu, Jan 14, 2027<br>1:00 p.m.–2:00 p.m." in listing
+    assert "Thu, Jan 14, 2027<br>1:00 PM–2:00 PM" in listing
     month = as_east.get(reverse("outreach:meeting_calendar"), {"month": "2027-01"})
-    assert "1:00 p.m." in month.content.decode()
+    assert "1:00 PM" in month.content.decode()
 
     as_west = client_for(west)
-    assert "10:00 a.m." in as_west.get(meeting.get_absolute_url()).content.decode()
+    assert "10:00 AM" in as_west.get(meeting.get_absolute_url()).content.decode()
     # The edit form gives back the times as typed.
     form = as_west.get(reverse("outreach:meeting_edit", args=[meeting.pk])).context["form"]
     assert form["start_time"].value() == dt.time(10, 0)

@@ -62,13 +62,14 @@ def test_each_entry_shows_what_it_is_about_and_who_was_there(
     html = librarian_client.get(clinic.get_absolute_url()).content.decode()
     entries = html[html.index('id="timeline-entries"') :]
     assert "Joint planning" in entries and ">Held<" in entries  # a meeting it joined
-    assert "Sent the flyer" in entries and "2:30 p.m." in entries and "Email" in entries
+    assert "Sent the flyer" in entries and "2:30 PM" in entries and "Email" in entries
     assert f'<a href="{ana.get_absolute_url()}">Ana Ruiz</a>, ' in entries  # by name
     assert f'<a href="{dana.get_absolute_url()}">Dana Whitfield</a>' in entries
     assert "She liked it" in entries and "A yes" in entries and "Call in May" in entries
     assert "Alice Reyes with" in entries  # the staff member who logged it
-    assert "Follow-up set: <strong>Follow up: Sent the flyer</strong>" in entries
-    assert "Done</span> Follow up: Sent the flyer" in entries
+    # The follow-up promised is named by the touchpoint's next step.
+    assert "Follow-up set: <strong>Call in May</strong>" in entries
+    assert "Done</span> Call in May" in entries
     assert "<strong>Contacted</strong>" in entries and "Met at the fair" in entries
 
 

@@ -523,3 +523,26 @@ def test_touchpoint_detail_queries(
         response = librarian_client.get(reverse("outreach:touchpoint_detail", args=[touchpoint.pk]))
     assert response.status_code == 200
     assert len(response.context["touchpoint"].followups.all()) == rows
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("date", ALL[::-1]),
+        # email < in_person < phone < video, either way round.
+        ("channel", ["Flu clinic flyers", "Summer reading kickoff", *ALL[2:]]),
+        ("-channel", [ALL[3], ALL[2], "Summer reading kickoff", "Flu clinic flyers"]),
+        # By organization name; a partner's touchpoints newest first.
+        ("organization", ["Flu clinic flyers", ALL[3], ALL[0], ALL[2]]),
+        ("-subject", ["Summer reading kickoff", "Health fair planning", *ALL[1::2]]),
+    ],
+)
+def test_the_log_sorts_by_its_columns_and_exports_in_that_order(
+    manager_client, log, sort, expected
+):
+    response = manager_client.get(LIST, {"sort": sort})
+    assert subjects(response) == expected
+    assert "match these filters" not in response.content.decode()  # a sort is no filter
+    rows = read_csv(manager_client.get(EXPORT, {"sort": sort}))[1:]
+    # (The export defuses the subject a spreadsheet would run as a formula: "'=cmd…".)
+    assert [row[HEADER.index("Subject")].removeprefix("'") for row in rows] == expected

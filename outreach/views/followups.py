@@ -1,48 +1,64 @@
-"""Follow-ups: my list by due date, done or snoozed in one click, reassigned by managers."""
+"""Follow-ups: my list by due date, done or snoozed in one click, reassigned by managers; added
+from an organization's page, or for an organization typed by name (the New menu); each one's
+page, where it is edited or cancelled."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, staff_users
-from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, paginate, query_without
-from core.people import display_name
+from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, announce, paginate, query_without
+from core.people import display_name, possessive
 from core.roles import is_manager, manager_required
 from outreach import services
-from outreach.forms.followups import FollowUpForm, ReassignForm, SnoozeForm
+from outreach.forms.followups import FollowUpEditForm, FollowUpForm, ReassignForm, SnoozeForm
 from outreach.models import FollowUp
+from outreach.selectors import followups as selectors
 from outreach.selectors.followups import followups_for, group_by_due
 from partners.models import Organization
+from partners.organization_picker import OrganizationPickerForm, start_from
 
-# Each row carries its Done, Snooze and (for managers) Reassign forms: 50 made a 150 KB page.
+# Each row carries its Done and Snooze forms and a menu: 50 made a 150 KB page.
 PAGE_SIZE = 25
+LIST = reverse_lazy("outreach:followup_list")
 
 
-def _back(request: HttpRequest) -> HttpResponse:
-    """Back where the button was pressed (dashboard, list, organization page)."""
-    target = request.POST.get("next") or request.GET.get("next")
+def _next(request: HttpRequest) -> str:
+    """Where the action was taken (dashboard, list, organization page), when it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect("outreach:followup_list")
+        return target
+    return ""
 
 
-def _row(request: HttpRequest, followup: FollowUp, **extra) -> HttpResponse:
-    return render(
-        request,
-        "outreach/partials/followup_row.html",
-        {
-            "followup": followup,
-            "show_assignee": True,
-            "staff": list(staff_users()) if is_manager(request.user) else [],
-            **extra,
-        },
-    )
+def _back(request: HttpRequest, default: Any = LIST) -> HttpResponse:
+    """Back where the button was pressed, else to `default`."""
+    return redirect(_next(request) or default)
+
+
+def _row(
+    request: HttpRequest, followup: FollowUp, *, said: str = "", error: str = ""
+) -> HttpResponse:
+    """htmx: the row in its new state, its forms and links still bringing one back to the page
+    it is on; what was `said` is announced, and every panel listing follow-ups on the page
+    fetches itself again (core.http.announce)."""
+    back = _next(request) or str(LIST)
+    context = {"followup": followup, "show_assignee": True, "error": error, "next": back}
+    response = render(request, "outreach/partials/followup_row.html", context)
+    if said:
+        announce(response, said, changed=("followups",))
+    return response
 
 
 def _own_or_manager(request: HttpRequest, followup: FollowUp) -> None:
@@ -103,6 +119,33 @@ def followup_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpRespo
     )
 
 
+def followup_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    start = start_from(request.GET)
+    if request.method == "POST":
+        picker = OrganizationPickerForm(request.POST)
+        organization = picker.chosen()
+        form = FollowUpForm(request.POST)
+        if form.is_valid() and organization is not None:
+            try:
+                followup = services.followup_create(
+                    organization=organization, created_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"Follow-up “{followup}” due {followup.due_on:%b %-d}.")
+                return redirect(start.contact or organization)
+    else:
+        picker = OrganizationPickerForm(organization=start.organization)
+        title = f"Follow up with {start.contact.name}"[:200] if start.contact else ""
+        form = FollowUpForm(initial={"assignee": request.user.pk, "title": title})
+    return render(
+        request,
+        "outreach/followup_form.html",
+        {"form": form, "picker": picker, "start": start, "organization": None},
+    )
+
+
 @require_POST
 def followup_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
@@ -113,7 +156,7 @@ def followup_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
         return _back(request)
     if request.headers.get("HX-Request"):
-        return _row(request, followup)
+        return _row(request, followup, said=f"Done: {followup}.")
     messages.success(request, f"Done: {followup}.")
     return _back(request)
 
@@ -132,7 +175,8 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error = str(form.non_field_errors()[0]) if form.non_field_errors() else "Pick a valid day."
     if request.headers.get("HX-Request"):
-        return _row(request, followup, error=error, snoozed=error is None)
+        said = "" if error else f"“{followup}” is now due {followup.due_on:%a %b %-d}."
+        return _row(request, followup, said=said, error=error or "")
     if error:
         messages.error(request, error)
     else:
@@ -151,17 +195,73 @@ def followup_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         )
         name = display_name(followup.assignee)
         if request.headers.get("HX-Request"):
-            return _row(request, followup, reassigned_to=name)
-        messages.success(request, f"“{followup}” is now {name}'s.")
+            said = f"“{followup}” is now {possessive(name)}."
+            return _row(request, followup, said=said)
+        messages.success(request, f"“{followup}” is now {possessive(name)}.")
     else:
         messages.error(request, "Choose a staff member to reassign it to.")
     return _back(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def followup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    followup = get_object_or_404(FollowUp, pk=pk)
+    """Asks first (a page saying what will be cancelled), then cancels."""
+    followup = get_object_or_404(FollowUp.objects.select_related("organization"), pk=pk)
     _own_or_manager(request, followup)
+    if request.method == "GET" or followup.status != FollowUp.Status.OPEN:
+        context = {"followup": followup, "next": _next(request)}
+        return render(request, "outreach/followup_cancel.html", context)
     services.followup_cancel(followup=followup)
     messages.success(request, f"Cancelled: {followup}.")
     return _back(request)
+
+
+@require_GET
+def followup_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        followup = selectors.followup_detail(pk)
+    except FollowUp.DoesNotExist as error:
+        raise Http404("No such follow-up.") from error
+    manager, is_open = is_manager(request.user), followup.status == FollowUp.Status.OPEN
+    context = {
+        "followup": followup,
+        # Only the assignee or a manager may act: no buttons that answer 403.
+        "may_act": followup.assignee_id == request.user.pk or manager,
+        "is_open": is_open,
+        "staff": list(staff_users()) if manager and is_open else [],  # to reassign it
+        "today": timezone.localdate(),
+    }
+    return render(request, "outreach/followup_detail.html", context)
+
+
+def followup_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    followup = get_object_or_404(FollowUp.objects.select_related("organization", "assignee"), pk=pk)
+    _own_or_manager(request, followup)
+    if followup.status != FollowUp.Status.OPEN:
+        state = followup.get_status_display().lower()
+        messages.info(request, f"“{followup}” is {state}, so it can no longer be changed.")
+        return redirect(followup)
+    may_reassign = is_manager(request.user)
+    if request.method == "POST":
+        form = FollowUpEditForm(request.POST, instance=followup, may_reassign=may_reassign)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.checked_fields()}
+            try:
+                saved = save_unless_changed(
+                    form,
+                    lambda current: services.followup_update(
+                        followup=current, by=request.user, **fields
+                    ),
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                if saved is not None:  # else someone saved it meanwhile: form.conflict says
+                    messages.success(request, f"“{saved}” was saved.")
+                    return _back(request, default=saved)
+        # The form wrote the rejected values onto the follow-up; show the stored ones around it.
+        followup.refresh_from_db()
+    else:
+        form = FollowUpEditForm(instance=followup, may_reassign=may_reassign)
+    context = {"form": form, "followup": followup, "next": _next(request)}
+    return render(request, "outreach/followup_edit.html", context)

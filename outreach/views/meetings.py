@@ -1,4 +1,5 @@
-"""Meeting pages: lists, the month calendar, the form, marking held, cancelling, .ics."""
+"""Meeting pages: lists, the month calendar, the form (from an organization's page, or with the
+organization typed by name: the New menu), marking held, cancelling, .ics."""
 
 import calendar
 import datetime as dt
@@ -20,6 +21,12 @@ from outreach.forms.meetings import MeetingForm, MeetingHeldForm, posted_ids
 from outreach.models import Meeting, Touchpoint
 from outreach.selectors import meetings as selectors
 from partners.models import Organization
+from partners.organization_picker import (
+    OrganizationPickerForm,
+    contact_in,
+    picked_organization,
+    start_from,
+)
 
 MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,13 +67,16 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = _day(request.GET.get("day"))
     past = day is None and request.GET.get("when") == "past"
     mine = _mine(request)
-    meetings = selectors.meeting_list(user=request.user, past=past, mine=mine, day=day)
+    sort = request.GET.get("sort")
+    meetings = selectors.meeting_list(user=request.user, past=past, mine=mine, day=day, sort=sort)
     page = paginate(request, meetings, count_limit=COUNT_LIMIT)
+    default = "-when" if past else "when"
     return render(
         request,
         "outreach/meeting_list.html",
         {
             "page": page,
+            "headers": selectors.MEETING_SORTING.headers(request, sort, default),
             "day": day,
             "past": past,
             "mine": mine,
@@ -129,7 +139,7 @@ def meeting_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _other_organizations_search(
     request: AuthenticatedHttpRequest,
-    organization: Organization,
+    organization: Organization | None,
     meeting: Meeting | None,
     search: str,
 ) -> HttpResponse:
@@ -203,18 +213,62 @@ def _meeting_form_page(
 
 
 def _other_organizations_context(
-    form: MeetingForm, organization: Organization, search: str
+    form: MeetingForm, organization: Organization | None, search: str
 ) -> dict:
     chosen = form.chosen_other_organizations()
-    matches = selectors.organization_matches(
-        search, exclude=[organization.pk, *(o.pk for o in chosen)]
-    )
+    exclude = [o.pk for o in (organization, *chosen) if o is not None]
+    matches = selectors.organization_matches(search, exclude=exclude)
     return {"chosen": chosen, "matches": matches, "org_q": search, "organization": organization}
 
 
 def meeting_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=org_pk)
     return _meeting_form_page(request, organization, None)
+
+
+def _attendees_of_chosen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """htmx: the people of the organization just chosen in the box (and of the other partners
+    ticked), to tick as partner attendees."""
+    organization = picked_organization(request.GET)
+    others = posted_ids(request.GET.getlist("other_organizations"))
+    contact = contact_in(request.GET)  # opened from their page: ticked
+    initial = {"other_organizations": others, "contacts": [contact.pk] if contact else []}
+    form = MeetingForm(organization=organization, user=request.user, initial=initial)
+    return render(
+        request,
+        "outreach/partials/organization_contacts.html",
+        {"field": form["contacts"], "organization": organization},
+    )
+
+
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    start = start_from(request.GET)
+    if request.method == "GET" and htmx_targets(request, "organization-contacts"):
+        return _attendees_of_chosen(request)
+    search = request.GET.get("org_q", "").strip()[:200]
+    if request.method == "GET" and htmx_targets(request, "other-organizations"):
+        organization = picked_organization(request.GET)
+        return _other_organizations_search(request, organization, None, search)
+    if request.method == "POST":
+        picker = OrganizationPickerForm(request.POST)
+        organization = picker.chosen()
+        form = MeetingForm(request.POST, organization=organization, user=request.user)
+        valid = form.is_valid() and organization is not None
+        saved = _meeting_save(request, form) if valid else None
+        if saved is not None:
+            messages.success(request, f"“{saved.title}” was scheduled.")
+            return redirect(saved)
+    else:
+        organization = start.organization
+        picker = OrganizationPickerForm(organization=organization)
+        ticked = [start.contact.pk] if start.contact else []
+        form = MeetingForm(
+            organization=organization, user=request.user, initial={"contacts": ticked}
+        )
+    context = {"form": form, "picker": picker, "start": start, "organization": organization}
+    context["time_zone"] = timezone.get_current_timezone_name()
+    context.update(_other_organizations_context(form, organization, search))
+    return render(request, "outreach/meeting_form.html", context)
 
 
 def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -236,6 +290,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organizations": [meeting.organization, *meeting.other_organizations.all()],
             "touchpoint": getattr(meeting, "touchpoint", None),
             "time_zone": timezone.get_current_timezone_name(),
+            "started": meeting.starts_at <= timezone.now(),
         },
     )
 

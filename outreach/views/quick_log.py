@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, announce
 from outreach import services
 from outreach.forms.touchpoints import TouchpointForm
 from outreach.models import FollowUp, Touchpoint
@@ -39,17 +39,21 @@ def _logged(
 ) -> HttpResponse:
     """After logging: back to the organization, or (htmx) the new rows and an empty form."""
     followup = touchpoint.followups.first()
-    note = f" Follow-up due {followup.due_on:%b %-d}." if followup else ""
     if not request.headers.get("HX-Request"):
+        note = f" Follow-up due {followup.due_on:%b %-d}." if followup else ""
         messages.success(request, f"Touchpoint logged.{note}")
         return redirect(organization)
     context = {
         "entries": _logged_entries(touchpoint, followup),
         "organization": organization,
         "form": TouchpointForm(organization=organization),
-        "status": f"Logged “{touchpoint.subject}”.{note}",
     }
-    return render(request, "outreach/partials/quick_log_logged.html", context)
+    response = render(request, "outreach/partials/quick_log_logged.html", context)
+    said = f"{touchpoint.get_channel_display()} logged"
+    said += f"; follow-up due {followup.due_on:%b %-d}." if followup else "."
+    # The open follow-ups beside the timeline show the new one (core.panels).
+    announce(response, said, changed=("followups",) if followup else ())
+    return response
 
 
 def _quick_log_errors(

@@ -1,4 +1,5 @@
-"""Touchpoint pages: the log across all partners, one touchpoint, corrections.
+"""Touchpoint pages: the log across all partners, one touchpoint, corrections, and logging one
+with any organization, chosen by typing its name (the New menu, a contact's page).
 
 The log's CSV and Excel export is transfer.export.touchpoint_export.
 """
@@ -20,6 +21,12 @@ from outreach.forms.touchpoint_filters import TouchpointFilterForm
 from outreach.forms.touchpoints import TouchpointForm
 from outreach.models import Touchpoint
 from outreach.selectors import touchpoints as selectors
+from partners.organization_picker import (
+    OrganizationPickerForm,
+    contact_in,
+    picked_organization,
+    start_from,
+)
 
 
 @require_GET
@@ -32,12 +39,55 @@ def touchpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query,
-        "filtered": bool(filters),
+        "headers": selectors.TOUCHPOINT_SORTING.headers(request, filters.get("sort")),
+        "filtered": any(name != "sort" for name in filters),
         "panels": panels_for("touchpoint_list", request),
     }
     if htmx_targets(request, "results"):
         return render(request, "outreach/partials/touchpoint_results.html", context)
     return render(request, "outreach/touchpoint_list.html", context)
+
+
+def _contacts_of_chosen(request: HttpRequest) -> HttpResponse:
+    """htmx: the people of the organization just chosen in the box, to tick who was there."""
+    organization = picked_organization(request.GET)
+    contact = contact_in(request.GET)  # opened from their page: ticked
+    form = TouchpointForm(
+        organization=organization, initial={"contacts": [contact.pk] if contact else []}
+    )
+    return render(
+        request,
+        "outreach/partials/organization_contacts.html",
+        {"field": form["contacts"], "organization": organization},
+    )
+
+
+def touchpoint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    start = start_from(request.GET)
+    if htmx_targets(request, "organization-contacts"):
+        return _contacts_of_chosen(request)
+    if request.method == "POST":
+        picker = OrganizationPickerForm(request.POST)
+        organization = picker.chosen()
+        form = TouchpointForm(request.POST, organization=organization)
+        if form.is_valid() and organization is not None:
+            try:
+                touchpoint = services.touchpoint_log(
+                    organization=organization, staff=request.user, **form.service_fields()
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                followup = touchpoint.followups.first()
+                note = f" Follow-up due {followup.due_on:%b %-d}." if followup else ""
+                messages.success(request, f"Touchpoint with {organization} logged.{note}")
+                return redirect(start.contact or organization)
+    else:
+        picker = OrganizationPickerForm(organization=start.organization)
+        ticked = [start.contact.pk] if start.contact else []
+        form = TouchpointForm(organization=start.organization, initial={"contacts": ticked})
+    context = {"form": form, "picker": picker, "start": start}
+    return render(request, "outreach/touchpoint_new.html", context)
 
 
 @require_GET

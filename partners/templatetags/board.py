@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.http import pk_url
 from core.people import display_name_of_row
-from core.rows import escape, muted, short_date
+from core.rows import escape, month_day, muted, short_date
 from partners.models import Stage
 from partners.selectors import BoardCard
 from partners.templatetags.partner_lists import GOVERNMENT_LEVELS, KINDS, last_touchpoint_cell
@@ -22,15 +22,19 @@ register = template.Library()
 
 
 def _followup(day: dt.date | None, today: dt.date) -> str:
+    """The next follow-up, if any ("Dec 4", with the year when it is not this one); one past due
+    is red at every stage: someone said they would act."""
     if day is None:
-        return muted("None")
+        return ""
+    when = month_day(day) if day.year == today.year else short_date(day)
     if day < today:
-        return f'<span class="overdue">{short_date(day)} (overdue)</span>'
-    return f"<span>{short_date(day)}</span>"
+        when = f'<span class="overdue">{when} (overdue)</span>'
+    return f"<dt>Follow-up</dt><dd>{when}</dd>"
 
 
 def _card(card: BoardCard, today: dt.date) -> str:
-    """One card; every text from the database is escaped here."""
+    """One card; every text from the database is escaped here. The name shows on two lines at
+    most (static/css/liaison.css), in full in its title and while it has the keyboard's focus."""
     name = escape(card.name)
     kind = KINDS.get(card.kind, card.kind)
     if card.government_level:
@@ -38,19 +42,19 @@ def _card(card: BoardCard, today: dt.date) -> str:
     owner = escape(display_name_of_row(card._asdict(), "owner")) or muted("Nobody")
     url = pk_url("partners:organization_detail", card.pk)
     return (
-        f'<li class="board-card card d-block p-2" id="card-{card.pk}"'
-        f' data-stage="{escape(card.stage)}" draggable="true">'
-        f'<a class="board-card-name fw-semibold" href="{url}" draggable="false">{name}</a>'
-        f'<div class="small text-body-secondary">{escape(kind)}</div>'
-        '<dl class="board-card-facts small">'
+        f'<li class="board-card" id="card-{card.pk}" data-stage="{escape(card.stage)}"'
+        ' draggable="true">'
+        f'<a class="board-card-name" href="{url}" draggable="false" title="{name}">{name}</a>'
+        f'<div class="board-card-kind">{escape(kind)}</div>'
+        '<dl class="board-card-facts">'
         f"<dt>Owner</dt><dd>{owner}</dd>"
-        f"<dt>Last touch</dt><dd>{last_touchpoint_cell(card.last_touchpoint_on)}</dd>"
-        f"<dt>Follow-up</dt><dd>{_followup(card.next_followup_on, today)}</dd></dl>"
+        f"<dt>Last touch</dt><dd>{last_touchpoint_cell(card.last_touchpoint_on, card.stage)}</dd>"
+        f"{_followup(card.next_followup_on, today)}</dl>"
         # Without JavaScript "Move to…" opens a link to the organization's stage form;
         # board.js puts the board's own move form (from its <template>) in its place.
         '<details class="board-move"><summary>Move to…'
         f'<span class="visually-hidden"> {name}</span></summary>'
-        f'<a class="small" href="{pk_url("partners:organization_stage", card.pk)}">'
+        f'<a href="{pk_url("partners:organization_stage", card.pk)}">'
         "Choose the new stage</a></details></li>"
     )
 

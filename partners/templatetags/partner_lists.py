@@ -11,7 +11,7 @@ from core.aggregates import split_names
 from core.people import display_name
 from core.rows import escape, month_day, muted, names, short_date
 from core.templatetags.liaison import days_ago, quiet_class
-from partners.models import Contact, Organization, Stage
+from partners.models import TALKING_STAGES, Contact, Organization, Stage
 
 register = template.Library()
 
@@ -21,11 +21,17 @@ GOVERNMENT_LEVELS = dict(Organization.GovernmentLevel.choices)
 STAGES = dict(Stage.choices)
 
 
-def last_touchpoint_cell(day: dt.date | None) -> str:
-    """ "12 days ago", coloured as it gets quiet (the list's column and the board's cards)."""
+def last_touchpoint_cell(day: dt.date | None, stage: str) -> str:
+    """ "12 days ago" (the list's column and the board's cards), amber and red as it gets quiet
+    only where a quiet partner needs action: one the library is talking to (TALKING_STAGES). A
+    prospect not yet contacted, or a partnership dormant or declined, is expected to be quiet."""
+    if stage in TALKING_STAGES:
+        if day is None:  # contacted, yet nothing logged: quiet, as the dashboard counts it
+            return '<span class="quiet-red">Never</span>'
+        return f'<span class="{quiet_class(day)}" title="{short_date(day)}">{days_ago(day)}</span>'
     if day is None:
         return muted("Never")
-    return f'<span class="{quiet_class(day)}" title="{short_date(day)}">{days_ago(day)}</span>'
+    return f'<span title="{short_date(day)}">{days_ago(day)}</span>'
 
 
 def _next_followup(day: dt.date | None, today: dt.date) -> str:
@@ -55,7 +61,7 @@ def _organization_row(organization: Organization, today: dt.date) -> str:
         f' stage-{escape(organization.stage)}">{escape(stage)}</span></td>'
         f'<td data-label="Owner">{owner}</td>'
         f'<td data-label="Last touchpoint">'
-        f"{last_touchpoint_cell(organization.last_touchpoint_on)}</td>"
+        f"{last_touchpoint_cell(organization.last_touchpoint_on, organization.stage)}</td>"
         f'<td data-label="Next follow-up">'
         f"{_next_followup(organization.next_followup_on, today)}</td>"  # type: ignore[attr-defined]
         f'<td data-label="Focus areas" class="small d-none d-xl-table-cell">{areas}</td>'
@@ -87,7 +93,7 @@ def _contact_row(contact: Contact) -> str:
         f"{escape(contact.name)}</a>{badge if contact.do_not_contact else ''}</td>"
         f'<td data-label="Organizations" class="small">{roles or muted("None current")}</td>'
         f'<td data-label="Email">{mail_link}</td>'
-        f'<td data-label="Phone">{escape(contact.phone)}</td>'
+        f'<td data-label="Phone" class="phone">{escape(contact.phone)}</td>'
         "</tr>\n"
     )
 

@@ -126,7 +126,7 @@ class TestShowMore:
         assert not board["researching"]["has_more"]
         html = response.content.decode()
         assert f'id="count-contacted">{2 * N + 5}<' in html
-        assert html.count('class="board-card card d-block p-2"') == N + 1
+        assert html.count('class="board-card"') == N + 1
         assert "stage=contacted&amp;page=2" in html
         assert 'Show more<span class="visually-hidden"> in Contacted</span>' in html
         assert "stage=researching&amp;page=2" not in html
@@ -174,6 +174,20 @@ class TestCards:
         cards = html[html.index('id="board"') : html.index('<template id="board-move-form">')]
         assert "<form" not in cards and html.count('class="board-move-form"') == 1
 
+    def test_a_card_is_compact_its_whole_name_in_its_title_and_no_follow_up_line_for_none(
+        self, librarian_client
+    ):
+        long_name = "Riverside County Department of Public Health & Human Services"
+        county = OrganizationFactory(name=long_name, stage=Stage.CONTACTED)
+        html = librarian_client.get(BOARD).content.decode()
+        start = html.index(f'id="card-{county.pk}"')
+        card = html[start : html.index("</li>", start)]
+        escaped = long_name.replace("&", "&amp;")
+        assert f'class="board-card-name" href="/organizations/{county.pk}/"' in card
+        assert f'title="{escaped}">{escaped}</a>' in card
+        assert "<dt>Owner</dt>" in card and "<dt>Last touch</dt>" in card
+        assert "Follow-up" not in card
+
     def test_a_moved_card_comes_back_as_the_board_draws_it(self, librarian_client):
         clinic = OrganizationFactory(name="Eastside Clinic", stage=Stage.CONTACTED)
         card = json_move(librarian_client, {"organization": clinic.pk, "to_stage": "active"})
@@ -196,6 +210,41 @@ class TestCards:
         assert len(captured) == counted[0] == counted[-1]
         assert all(len(column["cards"]) == N for column in response.context["columns"])
         assert all(column["count"] == N + 3 for column in response.context["columns"])
+
+
+@pytest.mark.django_db
+class TestStageLinks:
+    """One link per stage above the board: on a phone they choose the one column shown (also
+    without JavaScript, as ?stage=), on a wider screen they skip to a column."""
+
+    def current(self, html: str) -> list[str]:
+        shown = 'board-column is-current" id="column-{}"'
+        return [stage for stage in Stage.values if shown.format(stage) in html]
+
+    def test_a_phone_shows_the_first_stage_until_another_is_chosen(
+        self, librarian_client, librarian, django_assert_max_num_queries
+    ):
+        OrganizationFactory(name="Eastside Clinic", stage=Stage.DECLINED, owner=librarian)
+        html = librarian_client.get(BOARD).content.decode()
+        assert self.current(html) == ["identified"]
+        assert 'href="?stage=declined#column-declined" data-stage="declined">' in html
+        assert '<span class="board-skip">Skip to </span>Declined' in html
+        assert 'data-stage="identified" aria-current="true">' in html
+        assert 'name="stage" value="identified"' in html
+
+        with django_assert_max_num_queries(BOARD_QUERIES + 1):  # + the owner filter's lookup
+            response = librarian_client.get(BOARD, {"owner": librarian.pk, "stage": "declined"})
+        html = response.content.decode()
+        assert self.current(html) == ["declined"]
+        assert f'href="?owner={librarian.pk}&amp;stage=contacted#column-contacted"' in html
+        assert 'data-stage="declined" aria-current="true">' in html
+        assert html.count('aria-current="true"') == 1
+        assert 'name="stage" value="declined"' in html
+        assert "Eastside Clinic" in html
+
+    def test_an_unknown_stage_shows_the_first(self, librarian_client):
+        html = librarian_client.get(BOARD, {"stage": "spaceship"}).content.decode()
+        assert self.current(html) == ["identified"]
 
 
 @pytest.mark.django_db

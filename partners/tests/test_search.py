@@ -1,10 +1,14 @@
-"""Search runs on PostgreSQL full-text indexes; SQLite falls back to icontains."""
+"""Search by name: word prefixes, any case, any accents, through an index on each database.
+
+These run on the suite's database (PostgreSQL in CI); test_search_sqlite.py searches a SQLite
+database made as on a laptop.
+"""
 
 import pytest
 from django.db import connection
 
 from partners import selectors
-from partners.models import Contact, Organization, full_text_filter
+from partners.models import Contact, Organization, full_text_filter, search_words
 from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +69,42 @@ def test_search_matches_word_prefixes(text, found):
         contact=ContactFactory(name="Priya Natarajan"),
     )
     assert Organization.objects.search(text).exists() is found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("cafe", "Café Literario"),
+        ("CAFE LIT", "Café Literario"),
+        ("Societe", "Société Saint-Vincent de Paul"),
+        ("société vinc", "Société Saint-Vincent de Paul"),
+        ("café", "Cafe Hope"),  # an accent typed that the name does not have
+        ("Cafe\u0301", "Café Literario"),  # an accent typed as a separate mark
+        ("naive", "Naïve Theatre Troupe"),
+    ],
+)
+def test_search_ignores_accents(text, name):
+    OrganizationFactory(name=name)
+    OrganizationFactory(name="Harlow Springs Food Bank")
+    assert list(Organization.objects.search(text).values_list("name", flat=True)) == [name]
+
+
+def test_the_lists_find_contacts_whatever_the_accents():
+    clinic = OrganizationFactory(name="Eastside Clinic")
+    AffiliationFactory(organization=clinic, contact=ContactFactory(name="José Álvarez"))
+    ContactFactory(name="Joseph Alvin")
+    assert [c.name for c in selectors.contact_list({"q": "jose alvarez"})] == ["José Álvarez"]
+    assert [c.name for c in selectors.contact_list({"q": "JOSÉ ÁLVA"})] == ["José Álvarez"]
+    assert list(selectors.organization_list({"q": "alvarez"})) == [clinic]
+
+
+def test_accent_search_uses_the_organization_index(postgres_only):
+    OrganizationFactory(name="Café Literario")
+    plan = explain(Organization.objects.filter(full_text_filter("name", "café lit")))
+    assert "partners_org_name_fts" in plan
+
+
+def test_search_words_are_letters_and_digits_only():
+    assert search_words("Café_Literario  'x' | !* 2nd") == ["Café", "Literario", "x", "2nd"]
+    assert search_words("Cafe\u0301") == ["Café"]
+    assert len(search_words("a " * 50)) == 10

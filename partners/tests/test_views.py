@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -184,9 +185,10 @@ def test_script_in_a_rejected_form_is_shown_escaped(librarian_client):
 
 
 def test_duplicate_name_warns_before_creating(librarian_client, partners):
-    data = valid_organization(name="riverside county health dept")
-    assert librarian_client.post(CREATE, data).status_code == 302  # "dept" is not "department"
-    data = valid_organization(name="Riverside county health-department")
+    data = valid_organization(name="Riverside County Health District")
+    assert librarian_client.post(CREATE, data).status_code == 302  # not the department
+    # Case, punctuation, spacing and abbreviations aside, the name of the county's department.
+    data = valid_organization(name="Riverside co. health-DEPT")
     response = librarian_client.post(CREATE, data)
     assert response.status_code == 200
     assert "already in Liaison" in response.context["form"].errors["name"][0]
@@ -261,6 +263,40 @@ def test_only_managers_archive(librarian_client, client, manager, partners):
     client.force_login(manager)
     assert client.post(url).status_code == 302
     assert Organization.objects.get(pk=partners["clinic"].pk).is_archived
+
+
+def test_archive_asks_first_and_says_what_archiving_does(manager_client, partners):
+    clinic = partners["clinic"]
+    detail = manager_client.get(clinic.get_absolute_url()).content.decode()
+    url = reverse("partners:organization_archive", args=[clinic.pk])
+    # The page offers a link to the question, styled as the serious action it is.
+    assert f'class="btn btn-outline-danger" href="{url}">Archive…</a>' in detail
+    page = manager_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Archive {clinic.name}?" in html
+    assert "Nothing is deleted" in html and "Restore to lists" in html
+    assert 'class="btn btn-danger"' in html
+    clinic.refresh_from_db()
+    assert not clinic.is_archived  # asking changed nothing
+    assert manager_client.post(url).status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.is_archived
+    # Asked again (an old tab), it says so instead of asking.
+    again = manager_client.get(url, follow=True)
+    assert "is already archived" in again.content.decode()
+
+
+def test_the_add_contact_form_asks_for_the_name_first(librarian_client, partners):
+    county = partners["county"]
+    response = librarian_client.get(reverse("partners:contact_create", args=[county.pk]))
+    html = response.content.decode()
+    asked = re.findall(r'<(?:input|select|textarea)[^>]* name="(\w+)"', html)
+    asked = [name for name in asked if name not in ("csrfmiddlewaretoken", "version")]
+    assert asked[0] == "name"
+    # The person, then their role at the organization.
+    assert asked.index("email") < asked.index("title") < asked.index("start_date")
+    assert list(response.context["form"].fields)[0] == "name"
 
 
 def test_add_a_new_contact_from_the_organization_page(librarian_client, partners):
@@ -346,6 +382,21 @@ def test_contact_list_search_and_kind_filter(librarian_client, partners):
         "Maria Delgado"
     ]
     assert librarian_client.get(url, {"kind": "school"}).context["page"].paginator.count == 0
+
+
+def test_contact_list_sorts_people_without_an_email_or_phone_last_either_way(librarian_client):
+    ContactFactory(name="Bea", email="bea@example.org", phone="555-0102")
+    ContactFactory(name="Al", email="", phone="555-0101")
+    ContactFactory(name="Cy", email="cy@example.org", phone="")
+    url = reverse("partners:contact_list")
+
+    def names(sort: str) -> list[str]:
+        return [c.name for c in librarian_client.get(url, {"sort": sort}).context["page"]]
+
+    assert names("name") == ["Al", "Bea", "Cy"] and names("-name") == ["Cy", "Bea", "Al"]
+    assert names("email") == ["Bea", "Cy", "Al"] and names("-email") == ["Cy", "Bea", "Al"]
+    assert names("phone") == ["Al", "Bea", "Cy"] and names("-phone") == ["Bea", "Al", "Cy"]
+    assert names("organizations") == names("") == ["Al", "Bea", "Cy"]  # no order of its own
 
 
 def test_edit_contact_records_opt_out(librarian_client, partners):

@@ -25,6 +25,7 @@ from core.forms import (
 from core.templatetags.liaison import person
 from partners.models import Organization
 from programs.models import Grant, GrantDeliverable, SupportLetter
+from programs.selectors.grants import GRANT_SORTING
 from programs.services.grants import AWARDED_NEEDS_AMOUNT
 
 # A grant lists a handful of each; this only guards against a tampered TOTAL_FORMS.
@@ -231,3 +232,4 @@ class GrantFilterForm(FilterForm):
     status = forms.ChoiceField(
         choices=[("", "All statuses"), *Grant.Status.choices], required=False, widget=FastSelect
     )
+    sort = GRANT_SORTING.field()

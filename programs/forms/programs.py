@@ -6,7 +6,6 @@ every organization: there can be ten thousand of them.
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +13,10 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import BaseFormSet
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import formats, timezone
 
 from core.conflicts import VersionedForm
@@ -30,16 +32,21 @@ from core.forms import (
 )
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting
-from partners.models import LONG_TEXT, FocusArea, Organization, normalize_name
-from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
+from partners.models import LONG_TEXT, FocusArea, Organization
+from partners.organization_picker import find_organization
+from programs.models import (
+    MAX_ATTENDANCE,
+    Outcome,
+    Program,
+    ProgramPartner,
+    ProgramSession,
+    Story,
+)
 from programs.selectors import programs as selectors
 
 # Bounds on what a (tampered) form can ask for; well above any real program.
 MAX_PARTNERS = 50
 MAX_SESSIONS = 200
-MAX_ATTENDANCE = 1_000_000
-# "#12" or "Riverside Clinic (#12)": an organization by its number, for names used twice.
-BY_NUMBER_RE = re.compile(r"(?:(?P<name>.*?)\s*\(\s*)?#(?P<pk>[1-9]\d{0,17})\s*\)?")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -53,57 +60,6 @@ def _not_in_future(day: dt.date) -> dt.date:
     if day > timezone.localdate():
         raise ValidationError("This cannot be in the future: pick today or an earlier day.")
     return _check_year(day)  # type: ignore[return-value]
-
-
-def organization_label(organization: Organization) -> str:
-    """How a picked organization is written in the partner box: its name and number."""
-    return f"{organization.name} (#{organization.pk})"
-
-
-def _or_list(names: list[str]) -> str:
-    quoted = [f"“{name}”" for name in names]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
-
-
-def find_organization(text: str, *, current: Organization | None = None) -> Organization:
-    """The organization a librarian typed: by number, or by its exact name (case, accents and
-    punctuation aside). Not found or ambiguous: an error that says what to type instead."""
-    match = BY_NUMBER_RE.fullmatch(text)
-    if match:
-        organization = Organization.objects.filter(pk=int(match["pk"])).first()
-        if organization is None:
-            raise ValidationError(f"There is no organization #{match['pk']}.")
-        name = match["name"] or ""
-        if name and normalize_name(name) != organization.normalized_name:
-            # A mistyped number would otherwise quietly add the wrong partner.
-            raise ValidationError(
-                f"#{organization.pk} is “{organization.name}”, not “{name}”: check the number."
-            )
-        return organization
-    key = normalize_name(text)
-    if not key:
-        raise ValidationError("Enter the organization's name.")
-    if current is not None and normalize_name(current.name) == key:
-        # The partner already on this row: no ambiguity to resolve.
-        return current
-    named = list(Organization.objects.filter(normalized_name=key).order_by("is_archived", "pk")[:6])
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise ValidationError(
-            f"Several organizations are called “{text}”: type the one you mean with its number, "
-            f"{_or_list([organization_label(o) for o in named])}."
-        )
-    close = selectors.organization_matches(text, limit=5)
-    if close:
-        raise ValidationError(
-            f"No organization is called “{text}”. Did you mean "
-            f"{_or_list([o.name for o in close])}? Type the full name."
-        )
-    raise ValidationError(
-        f"No organization is called “{text}”. Check the spelling, or add the organization "
-        "first under Organizations."
-    )
 
 
 class OrganizationNameField(forms.CharField):
@@ -185,6 +141,7 @@ class ProgramFilterForm(FilterForm):
         max_value=LAST_YEAR,
         widget=forms.NumberInput(attrs={"placeholder": "Year"}),
     )
+    sort = selectors.PROGRAM_SORTING.field()
 
 
 # The program with its partners and sessions
@@ -265,7 +222,7 @@ class ProgramForm(VersionedForm, forms.ModelForm):
 
 class ProgramPartnerForm(forms.ModelForm):
     organization = OrganizationNameField(
-        label="Organization",
+        label="Partner organization",
         error_messages={"required": "Enter the partner organization's name."},
         help_text="Its exact name, or pick it from the matches shown as you type.",
     )
@@ -316,7 +273,48 @@ class ProgramPartnerForm(forms.ModelForm):
         return find_organization(self.cleaned_data["organization"], current=current)
 
 
-class BasePartnerFormSet(BaseInlineFormSet):
+class RowsOnRequest(BaseInlineFormSet):
+    """An inline formset that shows no blank rows of its own: the form's "Add a partner" and
+    "Add a session" buttons add one at a time (static/js/formset_rows.js clones `empty_form`;
+    without JavaScript the form comes back with one more row, see `with_new_row`). `extra`
+    rows are shown when the form opens (a partner filled in from the organization's page).
+    """
+
+    def __init__(self, *args: Any, extra: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra = extra
+
+
+def with_new_row(data: QueryDict, prefix: str, limit: int) -> QueryDict:
+    """The posted form with one more (empty) row in the formset `prefix`, up to `limit` rows:
+    the "Add another …" button without JavaScript. Data it cannot read is left as it was."""
+    key = f"{prefix}-TOTAL_FORMS"
+    total = str(data.get(key, ""))
+    if not total.isdigit() or int(total) >= limit:
+        return data
+    grown = data.copy()
+    grown[key] = str(int(total) + 1)
+    return grown
+
+
+def show_without_errors(form: forms.BaseForm, *formsets: BaseFormSet) -> None:
+    """Show posted forms as they were typed, without validating them: a row was added, nothing
+    was meant to be saved yet (errors show when it is)."""
+    for each in [form, *(f for formset in formsets for f in formset.forms)]:
+        each._errors = ErrorDict(renderer=each.renderer)
+    for formset in formsets:
+        shown: Any = formset  # where BaseFormSet.full_clean() keeps what it found
+        shown._errors = []
+        shown._non_form_errors = shown.error_class(renderer=shown.renderer)
+
+
+def focus_last_row(formset: BaseFormSet, field: str) -> None:
+    """The row just added (without JavaScript) takes the keyboard when the page opens."""
+    if formset.forms:
+        formset.forms[-1].fields[field].widget.attrs["autofocus"] = True
+
+
+class BasePartnerFormSet(RowsOnRequest):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -342,7 +340,9 @@ class BasePartnerFormSet(BaseInlineFormSet):
 
 class ProgramSessionForm(forms.ModelForm):
     date = forms.DateField(
-        widget=DATE_WIDGET, error_messages={"required": "Enter the day of the session."}
+        label="Session date",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Enter the day of the session."},
     )
     time = forms.TimeField(
         label="Start time",
@@ -355,6 +355,9 @@ class ProgramSessionForm(forms.ModelForm):
         min_value=0,
         max_value=MAX_ATTENDANCE,
         help_text="Head count; leave empty until known.",
+        # What the form showed comes back with it: a count recorded on the program page while
+        # this form was open is kept unless the person changed this row's count themselves.
+        show_hidden_initial=True,
     )
     meeting = MeetingChoiceField(
         label="Planned at meeting",
@@ -370,6 +373,8 @@ class ProgramSessionForm(forms.ModelForm):
     def __init__(self, *args: Any, meetings: Iterable[Meeting] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "meeting", MeetingChoiceField).set_meetings(meetings)
+        # The count stored now, before the form's values are put on the instance.
+        self.stored_attendance = self.instance.attendance
         if self.instance.pk is not None:
             start = timezone.localtime(self.instance.starts_at)
             self.initial.setdefault("date", start.date())
@@ -394,6 +399,8 @@ class ProgramSessionForm(forms.ModelForm):
         """The session with the form's values (unsaved): the service saves it."""
         session = self.instance
         session.starts_at = self.cleaned_data["starts_at"]
+        if session.pk is not None and "attendance" not in self.changed_data:
+            session.attendance = self.stored_attendance
         return session
 
 
@@ -402,7 +409,7 @@ PartnerFormSet = inlineformset_factory(
     ProgramPartner,
     form=ProgramPartnerForm,
     formset=BasePartnerFormSet,
-    extra=2,
+    extra=0,
     can_delete=True,
     max_num=MAX_PARTNERS,
     absolute_max=MAX_PARTNERS,
@@ -410,7 +417,7 @@ PartnerFormSet = inlineformset_factory(
 )
 
 
-class BaseSessionFormSet(BaseInlineFormSet):
+class BaseSessionFormSet(RowsOnRequest):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -422,7 +429,7 @@ SessionFormSet = inlineformset_factory(
     ProgramSession,
     form=ProgramSessionForm,
     formset=BaseSessionFormSet,
-    extra=2,
+    extra=0,
     can_delete=True,
     max_num=MAX_SESSIONS,
     absolute_max=MAX_SESSIONS,

@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
 from core.periods import local_bounds
+from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting, Touchpoint
 from partners.models import FocusArea, Organization, full_text_filter, search_words
@@ -77,8 +78,43 @@ PROGRAM_LIST_FIELDS = (
 )
 
 
+# 2,000 programs at 10,000 partners: each order sorts them in a few ms (Status reads
+# program_status_start). Undated programs last either way; title, then pk, break ties.
+PROGRAM_SORTING = Sorting(
+    SortColumn("title", "Program", ("title", "pk")),
+    SortColumn("kind", "Kind", ("kind", "title", "pk"), ("-kind", "title", "pk")),
+    SortColumn(
+        "status",
+        "Status",
+        ("status", F("start_date").desc(nulls_last=True), "title", "pk"),
+        ("-status", F("start_date").desc(nulls_last=True), "title", "pk"),
+    ),
+    SortColumn(
+        "dates",
+        "Dates",
+        (F("start_date").asc(nulls_last=True), "title", "pk"),
+        (F("start_date").desc(nulls_last=True), "title", "pk"),
+    ),
+    SortColumn(
+        "lead",
+        "Lead",
+        ("lead__first_name", "lead__last_name", "lead__username", "title", "pk"),
+        ("-lead__first_name", "-lead__last_name", "-lead__username", "title", "pk"),
+    ),
+    SortColumn("partners", "Partners"),  # several names: no order of their own
+    SortColumn(
+        "attendance",
+        "Attendance",
+        (F("total_attendance").asc(nulls_first=True), "title", "pk"),
+        (F("total_attendance").desc(nulls_last=True), "title", "pk"),
+        css="text-end",
+    ),
+    default="-dates",
+)
+
+
 def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
-    """Programs newest first, from the filter form's cleaned data.
+    """Programs newest first (or as sorted), from the filter form's cleaned data.
 
     Total attendance is a subquery per row rather than a Sum over a join: joined with the
     partners (or anything else) the sessions would be counted once per partner. The partners'
@@ -125,8 +161,7 @@ def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
     text = (filters.get("q") or "").strip()
     if text:
         qs = qs.filter(title__icontains=text)
-    # Undated programs last on every database; pk last for a stable order across pages.
-    return qs.order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    return qs.order_by(*PROGRAM_SORTING.order_by(filters.get("sort")))
 
 
 class FocusAreaNames(TypedDict):
@@ -297,22 +332,45 @@ class Reach(NamedTuple):
     counted_sessions: int
 
 
-def total_reach(program: Program) -> Reach:
-    """From the prefetched sessions: people reached, sessions held, sessions with a head count."""
-    sessions = list(program.sessions.all())
+def _reach(sessions: list[ProgramSession]) -> Reach:
     counted = [s.attendance for s in sessions if s.attendance is not None]
     return Reach(attendance=sum(counted), sessions=len(sessions), counted_sessions=len(counted))
 
 
-def attendance_points(program: Program) -> list[tuple[str, int]]:
-    """(label, attendance) per session with a head count, in date order, for the chart."""
+def _points(sessions: list[ProgramSession]) -> list[tuple[str, int]]:
     points = []
-    for session in program.sessions.all():
+    for session in sessions:
         if session.attendance is None:
             continue
         label = formats.date_format(timezone.localtime(session.starts_at), "M j, Y")
         points.append((label, session.attendance))
     return points
+
+
+def total_reach(program: Program) -> Reach:
+    """From the prefetched sessions: people reached, sessions held, sessions with a head count."""
+    return _reach(list(program.sessions.all()))
+
+
+def attendance_points(program: Program) -> list[tuple[str, int]]:
+    """(label, attendance) per session with a head count, in date order, for the chart."""
+    return _points(list(program.sessions.all()))
+
+
+def session_row(pk: int) -> ProgramSession:
+    """A session with what its row on the program's page shows (its meeting) and its program."""
+    return ProgramSession.objects.select_related("meeting", "program").get(pk=pk)
+
+
+def attendance_totals(program: Program) -> tuple[Reach, list[tuple[str, int]]]:
+    """The reach and the chart's points of the program's page, read again after a head count
+    changed: one query."""
+    sessions = list(
+        ProgramSession.objects.filter(program=program)
+        .order_by("starts_at", "pk")
+        .only("starts_at", "attendance")
+    )
+    return _reach(sessions), _points(sessions)
 
 
 def _meetings_of(organization_ids: Iterable[int]) -> Q:

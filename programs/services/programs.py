@@ -8,12 +8,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
+from core.history import history_context, record_rows
 from partners.models import FocusArea, Organization
-from programs.models import Grant, Outcome, Program, ProgramPartner, ProgramSession, Story
+from programs.models import (
+    MAX_ATTENDANCE,
+    Grant,
+    Outcome,
+    Program,
+    ProgramPartner,
+    ProgramSession,
+    Story,
+)
 
 ANONYMOUS = "Anonymous participant"
 
@@ -182,3 +192,71 @@ def story_add(
     story.full_clean()
     story.save()
     return story
+
+
+# Attendance recorded on the program's page, one session at a time
+
+# The code of the error that asks to confirm a head count for a session after today.
+FUTURE_SESSION = "future_session"
+
+
+def session_day(session: ProgramSession, *, weekday: bool = False) -> str:
+    """The session's day as a librarian says it: "Dec 8" ("Tue Dec 8" with `weekday`), with
+    the year when it is not this year's."""
+    day = timezone.localtime(session.starts_at).date()
+    text = formats.date_format(day, "D M j" if weekday else "M j")
+    return text if day.year == timezone.localdate().year else f"{text}, {day.year}"
+
+
+def future_session_warning(session: ProgramSession) -> str:
+    # Most often the right number typed on the wrong row.
+    return f"This session is on {session_day(session)}, after today: is that the right session?"
+
+
+def _check_attendance(
+    session: ProgramSession, attendance: int | None, *, future_confirmed: bool
+) -> None:
+    if attendance is None:
+        return  # cleared: "not counted", whenever the session is
+    if attendance < 0:
+        raise ValidationError({"attendance": "Attendance cannot be below 0."})
+    if attendance > MAX_ATTENDANCE:
+        raise ValidationError(
+            {"attendance": f"Enter a head count up to {MAX_ATTENDANCE:,}: check for a typo."}
+        )
+    if timezone.localtime(session.starts_at).date() > timezone.localdate() and not (
+        future_confirmed
+    ):
+        message = future_session_warning(session)
+        raise ValidationError({"attendance": ValidationError(message, code=FUTURE_SESSION)})
+
+
+@transaction.atomic
+def session_attendance_record(
+    *,
+    session: ProgramSession,
+    attendance: int | None,
+    future_confirmed: bool = False,
+    by: AbstractBaseUser | None = None,
+) -> ProgramSession:
+    """Record a session's head count (None: not counted), and say so in the program's history.
+
+    A session after today takes one only with `future_confirmed`: an error with the code
+    FUTURE_SESSION asks for it. The session's row is locked, so two people recording at once
+    each see the other's count as the one they replaced. Returns the session as saved.
+    """
+    current = ProgramSession.objects.select_for_update().get(pk=session.pk)
+    _check_attendance(current, attendance, future_confirmed=future_confirmed)
+    before = current.attendance
+    if before == attendance:
+        return current
+    current.attendance = attendance
+    current.save(update_fields=["attendance"])
+    # Sessions keep no history of their own: the program's says who recorded what, and when.
+    day = formats.date_format(timezone.localtime(current.starts_at).date(), "M j, Y")
+    now = "not counted" if attendance is None else f"{attendance:,}"
+    was = "not counted" if before is None else f"{before:,}"
+    reason = f"Attendance at the session on {day}: {now} (was {was})"
+    with history_context(by=by, reason=reason):
+        record_rows(Program, [current.program_id])
+    return current

@@ -247,12 +247,75 @@ def test_impact_page_shows_figures_outcomes_stories_and_chart(data, health, libr
     assert "Coding club" not in html
 
 
+def test_a_partner_whose_name_ends_in_s_has_its_role_without_an_extra_s(
+    data, health, librarian_client
+):
+    health.name = "Riverside Pediatric Associates"
+    health.save(update_fields=["name"])
+    response = librarian_client.get(URL, {"organization": health.pk} | PERIOD)
+    html = response.content.decode()
+    assert "Riverside Pediatric Associates’ role: <strong>Venue</strong>" in html
+    assert "Associates’s" not in html and "Associates's" not in html
+
+
 def test_default_period_is_this_year_so_far(data, health, librarian_client):
     with time_machine.travel(dt.datetime(2026, 5, 20, 16, tzinfo=dt.UTC), tick=False):
         response = librarian_client.get(URL, {"organization": health.pk})
     summary = response.context["summary"]
     assert (summary.start, summary.end) == (dt.date(2026, 1, 1), dt.date(2026, 5, 20))
     assert [p["label"] for p in response.context["quick_periods"] if p["current"]] == ["This year"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "period"),
+    [
+        # Over: exactly its dates, a story told last year included.
+        ((dt.date(2025, 10, 22), dt.date(2026, 3, 20)), (dt.date(2025, 10, 22), None)),
+        # Running without an end date: up to today.
+        ((dt.date(2025, 9, 1), None), (dt.date(2025, 9, 1), dt.date(2026, 5, 20))),
+        # Only an end date: from the first of January of its year.
+        ((None, dt.date(2026, 3, 20)), (dt.date(2026, 1, 1), dt.date(2026, 3, 20))),
+        # Not started yet: its first day.
+        ((dt.date(2026, 9, 1), None), (dt.date(2026, 9, 1), dt.date(2026, 9, 1))),
+    ],
+)
+def test_a_programs_summary_covers_the_programs_own_dates_by_default(
+    librarian_client, dates, period
+):
+    start, end = dates
+    program = Program.objects.create(
+        title="Reading at the clinic", status=Program.Status.ACTIVE, start_date=start, end_date=end
+    )
+    story(program, dt.date(2025, 11, 1), "My son asks for his book every night.", consent=True)
+    expected = (period[0], period[1] or end)
+    with time_machine.travel(dt.datetime(2026, 5, 20, 16, tzinfo=dt.UTC), tick=False):
+        response = librarian_client.get(URL, {"program": program.pk})
+    html = response.content.decode()
+    assert (response.context["summary"].start, response.context["summary"].end) == expected
+    assert f'name="start" value="{expected[0].isoformat()}"' in html
+    assert f'name="end" value="{expected[1].isoformat()}"' in html
+    whole_program = (
+        f'<a class="nav-link active" aria-current="page" href="?program={program.pk}'
+        f'&amp;start={expected[0].isoformat()}&amp;end={expected[1].isoformat()}">Whole program</a>'
+    )
+    assert whole_program in html
+    assert html.count('aria-current="page" href="?') == 1
+    told_last_year = expected[0] <= dt.date(2025, 11, 1) <= expected[1]
+    assert ("My son asks for his book every night." in html) == told_last_year
+
+
+def test_a_program_without_dates_and_a_partner_cover_the_year_so_far(health, librarian_client):
+    undated = Program.objects.create(title="Coding club at the branch", status="planning")
+    for subject in ({"program": undated.pk}, {"organization": health.pk}):
+        with time_machine.travel(dt.datetime(2026, 5, 20, 16, tzinfo=dt.UTC), tick=False):
+            response = librarian_client.get(URL, subject)
+        summary = response.context["summary"]
+        assert (summary.start, summary.end) == (dt.date(2026, 1, 1), dt.date(2026, 5, 20))
+        labels = [p["label"] for p in response.context["quick_periods"]]
+        assert "Whole program" not in labels
+        assert [p["label"] for p in response.context["quick_periods"] if p["current"]] == [
+            "This year"
+        ]
 
 
 def test_quick_periods_end_today_or_cover_whole_months_and_quarters():
@@ -368,7 +431,7 @@ def test_page_without_one_real_subject_is_not_found(data, health, librarian_clie
 @pytest.mark.parametrize(
     ("dates", "period", "notice"),
     [
-        ({"start": "2026-13-45"}, (dt.date(2026, 1, 1), dt.date(2026, 5, 20)), "not a date"),
+        ({"start": "2026-13-45"}, None, "not a date"),
         ({"start": "2026-02-30", "end": "2026-03-01"}, None, "not a date"),
         ({"start": "abc", "end": "2026-03-01"}, None, "not a date"),
         ({"start": "0001-01-01"}, None, "not a date"),
@@ -384,7 +447,7 @@ def test_page_without_one_real_subject_is_not_found(data, health, librarian_clie
         ),
         ({"start": "2026-03-01"}, (dt.date(2026, 3, 1), dt.date(2026, 5, 20)), None),
         ({"end": "2025-03-31"}, (dt.date(2025, 1, 1), dt.date(2025, 3, 31)), None),
-        ({"start": "", "end": ""}, (dt.date(2026, 1, 1), dt.date(2026, 5, 20)), None),
+        ({"start": "", "end": ""}, None, None),
         (
             {"start": "1990-01-01", "end": "2100-12-31"},
             (dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
@@ -401,8 +464,13 @@ def test_page_with_hostile_dates_never_fails(
         response = librarian_client.get(URL, {subject: pk} | dates)
     assert response.status_code == 200
     summary = response.context["summary"]
-    expected = period or (dt.date(2026, 1, 1), dt.date(2026, 5, 20))
-    assert (summary.start, summary.end) == expected
+    # Without a usable period: the program's own dates (from September 1, still running), or
+    # a partner's year so far.
+    default = {
+        "program": (dt.date(2025, 9, 1), dt.date(2026, 5, 20)),
+        "organization": (dt.date(2026, 1, 1), dt.date(2026, 5, 20)),
+    }
+    assert (summary.start, summary.end) == (period or default[subject])
     notices = response.context["notices"]
     if notice:
         assert len(notices) == 1 and notice in notices[0]

@@ -2,6 +2,7 @@
 service behind it."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.tests.clock import NOW, frozen_clock
+from core.tests.forms import posted_form
 from outreach.tests.factories import MeetingFactory
 from partners.models import FocusArea
 from partners.tests.factories import OrganizationFactory
@@ -132,17 +134,31 @@ def test_a_program_is_created_with_partners_and_sessions_in_one_post(
     assert sessions[1].notes == "Mock interviews"
 
 
-def test_the_form_offers_two_empty_rows_of_each_and_no_list_of_organizations(
+def test_the_form_has_no_blank_rows_but_adds_them_on_request_and_no_list_of_organizations(
     librarian_client, librarian, county
 ):
     response = librarian_client.get(PROGRAM_CREATE)
     assert response.status_code == 200
-    assert len(response.context["partners"].forms) == 2
-    assert len(response.context["sessions"].forms) == 2
+    assert len(response.context["partners"].forms) == 0
+    assert len(response.context["sessions"].forms) == 0
     assert response.context["form"]["lead"].value() == librarian.pk
     html = response.content.decode()
-    assert 'name="partners-0-organization"' in html
-    assert 'type="date"' in html and 'type="time"' in html
+    # Each "Add" copies its formset's empty row (static/js/formset_rows.js), or without
+    # JavaScript sends the form back for one more.
+    assert '<template id="partners-empty-row">' in html
+    assert 'name="partners-__prefix__-organization"' in html
+    assert 'for="id_partners-__prefix__-organization"' in html
+    assert 'name="sessions-__prefix__-date"' in html and 'type="time"' in html
+    assert (
+        '<button type="submit" name="add_row" value="partners" '
+        'class="btn btn-outline-secondary btn-sm" data-add-row="partners">Add a partner</button>'
+    ) in html
+    assert 'value="sessions" class="btn btn-outline-secondary btn-sm" data-add-row="sessions">' in (
+        html
+    )
+    # Enter in a box saves: the first submit button of the form is the hidden "Create program".
+    form = html[html.index('id="program-form"') :]
+    assert form.index("<button") == form.index('<button type="submit" hidden>Create program')
     # Partners are typed: no <option> for each organization.
     assert county.name not in html
 
@@ -292,6 +308,7 @@ def test_program_field_errors_show_next_to_the_fields(librarian_client):
 def test_a_program_started_from_an_organization_has_it_as_first_partner(librarian_client, county):
     url = f"{PROGRAM_CREATE}?organization={county.pk}"
     response = librarian_client.get(url)
+    assert len(response.context["partners"].forms) == 1  # that one, and no blank row
     assert response.context["partners"].forms[0]["organization"].value() == county.name
     assert f"New program with {county.name}" in response.content.decode()
     # Sent as shown, the prefilled row counts (Django would think it untouched).
@@ -323,8 +340,12 @@ def test_editing_changes_removes_and_adds_partners_and_sessions(librarian_client
     data = page_data(librarian_client.get(edit_url(program)))
     assert data["partners-0-organization"] == county.name  # lead first
     assert data["sessions-0-date"] == "2026-10-06" and data["sessions-0-time"] == "18:00:00"
+    assert (data["partners-TOTAL_FORMS"], data["sessions-TOTAL_FORMS"]) == (2, 2)
     data.update(
         {
+            # "Add a partner" and "Add a session" pressed once each.
+            "partners-TOTAL_FORMS": "3",
+            "sessions-TOTAL_FORMS": "3",
             "title": "Health fair 2026",
             "partners-0-contribution": "Flu shots",
             "partners-1-DELETE": "on",
@@ -363,6 +384,7 @@ def test_a_failed_edit_changes_nothing(librarian_client, county):
             "title": "Renamed",
             "partners-0-role": "funder",
             "sessions-0-attendance": "99",
+            "sessions-TOTAL_FORMS": "2",
             "sessions-1-date": "2026-11-31",
             "sessions-1-time": "10:00",
         }
@@ -393,7 +415,8 @@ def test_a_session_is_linked_to_a_meeting_with_a_partner(librarian_client, count
         starts_at=dt.datetime(2024, 1, 10, 14, 0, tzinfo=UTC),
     )
     response = librarian_client.get(edit_url(program))
-    choices = dict(response.context["sessions"].forms[0].fields["meeting"].choices)
+    # Offered in each session row "Add a session" adds.
+    choices = dict(response.context["sessions"].empty_form.fields["meeting"].choices)
     assert choices == {
         "": "None",
         str(planning.pk): "Sep 10, 2026: Fair planning (" + county.name + ")",
@@ -401,6 +424,7 @@ def test_a_session_is_linked_to_a_meeting_with_a_partner(librarian_client, count
     data = page_data(response)
     data.update(
         {
+            "sessions-TOTAL_FORMS": "1",
             "sessions-0-date": "2026-10-06",
             "sessions-0-time": "18:00",
             "sessions-0-meeting": str(planning.pk),
@@ -408,6 +432,59 @@ def test_a_session_is_linked_to_a_meeting_with_a_partner(librarian_client, count
     )
     assert librarian_client.post(edit_url(program), data).status_code == 302
     assert program.sessions.get().meeting == planning
+
+
+def test_without_javascript_add_a_session_brings_the_form_back_with_one_more_row(
+    librarian_client, county
+):
+    response = librarian_client.get(PROGRAM_CREATE)
+    data = posted_form(response, "program-form")
+    data.update(title="Tax help nights", add_row="sessions")
+    response = librarian_client.post(PROGRAM_CREATE, data)
+    assert response.status_code == 200
+    assert not Program.objects.exists()  # adding a row saves nothing
+    sessions = response.context["sessions"]
+    assert len(sessions.forms) == 1
+    html = response.content.decode()
+    assert 'value="Tax help nights"' in html  # what was typed stays
+    assert "Nothing was saved" not in html and "is-invalid" not in html  # no errors yet
+    assert 'for="id_sessions-0-date"' in html and "Session date" in html
+    # The new row's first box takes the keyboard.
+    new_box = re.search(r'<input[^>]*id="id_sessions-0-date"[^>]*>', html)
+    assert new_box and "autofocus" in new_box[0]
+
+    # Then a partner; the session typed meanwhile stays.
+    data = posted_form(response, "program-form")
+    data.update(
+        {"sessions-0-date": "2026-12-03", "sessions-0-time": "18:00", "add_row": "partners"}
+    )
+    response = librarian_client.post(PROGRAM_CREATE, data)
+    assert len(response.context["partners"].forms) == 1
+    assert response.context["sessions"].forms[0]["date"].value() == "2026-12-03"
+    assert "Partner organization" in response.content.decode()
+
+    data = posted_form(response, "program-form")
+    data.update({"partners-0-organization": county.name})
+    response = librarian_client.post(PROGRAM_CREATE, data)
+    assert response.status_code == 302
+    program = Program.objects.get()
+    assert program.title == "Tax help nights"
+    assert list(program.partners.all()) == [county]
+    assert program.sessions.get().starts_at == dt.datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
+
+
+def test_add_a_row_stops_at_the_most_rows_a_form_takes(librarian_client):
+    data = program_data(sessions=[session_row()] * 200, add_row="sessions")
+    data["sessions-MAX_NUM_FORMS"] = "200"
+    response = librarian_client.post(PROGRAM_CREATE, data)
+    assert response.status_code == 200
+    assert len(response.context["sessions"].forms) == 200
+    assert 'data-add-row="sessions"' not in response.content.decode()
+    for total in ("-1", "x", ""):
+        data = program_data(add_row="partners")
+        data["partners-TOTAL_FORMS"] = total
+        assert librarian_client.post(PROGRAM_CREATE, data).status_code == 200
+    assert not Program.objects.exists()
 
 
 def test_a_grant_programs_kind_stays_while_it_has_a_grant(librarian_client):

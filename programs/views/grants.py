@@ -41,7 +41,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(grant, selectors.deadline_note(grant, today)) for grant in page.object_list],
             "totals": totals,
-            "filtered": bool(filters),
+            "headers": selectors.GRANT_SORTING.headers(request, filters.get("sort")),
+            "filtered": any(name != "sort" for name in filters),
             "query": query_without(request, "page"),
         },
     )

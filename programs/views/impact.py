@@ -51,13 +51,25 @@ def _date(value: str) -> dt.date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
-def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, list[str]]:
-    """?start= and ?end=, each YYYY-MM-DD; by default this calendar year so far.
+def _program_dates(program: Program | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The program's own period, when it has a date: a missing end is today (or its start, if
+    later), a missing start the first of January of the end's year."""
+    if program is None or (program.start_date is None and program.end_date is None):
+        return None
+    end = program.end_date or max(today, program.start_date or today)
+    return program.start_date or dt.date(end.year, 1, 1), end
+
+
+def _period(
+    request: HttpRequest, today: dt.date, program_dates: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date, list[str]]:
+    """?start= and ?end=, each YYYY-MM-DD; by default the program's own dates, or this calendar
+    year so far.
 
     A missing end is today, a missing start the first of January of the end's year. Anything
     that is not a date gives the default period and says so; reversed dates are swapped.
     """
-    default = (dt.date(today.year, 1, 1), today)
+    default = program_dates or (dt.date(today.year, 1, 1), today)
     raw_start = request.GET.get("start", "").strip()
     raw_end = request.GET.get("end", "").strip()
     if not raw_start and not raw_end:
@@ -69,7 +81,8 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, lis
             *default,
             [
                 f"“{bad[0][:40]}” is not a date between {FIRST_YEAR} and {LAST_YEAR} "
-                "(use YYYY-MM-DD), so this is the year so far."
+                "(use YYYY-MM-DD), so this is "
+                + ("the whole program." if program_dates else "the year so far.")
             ],
         )
     end = end or today
@@ -83,7 +96,8 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, lis
 def impact_summary(request: HttpRequest) -> HttpResponse:
     program, organization = _subject(request)
     today = timezone.localdate()
-    start, end, notices = _period(request, today)
+    program_dates = _program_dates(program, today)
+    start, end, notices = _period(request, today, program_dates)
     summary = selectors.impact_summary(
         program=program, organization=organization, start=start, end=end
     )
@@ -101,7 +115,12 @@ def impact_summary(request: HttpRequest) -> HttpResponse:
             "organization": organization,
             "subject_name": next(iter(subject)),
             "subject_pk": next(iter(subject.values())),
-            "quick_periods": quick_period_links(today, (start, end), subject),
+            "quick_periods": quick_period_links(
+                today,
+                (start, end),
+                subject,
+                [("Whole program", *program_dates)] if program_dates else None,
+            ),
             "notices": notices,
             "today": today,
         },

@@ -24,7 +24,10 @@ from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, pagin
 from core.panels import panels_for
 from outreach.models import Meeting
 from partners.models import Organization
+from partners.organization_picker import organization_label
 from programs.forms.programs import (
+    MAX_PARTNERS,
+    MAX_SESSIONS,
     OutcomeForm,
     PartnerFormSet,
     ProgramFilterForm,
@@ -33,7 +36,9 @@ from programs.forms.programs import (
     ProgramSessionForm,
     SessionFormSet,
     StoryForm,
-    organization_label,
+    focus_last_row,
+    show_without_errors,
+    with_new_row,
 )
 from programs.models import Program, ProgramSession
 from programs.selectors import programs as selectors
@@ -54,7 +59,8 @@ def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query_without(request, "page"),
-        "filtered": bool(filters),
+        "headers": selectors.PROGRAM_SORTING.headers(request, filters.get("sort")),
+        "filtered": any(name != "sort" for name in filters),
     }
     context["panels"] = panels_for("program_list", request)
     if htmx_targets(request, "results"):
@@ -68,6 +74,12 @@ def _organization_in_query(request: HttpRequest) -> Organization | None:
     if not PK_RE.fullmatch(value):
         return None
     return Organization.objects.filter(pk=int(value)).first()
+
+
+def _kind_in_query(request: HttpRequest) -> dict[str, str]:
+    """The kind in ?kind= (the grants list's "Add": a joint grant application), if it is one."""
+    kind = request.GET.get("kind", "")
+    return {"kind": kind} if kind in Program.Kind.values else {}
 
 
 def _partner_matches(request: HttpRequest) -> HttpResponse | None:
@@ -147,6 +159,7 @@ def _partner_formset(
         prefix="partners",
         queryset=selectors.partners_for_form(instance),
         initial=[{"organization": prefill}] if prefill else None,
+        extra=1 if prefill else 0,
         form_kwargs={"helper_url": request.path},
     )
 
@@ -192,29 +205,62 @@ def _program_save(
         return None
 
 
+# The form's "Add a partner" / "Add a session" buttons without JavaScript: which
+# rows to add one to, and the field of the new row that takes the keyboard.
+NEW_ROW_FIELDS = {"partners": "organization", "sessions": "date"}
+
+
+def _posted(request: HttpRequest) -> tuple[Any, str]:
+    """The form's data (None when it is only opened), and the rows a button asks to add one to
+    ("" when the form is being saved)."""
+    if request.method != "POST":
+        return None, ""
+    adding = request.POST.get("add_row", "")
+    if adding not in NEW_ROW_FIELDS:
+        return request.POST, ""
+    limit = MAX_PARTNERS if adding == "partners" else MAX_SESSIONS
+    return with_new_row(request.POST, adding, limit), adding
+
+
+def _saved_or_none(
+    request: HttpRequest,
+    program: Program | None,
+    forms: tuple[ProgramForm, BaseModelFormSet, BaseModelFormSet],
+    partners_valid: bool,
+) -> HttpResponse | None:
+    """Save when every part is valid (each validated, so that every error shows at once)."""
+    form, partners, sessions = forms
+    if all([form.is_valid(), partners_valid, sessions.is_valid()]):
+        saved = _program_save(form, partners, sessions)
+        if saved is not None:
+            verb = "saved" if program else "created"
+            messages.success(request, f"“{saved.title}” was {verb}.")
+            return redirect(saved)
+    if program is not None:
+        # The form wrote the typed values onto the program; the page shows the saved ones.
+        program.refresh_from_db()
+    return None
+
+
 def _program_form_page(request: AuthenticatedHttpRequest, program: Program | None) -> HttpResponse:
     """Create and edit: the program, its partners and its sessions, saved all together."""
     helper = _partner_matches(request)
     if helper is not None:
         return helper
-    instance = program or Program()
+    instance = program or Program(**_kind_in_query(request))
     prefill = _organization_in_query(request) if program is None else None
-    data = request.POST if request.method == "POST" else None
+    data, adding = _posted(request)
     form = ProgramForm(data, instance=instance, user=request.user)
     partners = _partner_formset(request, instance, prefill, data)
-    partners_valid = data is not None and partners.is_valid()
+    partners_valid = data is not None and not adding and partners.is_valid()
     sessions, meetings = _session_formset(instance, partners, prefill, data)
-    if data is not None:
-        # Every part validated, so that every error shows at once.
-        if all([form.is_valid(), partners_valid, sessions.is_valid()]):
-            saved = _program_save(form, partners, sessions)
-            if saved is not None:
-                verb = "saved" if program else "created"
-                messages.success(request, f"“{saved.title}” was {verb}.")
-                return redirect(saved)
-        if program is not None:
-            # The form wrote the typed values onto the program; the page shows the saved ones.
-            program.refresh_from_db()
+    if adding:
+        show_without_errors(form, partners, sessions)
+        focus_last_row(partners if adding == "partners" else sessions, NEW_ROW_FIELDS[adding])
+    elif data is not None:
+        saved = _saved_or_none(request, program, (form, partners, sessions), partners_valid)
+        if saved is not None:
+            return saved
     context = {
         "form": form,
         "partners": partners,

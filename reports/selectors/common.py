@@ -15,9 +15,35 @@ from django.db import connection
 
 from core.periods import period_in_words
 
+
+class Link(str):
+    """A name that leads to its page (an organization's): a link on the page, the name in the
+    CSV. A str, so it compares, sorts and writes as the name it is."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str) -> "Link":
+        link = super().__new__(cls, text)
+        link.url = url
+        return link
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.url  # kept reports are pickled
+
+
+class Placeholder(str):
+    """Words standing in for what is not there ("Nobody", "Never"): muted on the page, the same
+    words in the CSV."""
+
+
 # A table cell: a label or note (str), a count (int), an amount, a median or a rate (Decimal),
-# or nothing to show (None, "—" on the page and an empty cell in the CSV).
-Cell = str | int | Decimal | None
+# a day (the app's "Dec 4, 2026" on the page, 2026-12-04 in the CSV), or nothing to show (None,
+# "—" on the page and an empty cell in the CSV).
+Cell = str | int | Decimal | dt.date | None
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -38,6 +64,15 @@ class Table:
     @property
     def is_part(self) -> bool:
         return self.total is not None and self.total > len(self.rows)
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column, whether it holds numbers (right-aligned, "—" for none) rather than
+        words or days; the first column names the rows."""
+        return [False] + [
+            all(row[i] is None or is_number(row[i]) for row in self.rows)
+            for i in range(1, len(self.columns))
+        ]
 
 
 @dataclass(frozen=True)

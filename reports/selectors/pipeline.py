@@ -44,7 +44,16 @@ from django.utils import timezone
 
 from core.periods import local_bounds
 from partners.models import Stage, StageChange
-from reports.selectors.common import Cell, Chart, Report, Table, one_decimal, percent
+from reports.selectors.common import (
+    Cell,
+    Chart,
+    Link,
+    Placeholder,
+    Report,
+    Table,
+    one_decimal,
+    percent,
+)
 
 PIPELINE = [Stage.IDENTIFIED, Stage.RESEARCHING, Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE]
 EXITS = [Stage.DORMANT, Stage.DECLINED]
@@ -54,10 +63,11 @@ DEFINITIONS = [
     "Entered: organizations that moved into the stage during the period (once each).",
     "Moved further: of those, the ones that reached a later pipeline stage before the period "
     "ended (skipping a stage counts). Conversion = moved further ÷ entered.",
-    "Median days in stage: from entering a stage to the next stage change, over the stays "
-    "that ended during the period. Stays still open at the end of the period are not "
-    "included; those that began in the period are counted under “Entered, still there at the "
-    "end”.",
+    "Median days in stage: from entering a stage to the next stage change, over the "
+    "organizations that left the stage during the period (“Left the stage in the period”, "
+    "whenever they had entered it, and whichever stage they went to). Organizations still in "
+    "the stage at the end of the period are not included; those that entered it in the period "
+    "are counted under “Entered, still there at the end”.",
 ]
 
 
@@ -202,7 +212,7 @@ def _stages_table(funnel: _Funnel) -> Table:
             "Moved further",
             "Conversion (%)",
             "Median days in stage",
-            "Stays ended",
+            "Left the stage in the period",
             "Entered, still there at the end",
         ],
         rows=rows,
@@ -227,11 +237,11 @@ def _exits_table(lo: dt.datetime, hi: dt.datetime, limit: int | None) -> Table:
         total = changes[0].total if changes else 0  # type: ignore[attr-defined]
     rows: list[list[Cell]] = [
         [
-            change.organization.name,
+            Link(change.organization.name, change.organization.get_absolute_url()),
             change.get_to_stage_display(),
             Stage(change.from_stage).label if change.from_stage else "",
-            timezone.localtime(change.changed_at).date().isoformat(),
-            change.note or "(no reason given)",
+            timezone.localtime(change.changed_at).date(),
+            change.note or Placeholder("(no reason given)"),
         ]
         for change in changes
     ]

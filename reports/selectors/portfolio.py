@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from core.people import display_name
 from core.periods import local_bounds
 from partners.models import Affiliation, FocusArea, Organization, OrganizationQuerySet, Stage
-from reports.selectors.common import Cell, Chart, Report, Table
+from reports.selectors.common import Cell, Chart, Link, Placeholder, Report, Table
 
 NO_LEVEL = "(not given)"
 COUNTS = ("organizations", "active", "added")
@@ -148,6 +148,15 @@ def _listed(organizations: OrganizationQuerySet, limit: int | None) -> tuple[lis
     return first, first[0].total if first else 0
 
 
+def _partner(organization: Organization) -> list[Cell]:
+    """An active partner's first cells: its name (a link to its page), kind and owner."""
+    return [
+        Link(organization.name, organization.get_absolute_url()),
+        organization.get_kind_display(),
+        display_name(organization.owner) or Placeholder("Nobody"),
+    ]
+
+
 def _quiet_table(active: OrganizationQuerySet, today: dt.date, limit: int | None) -> Table:
     since = today - dt.timedelta(days=settings.LIAISON_QUIET_DAYS)
     # Filtering on the latest touchpoint's day (one index-only lookup per partner) is quicker
@@ -161,12 +170,8 @@ def _quiet_table(active: OrganizationQuerySet, today: dt.date, limit: int | None
     organizations, total = _listed(quiet, limit)
     rows: list[list[Cell]] = [
         [
-            organization.name,
-            organization.get_kind_display(),
-            display_name(organization.owner),
-            organization.last_touchpoint_on.isoformat()
-            if organization.last_touchpoint_on
-            else "never",
+            *_partner(organization),
+            organization.last_touchpoint_on or Placeholder("Never"),
         ]
         for organization in organizations
     ]
@@ -185,10 +190,7 @@ def _no_primary_table(active: OrganizationQuerySet, limit: int | None) -> Table:
     primary = Affiliation.objects.current().filter(organization=OuterRef("pk"), is_primary=True)
     unanchored = active.filter(~Exists(primary)).order_by("name", "pk")
     organizations, total = _listed(unanchored, limit)
-    rows: list[list[Cell]] = [
-        [organization.name, organization.get_kind_display(), display_name(organization.owner)]
-        for organization in organizations
-    ]
+    rows: list[list[Cell]] = [_partner(organization) for organization in organizations]
     return Table(
         key="no_primary",
         title=f"Active partners with no primary contact ({total:,})",

@@ -33,7 +33,11 @@ def organization_with_history(
 
 
 class TableReader(HTMLParser):
-    """The text of every cell of every table with an id: {id: [[cell, …], …]} (head included)."""
+    """The text of every cell of every table with an id: {id: [[cell, …], …]} (head included).
+
+    A day reads as its machine-readable <time datetime="2026-02-03">, as the CSV writes it; how
+    the page writes it ("Feb 3, 2026") is test_presentation.py's business.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +46,7 @@ class TableReader(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
         self._in_caption = False
+        self._in_time = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -54,12 +59,17 @@ class TableReader(HTMLParser):
             self._row = []
         elif self._row is not None and tag in ("td", "th"):
             self._cell = []
+        elif self._cell is not None and tag == "time":
+            self._cell.append(attributes["datetime"] or "")
+            self._in_time = True
 
     def handle_endtag(self, tag):
         if tag == "table":
             self._table = None
         elif tag == "caption":
             self._in_caption = False
+        elif tag == "time":
+            self._in_time = False
         elif tag == "tr" and self._row is not None:
             assert self._table is not None  # rows are read inside a table only
             self.tables[self._table].append(self._row)
@@ -70,7 +80,7 @@ class TableReader(HTMLParser):
             self._cell = None
 
     def handle_data(self, data):
-        if self._cell is not None and not self._in_caption:
+        if self._cell is not None and not self._in_caption and not self._in_time:
             self._cell.append(data)
 
 

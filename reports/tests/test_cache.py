@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from outreach.tests.factories import TouchpointFactory
+from partners.models import Stage
+from partners.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,13 @@ def test_another_period_is_computed_for_itself(manager_client):
     manager_client.get(url, PERIOD)
     other = manager_client.get(url, {"start": "2026-02-01", "end": "2026-02-28"})
     assert other.context["report"].start == dt.date(2026, 2, 1)
+
+
+def test_kept_figures_keep_their_links_and_placeholders(manager_client):
+    cedar = OrganizationFactory(name="Cedar Food Bank", stage=Stage.ACTIVE)
+    url = reverse("reports:portfolio")
+    manager_client.get(url, PERIOD)
+    again = manager_client.get(url, PERIOD)  # the kept copy, read back from the cache
+    html = again.content.decode()
+    assert f'<a href="/organizations/{cedar.pk}/">Cedar Food Bank</a>' in html
+    assert '<td><span class="text-body-secondary">Nobody</span></td>' in html

@@ -56,7 +56,9 @@ def history():
 def test_funnel_counts_entries_conversion_and_median_days_in_stage(history):
     report = pipeline_report(**Q1)
     stages = {row[0]: row[1:] for row in report.tables[0].rows}
-    # Entered, moved further, conversion %, median days, stays ended, entered and still there.
+    # In a manager's words: how many left the stage (the stays the median is taken over).
+    assert report.tables[0].columns[5] == "Left the stage in the period"
+    # Entered, moved further, conversion %, median days, left the stage, entered and still there.
     assert stages["Identified"] == [2, 2, Decimal("100.0"), Decimal("30.5"), 4, 0]
     assert stages["Researching"] == [2, 1, Decimal("50.0"), Decimal("10.0"), 1, 1]
     assert stages["Contacted"] == [2, 1, Decimal("50.0"), Decimal("30.0"), 2, 0]
@@ -83,8 +85,14 @@ def test_funnel_chart_shows_the_entered_column(history):
 def test_partners_gone_dormant_or_declined_are_listed_with_the_reason(history):
     report = pipeline_report(**Q1)
     assert report.tables[1].rows == [
-        ["Birch Street School", "Declined", "Contacted", "2026-02-05", "No capacity this year"],
-        ["Elm Workforce Board", "Dormant", "Identified", "2026-03-01", "Director left"],
+        [
+            "Birch Street School",
+            "Declined",
+            "Contacted",
+            dt.date(2026, 2, 5),
+            "No capacity this year",
+        ],
+        ["Elm Workforce Board", "Dormant", "Identified", dt.date(2026, 3, 1), "Director left"],
     ]
 
 

@@ -84,18 +84,18 @@ def test_quiet_active_partners_and_partners_without_a_primary_contact(portfolio)
     report = portfolio_report(start=today, end=today, today=today)
     quiet, unanchored = report.tables[3], report.tables[4]
     assert quiet.rows == [
-        ["City Parks Department", "Government agency", "", "never"],
+        ["City Parks Department", "Government agency", "Nobody", "Never"],
         [
             "Clinic on Main",
             "Health organization",
-            "",
-            (today - dt.timedelta(days=100)).isoformat(),
+            "Nobody",
+            today - dt.timedelta(days=100),
         ],
     ]
     assert quiet.title == "Active partners gone quiet (2)"
     assert unanchored.rows == [
-        ["City Parks Department", "Government agency", ""],
-        ["Clinic on Main", "Health organization", ""],
+        ["City Parks Department", "Government agency", "Nobody"],
+        ["Clinic on Main", "Health organization", "Nobody"],
     ]
     assert Affiliation.objects.filter(is_primary=True).count() == 2
 

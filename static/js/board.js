@@ -3,6 +3,12 @@
 // new column and every count is refreshed. The form is copied into a card from the page's
 // <template> when it is needed (without JavaScript "Move to…" links to the stage form instead),
 // which keeps the board's HTML small.
+//
+// By keyboard each column is one Tab stop (a roving tabindex): the card last focused in it, or
+// its first. The arrow keys go from card to card (Home and End to the first and last), and to
+// the next column; M opens the focused card's "Move to…" and Escape closes it. The stage links
+// above the board skip to a column; on a phone (576px or less), where one column shows at a
+// time, they choose that column instead.
 (function () {
   "use strict";
 
@@ -11,11 +17,21 @@
   const status = document.getElementById("board-status");
   const dialog = document.getElementById("move-dialog");
   const formTemplate = document.getElementById("board-move-form");
+  const stages = document.getElementById("board-stages");
+  const stageInput = document.getElementById("board-stage");
+  const phone = window.matchMedia("(max-width: 576px)");
+  // What the roving tabindex moves between in a column: its cards' names and its "Show more".
+  const ITEM = ".board-card-name, .board-more a";
   let dragged = null;
 
+  // What a move did is said where every in-place action says it (base.html #announcer,
+  // static/js/liaison.js); a move that failed stays in red above the board until the next.
   function announce(text, isError) {
-    status.textContent = text;
+    status.textContent = isError ? text : "";
     status.classList.toggle("text-danger", Boolean(isError));
+    if (!isError) {
+      document.dispatchEvent(new CustomEvent("liaison:announce", { detail: { value: text } }));
+    }
   }
 
   function nameOf(card) {
@@ -56,8 +72,12 @@
 
   function updateCounts(counts) {
     for (const [stage, count] of Object.entries(counts)) {
+      const text = count.toLocaleString("en-US");
       const element = document.getElementById("count-" + stage);
-      if (element) element.textContent = count.toLocaleString("en-US");
+      if (element) element.textContent = text;
+      for (const link of document.querySelectorAll(`.board-stage-count[data-stage="${stage}"]`)) {
+        link.textContent = text;
+      }
     }
     showEmptyColumns();
   }
@@ -114,8 +134,87 @@
       card.replaceWith(fresh);
     }
     updateCounts(result.counts);
+    refreshStops();
     announce(result.message, false);
     return fresh;
+  }
+
+  // The roving tabindex: one item of each column in the Tab order, the others reached with the
+  // arrow keys. A card's "Move to…" is left out of it too (M opens it).
+  function itemsOf(column) {
+    return Array.from(column.querySelectorAll(ITEM));
+  }
+
+  function makeStop(column, item) {
+    for (const element of itemsOf(column)) element.tabIndex = element === item ? 0 : -1;
+  }
+
+  // After cards come or go: keep the column's stop if it is still there, else its first item.
+  function refreshStops() {
+    for (const column of board.querySelectorAll(".board-column")) {
+      const items = itemsOf(column);
+      const stop = items.find((item) => item.getAttribute("tabindex") === "0");
+      makeStop(column, stop || items[0]);
+      for (const summary of column.querySelectorAll(".board-move > summary")) {
+        summary.tabIndex = -1;
+      }
+    }
+  }
+
+  function columns() {
+    return Array.from(board.querySelectorAll(".board-column"));
+  }
+
+  // The column's stop, or its heading when it has no card.
+  function focusColumn(column) {
+    const stop = itemsOf(column).find((item) => item.tabIndex === 0);
+    (stop || column.querySelector(".board-column-title")).focus();
+  }
+
+  function markCurrent(stage) {
+    for (const link of stages.querySelectorAll("a[data-stage]")) {
+      if (phone.matches && link.dataset.stage === stage) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    }
+  }
+
+  // On a phone: show this stage's column only, and keep it through a reload or a filter.
+  function showStage(stage, url) {
+    for (const column of columns()) {
+      column.classList.toggle("is-current", column.dataset.stage === stage);
+    }
+    markCurrent(stage);
+    stageInput.value = stage;
+    if (url) window.history.replaceState(null, "", url.split("#")[0]);
+  }
+
+  function currentStage() {
+    const column = board.querySelector(".board-column.is-current");
+    return column ? column.dataset.stage : "";
+  }
+
+  // The item at the same height in the next column with cards that way (`step` -1 or +1).
+  function across(column, step, index) {
+    const all = columns();
+    for (let i = all.indexOf(column) + step; i >= 0 && i < all.length; i += step) {
+      const items = itemsOf(all[i]);
+      if (!items.length) continue;
+      if (phone.matches) showStage(all[i].dataset.stage, linkTo(all[i].dataset.stage));
+      return items[Math.min(index, items.length - 1)];
+    }
+    return null;
+  }
+
+  function linkTo(stage) {
+    const link = stages.querySelector(`a[data-stage="${stage}"]`);
+    return link ? link.href : "";
+  }
+
+  function openMenu(card) {
+    const menu = card.querySelector(".board-move");
+    const form = moveForm(card);
+    menu.open = true;
+    form.elements.to_stage.focus();
   }
 
   // The optional note for a dropped card: resolves to the note, or null for Cancel (or Escape).
@@ -202,9 +301,81 @@
     const form = event.target.closest(".board-move-form");
     if (!form) return;
     event.preventDefault();
-    const fresh = await move(form.closest(".board-card"), form, null);
-    if (fresh) fresh.querySelector(".board-card-name").focus();
+    const card = form.closest(".board-card");
+    const column = card.closest(".board-column");
+    const fresh = await move(card, form, null);
+    if (!fresh) return;
+    // On a phone the card's new column is hidden: the keyboard stays in the one it left.
+    if (phone.matches && !fresh.closest(".is-current")) focusColumn(column);
+    else fresh.querySelector(".board-card-name").focus();
   });
+
+  board.addEventListener("focusin", (event) => {
+    const item = event.target.closest(ITEM);
+    if (item) makeStop(item.closest(".board-column"), item);
+  });
+
+  board.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const menu = event.target.closest(".board-move[open]");
+    if (menu && event.key === "Escape") {
+      event.preventDefault();
+      menu.open = false;
+      menu.closest(".board-card").querySelector(".board-card-name").focus();
+      return;
+    }
+    const item = event.target.closest(ITEM);
+    if (!item) return;
+    const column = item.closest(".board-column");
+    const items = itemsOf(column);
+    const index = items.indexOf(item);
+    let target = null;
+    switch (event.key) {
+      case "ArrowDown":
+        target = items[index + 1];
+        break;
+      case "ArrowUp":
+        target = items[index - 1];
+        break;
+      case "Home":
+        target = items[0];
+        break;
+      case "End":
+        target = items[items.length - 1];
+        break;
+      case "ArrowLeft":
+      case "ArrowRight":
+        target = across(column, event.key === "ArrowLeft" ? -1 : 1, index);
+        break;
+      case "m":
+      case "M": {
+        const card = item.closest(".board-card");
+        if (!card) return;
+        event.preventDefault();
+        openMenu(card);
+        return;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+    if (target) target.focus();
+  });
+
+  // The stage links: skip to a column; on a phone, show that column instead of the one shown.
+  stages.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-stage]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    const column = columnFor(link.dataset.stage);
+    if (phone.matches) {
+      showStage(link.dataset.stage, link.href);
+      column.querySelector(".board-column-title").focus();
+    } else {
+      focusColumn(column);
+    }
+  });
+  phone.addEventListener("change", () => markCurrent(currentStage()));
 
   // "Show more" (htmx): drop a card already shown (a move since the page loaded shifts the
   // pages by one), and take the focus to the first card loaded, not back to the top.
@@ -222,7 +393,13 @@
       if (seen.has(card.id)) card.remove();
       else seen.add(card.id);
     }
+    refreshStops();
     const first = list.children[Math.min(shownBefore, list.children.length - 1)];
     if (first) first.querySelector(".board-card-name").focus();
   });
+
+  refreshStops();
+  markCurrent(currentStage());
+  board.classList.add("board-keys");
+  document.querySelector(".board-keys-help").hidden = false;
 })();

@@ -1,4 +1,5 @@
-"""A manager imports a spreadsheet in Chromium: upload, preview, confirm, history, undo."""
+"""A manager imports a spreadsheet in Chromium: upload, preview, confirm, what it created,
+history, undo."""
 
 import pytest
 
@@ -37,6 +38,10 @@ def test_manager_imports_a_file_and_undoes_it(page, log_in, manager, tmp_path):
     page.get_by_role("button", name="Import").click()
     page.get_by_text("2 created, 0 updated, 1 skipped").wait_for()
     assert Organization.objects.count() == 2
+    # The finished import links to what it created.
+    problems += _violations(page, "finished import")
+    page.get_by_role("link", name="Partner Organization 2").click()
+    page.get_by_role("heading", name="Partner Organization 2").wait_for()
 
     page.goto("/imports/")
     problems += _violations(page, "import history")

@@ -69,7 +69,12 @@ def test_three_bad_rows_of_fifty_are_shown_and_nothing_is_written_until_skipped(
     assert errors == [
         (6, "E-mail", "Enter a valid email address."),
         (21, "Organisation", "Every organization needs a name."),
-        (41, "Stage", "“Almost there” is not a stage Liaison knows."),
+        (
+            41,
+            "Stage",
+            "“Almost there” is not a stage Liaison knows. Write one of: Identified, "
+            "Researching, Contacted, In discussion, Active partner, Dormant, Declined.",
+        ),
     ]
     page = response.content.decode()
     assert "Rows with errors (3)" in page and "Enter a valid email address." in page
@@ -119,7 +124,16 @@ def test_duplicate_rows_within_the_file_are_flagged(manager_client):
     run = upload_run(manager_client, contacts, kind="contacts")
     plan = preview(manager_client, run).context["plan"]
     assert [(row.number, row.errors) for row in plan.errors] == [
-        (3, [("Email", "Row 2 has the same email.")])
+        (
+            3,
+            [
+                (
+                    "Email",
+                    "Row 2 has the same email with another name: one person has the same "
+                    "details on each of their rows.",
+                )
+            ],
+        )
     ]
 
 
@@ -152,17 +166,17 @@ def test_rows_matching_existing_records_are_skipped_unless_update_is_chosen(
 ):
     existing = OrganizationFactory(name="County Health Department", stage="identified")
     rows = [
-        ["County Health Dept", "Government agency", "Active partner", "", "", ""],
+        ["County Health District", "Government agency", "Active partner", "", "", ""],
         ["Other name", "", "", "https://health.county.example.gov", "", ""],
     ]
     by_site = OrganizationFactory(name="Health", website="https://health.county.example.gov/")
     content = csv_bytes([ORGANIZATION_HEADER, *rows])
-    # "County Health Dept" is not the same normalised name: it is new.
+    # "County Health District" is not the department's normalised name: it is new.
     plan = preview(manager_client, upload_run(manager_client, content)).context["plan"]
     assert [row.status for row in plan.rows] == ["new", "match"]
     assert plan.matches[0].match_id == by_site.pk
 
-    rows[0][0] = "county health department"
+    rows[0][0] = "County Health Dept."  # the same name, abbreviated
     run = upload_run(manager_client, csv_bytes([ORGANIZATION_HEADER, *rows]))
     confirm(manager_client, run)  # skip: nothing changes
     existing.refresh_from_db()

@@ -1,8 +1,7 @@
-"""Leftover uploads: the file of a preview nobody confirmed goes after 7 days, the file of an
-import after LIAISON_IMPORT_FILE_DAYS (30); the run stays in the history, and its pages say the
-file is gone."""
+"""Leftovers: a preview nobody imported within 7 days is removed, file and all, and leaves the
+import history; the file of an import goes after LIAISON_IMPORT_FILE_DAYS (30), while the run
+stays in the history and its page says the file is gone."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -41,40 +40,49 @@ def later(clock, manager_client, manager):
     return shift
 
 
-def test_a_preview_nobody_confirmed_loses_its_file_after_seven_days(
+def test_a_preview_nobody_imported_leaves_the_history_after_seven_days(
     manager_client, later, media_root
 ):
     run = upload_run(manager_client)
+    page = manager_client.get(run.get_absolute_url()).content.decode()
+    assert "this preview is removed on Nov 9, 2026" in page
     later(7 * DAY - 60)
     assert delete_old_import_files() == 0
     assert stored(run, media_root)
+    history = manager_client.get(reverse("transfer:import_list")).content.decode()
+    assert "partners.csv" in history and "Continue" in history
 
     later(120)
     assert delete_old_import_files() == 1
 
     assert not stored(run, media_root)
-    run.refresh_from_db()
-    assert (run.file.name, run.table, run.file_deleted_at) == (
-        "",
-        None,
-        NOW + dt.timedelta(days=7, seconds=60),
-    )
-    assert run.status == ImportRun.Status.PREVIEW
-    response = manager_client.get(run.get_absolute_url())
-    assert response.status_code == 200
-    assert (
-        "deletes an uploaded file that was not imported after 7 days" in response.content.decode()
-    )
+    assert not ImportRun.objects.filter(pk=run.pk).exists()
     history = manager_client.get(reverse("transfer:import_list")).content.decode()
-    assert "Expired" in history and "Continue" not in history
+    assert "partners.csv" not in history and "Nothing has been imported yet" in history
+    assert manager_client.get(run.get_absolute_url()).status_code == 404
     # Nothing can be imported from it any more.
     response = manager_client.post(
         reverse("transfer:import_confirm", args=[run.pk]),
         {"update_existing": "no", "signature": "x" * 64},
-        follow=True,
     )
-    assert "not imported after 7 days" in response.content.decode()
+    assert response.status_code == 404
     assert Organization.objects.count() == 0
+
+
+def test_a_preview_imported_on_its_last_day_stays_and_so_do_other_imports(manager_client, later):
+    done = upload_run(manager_client)
+    confirm(manager_client, done)
+    later(DAY)
+    kept = upload_run(manager_client)
+    later(6 * DAY - 60)
+    confirm(manager_client, kept)
+    later(120)
+
+    assert delete_old_import_files() == 0
+    assert set(ImportRun.objects.values_list("pk", "status")) == {
+        (done.pk, ImportRun.Status.DONE),
+        (kept.pk, ImportRun.Status.DONE),
+    }
 
 
 def test_an_imports_file_is_kept_for_the_days_set_then_deleted(manager_client, later, media_root):
@@ -113,15 +121,19 @@ def test_the_days_an_imports_file_is_kept_is_a_setting(manager_client, later, se
 def test_deleting_old_files_twice_or_after_someone_else_is_harmless(
     manager_client, later, media_root
 ):
-    runs = [upload_run(manager_client) for _ in range(3)]
-    (media_root / runs[0].file.name).unlink()  # gone already: a restore, a second task
-    later(8 * DAY)
+    previews = [upload_run(manager_client) for _ in range(3)]
+    imports = [upload_run(manager_client) for _ in range(2)]
+    for run in imports:
+        confirm(manager_client, run)
+    (media_root / previews[0].file.name).unlink()  # gone already: a restore, a second task
+    (media_root / imports[0].file.name).unlink()
+    later(31 * DAY)
 
-    assert delete_old_import_files() == 3
+    assert delete_old_import_files() == 5
     assert delete_old_import_files() == 0
 
-    assert not any(stored(run, media_root) for run in runs)
-    assert ImportRun.objects.filter(file="", file_deleted_at__isnull=False).count() == 3
+    assert not any(stored(run, media_root) for run in previews + imports)
+    assert list(ImportRun.objects.values_list("file", "status")) == [("", "done")] * 2
 
 
 def test_beat_deletes_old_import_files_every_day():

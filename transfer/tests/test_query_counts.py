@@ -4,10 +4,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from partners.models import Contact, Organization, StageChange
+from partners.models import Affiliation, Contact, FocusArea, Organization, StageChange
 from partners.tests.factories import OrganizationFactory
 from transfer.tests.helpers import (
     ORGANIZATION_HEADER,
+    confirm,
     csv_bytes,
     organization_rows,
     upload_run,
@@ -18,8 +19,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 # Session, user, the user's roles and time zone (4 queries), then the page's own: the history
 # adds the count and the page of runs (with who uploaded and undid them); the preview adds the
 # run and the existing organizations (or contacts and organizations) the rows are compared
-# with, and the staff when an owner column is imported.
-MAX_QUERIES = {"import_list": 6, "import_detail": 7}
+# with, the staff when an owner column is imported and the focus areas when a focus area
+# column is; a finished import adds the run, the count of its rows and a page of them (with
+# the records they made).
+MAX_QUERIES = {"import_list": 6, "import_detail": 8, "finished_import": 7}
 
 
 def max_import_queries() -> int:
@@ -42,15 +45,34 @@ def test_history_queries(manager_client, runs, django_assert_max_num_queries):
 def test_preview_queries(manager_client, rows, django_assert_max_num_queries):
     for i in range(0, rows, 2):
         OrganizationFactory(name=f"Partner Organization {i}")
-    header = [*ORGANIZATION_HEADER, "Owner"]
+    header = [*ORGANIZATION_HEADER, "Owner", "Focus areas"]
+    cells = ["maria", "Education; Housing"]
+    FocusArea.objects.get_or_create(name="Education")
+    FocusArea.objects.get_or_create(name="Housing")
     run = upload_run(
         manager_client,
-        csv_bytes([header, *(row + ["maria"] for row in organization_rows(rows))]),
+        csv_bytes([header, *(row + cells for row in organization_rows(rows))]),
     )
     with django_assert_max_num_queries(MAX_QUERIES["import_detail"]):
         response = manager_client.get(reverse("transfer:import_detail", args=[run.pk]))
     assert len(response.context["plan"].matches) == (rows + 1) // 2
     assert response.context["plan"].errors == []
+
+
+@pytest.mark.parametrize("kind", ["organizations", "contacts"])
+@pytest.mark.parametrize("rows", [5, 60])
+def test_finished_import_queries(manager_client, kind, rows, django_assert_max_num_queries):
+    OrganizationFactory(name="Clinic")
+    if kind == "organizations":
+        content = csv_bytes([ORGANIZATION_HEADER, *organization_rows(rows)])
+    else:
+        people = [[f"Person {i}", f"p{i}@example.org", "Clinic", "Nurse"] for i in range(rows)]
+        content = csv_bytes([["Name", "Email", "Organization", "Title"], *people])
+    run = upload_run(manager_client, content, kind=kind)
+    confirm(manager_client, run)
+    with django_assert_max_num_queries(MAX_QUERIES["finished_import"]):
+        response = manager_client.get(reverse("transfer:import_detail", args=[run.pk]))
+    assert len(response.context["page"].object_list) == min(rows, 25)
 
 
 def test_two_thousand_rows_import_in_a_bounded_number_of_queries(
@@ -89,3 +111,27 @@ def test_two_thousand_contacts_import_in_a_bounded_number_of_queries(
         )
     assert Contact.objects.count() == 2000
     assert clinic.affiliations.count() == 2000
+
+
+def test_two_thousand_rows_of_people_with_two_roles_import_in_a_bounded_number_of_queries(
+    manager_client, django_assert_max_num_queries
+):
+    clinic = OrganizationFactory(name="Clinic")
+    OrganizationFactory(name="School")
+    header = ["Name", "Email", "Opted out of updates", "Organization", "Title", "From", "To"]
+    rows = []
+    for i in range(1000):
+        person = [f"Person {i}", f"p{i}@example.org", "Yes" if i % 2 else "No"]
+        rows.append([*person, "Clinic", "Nurse", "2024-01-01", ""])
+        rows.append([*person, "School", "Volunteer", "2020-01-01", "2021-06-30"])
+    run = upload_run(manager_client, csv_bytes([header, *rows]), kind="contacts")
+    signature = manager_client.get(run.get_absolute_url()).context["plan"].signature
+    with django_assert_max_num_queries(max_import_queries()):
+        manager_client.post(
+            reverse("transfer:import_confirm", args=[run.pk]),
+            {"update_existing": "no", "signature": signature},
+        )
+    assert Contact.objects.count() == 1000
+    assert Contact.objects.filter(opted_out_of_updates=True).count() == 500
+    assert clinic.affiliations.count() == 1000
+    assert Affiliation.objects.filter(end_date__isnull=False).count() == 1000

@@ -50,12 +50,18 @@ def progress_update_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = request.GET.get("show")
     if show not in ("mine", "all"):
         show = "mine"
-    updates = selectors.update_list(owner=request.user if show == "mine" else None)
+    sort = request.GET.get("sort")
+    updates = selectors.update_list(owner=request.user if show == "mine" else None, sort=sort)
     page = paginate(request, updates)
     return render(
         request,
         "updates/progress_update_list.html",
-        {"page": page, "show": show, "query": query_without(request, "page")},
+        {
+            "page": page,
+            "show": show,
+            "query": query_without(request, "page"),
+            "headers": selectors.UPDATE_SORTING.headers(request, sort),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 import time
 from argparse import ArgumentParser
+from dataclasses import fields
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,8 @@ from demo.partners import (
     demo_partners_load,
     demo_users_ensure,
 )
-from demo.programs import demo_programs_load
+from demo.program_history import demo_program_history_load
+from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization, StageChange
@@ -40,8 +42,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo librarian and manager and load fictional partner organizations, "
         "contacts, stage history, the outreach log (touchpoints, meetings, follow-ups) and "
-        "joint programs with their sessions, outcomes, stories and grants, and partner "
-        "progress-update subscriptions. "
+        "joint programs with their sessions, outcomes, stories and grants, with a year of "
+        "history behind them, and partner progress updates sent over that year. "
         "Only runs with DEBUG on or LIAISON_DEMO=1."
     )
 
@@ -85,7 +87,9 @@ class Command(BaseCommand):
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
-                programs = demo_programs_load(staff=staff)
+                programs = _added(
+                    demo_programs_load(staff=staff), demo_program_history_load(staff=staff)
+                )
                 progress = demo_progress_load(staff=staff)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
@@ -149,9 +153,15 @@ class Command(BaseCommand):
             if progress is not None:
                 self.stdout.write(
                     f"Partner progress updates: {progress.subscriptions} subscriptions, "
-                    f"{progress.drafts} draft{'' if progress.drafts == 1 else 's'} awaiting "
-                    "review."
+                    f"{progress.sent} sent over the past year, {progress.drafts} "
+                    f"draft{'' if progress.drafts == 1 else 's'} awaiting review."
                 )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} – {user.role}")
+
+
+def _added(now: ProgramCounts, past: ProgramCounts) -> ProgramCounts:
+    """What the places run now and their past year, counted together."""
+    names = [field.name for field in fields(ProgramCounts)]
+    return ProgramCounts(**{name: getattr(now, name) + getattr(past, name) for name in names})
