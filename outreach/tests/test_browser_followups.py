@@ -61,7 +61,7 @@ def test_on_a_phone_a_follow_up_is_snoozed_a_week_from_its_menu_by_keyboard(page
     week = today + dt.timedelta(days=7)
     expect(page.locator("#announcer")).to_have_text(f"“{TITLE}” is now due {week:%a %b %-d}.")
     expect(panel).not_to_contain_text("Overdue")
-    assert page.evaluate("document.activeElement !== document.body")
+    expect(page.locator("body")).not_to_be_focused()
     assert page.evaluate("window.notReloaded") is True
     late.refresh_from_db()
     assert late.due_on == week

@@ -25,6 +25,8 @@ def _tab_to(page: Page, locator: Locator, *, key: str = "Tab") -> None:
 
 
 def _keyboard_is_still_here(page: Page, where: str) -> None:
+    # An in-place update gives focus back once htmx has settled the new content.
+    expect(page.locator("body")).not_to_be_focused()
     ring = focus_ring(page)
     assert ring["shown"], f"{where}: no visible focus on {ring.get('name')}: {ring['why']}"
 
@@ -122,6 +124,10 @@ def test_completing_a_follow_up_from_the_dashboard_by_keyboard_alone(page, log_i
     expect(page.locator("#announcer")).to_have_text("Done: Send the flyer.")
     expect(row).to_have_count(0)
     expect(page.locator(f"#followup-{call.pk}")).to_contain_text("Call Dana")
+    # The keyboard moves on to the next follow-up's Done.
+    next_row = page.locator(f"#followup-{call.pk}")
+    next_done = next_row.get_by_role("button", name=re.compile(r"^Done"))
+    expect(next_done).to_be_focused()
     _keyboard_is_still_here(page, "after Done")
     assert violations(page, "dashboard after Done by keyboard") == []
     assert page.evaluate("window.notReloaded") is True

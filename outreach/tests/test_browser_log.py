@@ -69,7 +69,7 @@ def test_log_a_call_with_a_follow_up_then_mark_it_done_from_the_dashboard(page, 
     )
     expect(row).to_have_count(0)
     expect(page.locator("#panel-my-followups")).to_contain_text("All 0 open follow-ups")
-    assert page.evaluate("document.activeElement !== document.body")
+    expect(page.locator("body")).not_to_be_focused()
     assert violations(page, "dashboard after Done") == []
     assert page.evaluate("window.notReloaded") is True
     followup.refresh_from_db()
@@ -104,6 +104,6 @@ def test_snoozing_an_overdue_follow_up_moves_it_out_of_overdue_in_place(page, lo
         f"“Send the flyer” is now due {week:%a %b %-d}."
     )
     expect(panel).to_contain_text("Overdue (1)")
-    assert page.evaluate("document.activeElement !== document.body")
+    expect(page.locator("body")).not_to_be_focused()
     assert violations(page, "dashboard after snoozing") == []
     assert page.evaluate("window.notReloaded") is True
