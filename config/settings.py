@@ -251,6 +251,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Widgets through Jinja2 (Django ships the same widget templates for it; the admin's own go
+# through the Django engine): several times faster on a form of ten fields. The field around
+# each widget is crispy's bootstrap5/field.html, drawn in Python (core.bootstrap_fields).
+FORM_RENDERER = "core.bootstrap_fields.WidgetRenderer"
 
 # Email: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or EMAIL_HOST and friends switch to
 # SMTP; with neither, messages are written as files under var/mail/.

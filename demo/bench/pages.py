@@ -153,12 +153,25 @@ class Timing:
     kb: float
     queries: int | None
     status: int
+    # The yardstick's median, timed in turn with the page's requests (see timed).
+    login_ms: float
+    login_seconds: tuple[float, ...] = ()
 
 
-def timed(client: Client, path: str, *, warmups: int, runs: int) -> Timing:
+LOGIN = "/accounts/login/"
+
+
+def timed(client: Client, path: str, *, warmups: int, runs: int, yardstick: Client) -> Timing:
+    """The page's timings, and the login page's (as `yardstick`, signed out) timed in turn with
+    them: a machine shared with others runs faster and slower through a run of several minutes,
+    and a page is compared with the login page as the machine ran while the page was timed."""
     for _ in range(warmups):
         client.get(path)
-    answers = [client.get(path) for _ in range(runs)]
+        yardstick.get(LOGIN)
+    answers, logins = [], []
+    for _ in range(runs):
+        answers.append(client.get(path))
+        logins.append(yardstick.get(LOGIN).seconds)
     seconds = sorted(a.seconds for a in answers)
     last = answers[-1]
     return Timing(
@@ -167,4 +180,6 @@ def timed(client: Client, path: str, *, warmups: int, runs: int) -> Timing:
         kb=len(last.body) / 1024,
         queries=last.queries,
         status=last.status,
+        login_ms=statistics.median(logins) * 1000,
+        login_seconds=tuple(logins),
     )

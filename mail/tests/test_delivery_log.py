@@ -218,3 +218,34 @@ def test_delivery_log_query_count(manager_client, rows, django_assert_max_num_qu
     assert email is not None
     with django_assert_max_num_queries(5):
         assert manager_client.get(reverse("mail:email_detail", args=[email.pk])).status_code == 200
+
+
+def test_each_status_reads_the_same_in_the_log_and_on_the_emails_page(manager_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    sent, failed, suppressed, sending, retrying, waiting = [
+        queue(1, key=f"status:{i}", subject=f"<b>Day {i}</b>")[0] for i in range(6)
+    ]
+    at = dt.datetime(2026, 3, 2, 19, 5, tzinfo=dt.UTC)  # Mar 2, 2:05 PM in New York
+    OutgoingEmail.objects.filter(pk=sent.pk).update(status=Status.SENT, sent_at=at)
+    OutgoingEmail.objects.filter(pk=failed.pk).update(status=Status.FAILED, attempts=1)
+    OutgoingEmail.objects.filter(pk=suppressed.pk).update(
+        status=Status.SUPPRESSED, suppressed_reason="Unsubscribed <2026>"
+    )
+    OutgoingEmail.objects.filter(pk=sending.pk).update(
+        status=Status.SENDING, claimed_by="worker", lease_expires_at=at
+    )
+    OutgoingEmail.objects.filter(pk=retrying.pk).update(attempts=2, next_attempt_at=at)
+    expected = {
+        sent: 'Sent</span> <span class="small text-body-secondary text-nowrap">Mar 2, 2:05 PM',
+        failed: 'Failed</span> <span class="small">after 1 attempt</span>',
+        suppressed: 'Suppressed</span> <span class="small">Unsubscribed &lt;2026&gt;</span>',
+        sending: "Sending</span>",
+        retrying: "retry Mar 2, 2:05 PM (2 failed attempts)",
+        waiting: '<span class="badge text-bg-warning">Queued</span></td>',
+    }
+    log = manager_client.get(reverse("mail:delivery_log")).content.decode()
+    for email, text in expected.items():
+        assert text in log, email.status
+        page = manager_client.get(reverse("mail:email_detail", args=[email.pk])).content.decode()
+        assert text.removesuffix("</td>") in page
+    assert "&lt;b&gt;Day 0&lt;/b&gt;" in log and "<b>Day" not in log

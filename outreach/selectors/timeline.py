@@ -1,6 +1,7 @@
 """An organization's timeline: touchpoints, meetings, stage changes and follow-ups, newest first.
 
-One UNION query reads a page of events from every source, each row carrying what its entry
+One UNION query (compiled to SQL once per process: core.unions.Prepared) reads a page of
+events from every source, each row carrying what its entry
 shows (the columns below, the same for every kind, NULL where a kind has nothing to say) and
 the name of the staff member in it; a second reads the people at the page's touchpoints and
 meetings. The page costs those two queries whether the organization has five events or five
@@ -20,7 +21,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.unions import ColumnType, column, loaded, union_part
+from core.unions import ColumnType, Prepared, column, loaded, union_part
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization, StageChange
 
@@ -103,10 +104,9 @@ def _rows(qs: QuerySet, kind: str, person: str | None, **values: Any) -> QuerySe
     return union_part(qs, COLUMNS, kind=Value(kind), **values)
 
 
-def timeline_rows(organization: Organization) -> QuerySet:
-    """Every event of the organization, newest first, as rows of COLUMNS."""
+def timeline_rows(org: int) -> QuerySet:
+    """Every event of the organization (its id), newest first, as rows of COLUMNS."""
     tz = timezone.get_current_timezone()
-    org = organization.pk
     joint_meetings = Meeting.other_organizations.through.objects.filter(organization_id=org).values(
         "meeting_id"
     )
@@ -175,6 +175,11 @@ def timeline_rows(organization: Organization) -> QuerySet:
         )
         .order_by(*(column(name) for name in ("-day", "-at", "-kind", "-event_id")))
     )
+
+
+# Compiled once per process and time zone (core.unions.Prepared): the page puts in its
+# organization's id.
+TIMELINE = Prepared(timeline_rows)
 
 
 def _with_person(item: models.Model, relation: str, row: Row) -> None:
@@ -299,14 +304,17 @@ def _page_number(number: Any) -> int:
 def timeline_page(organization: Organization, page_number: Any) -> TimelinePage:
     """A page of the timeline (?timeline= or ?page=; a bad number gives the first page, one past
     the end the last, as a Paginator's get_page would)."""
-    rows = timeline_rows(organization)
     number = _page_number(page_number)
-    start = (number - 1) * PAGE_SIZE
-    found = [Row(*values) for values in rows[start : start + PAGE_SIZE + 1]]
-    if not found and number > 1:
-        number = max(math.ceil(rows.count() / PAGE_SIZE), 1)
+
+    def read(number: int) -> list[Row]:
         start = (number - 1) * PAGE_SIZE
-        found = [Row(*values) for values in rows[start : start + PAGE_SIZE + 1]]
+        rows = TIMELINE.rows(limit=PAGE_SIZE + 1, offset=start, org=organization.pk)
+        return [Row(*values) for values in rows]
+
+    found = read(number)
+    if not found and number > 1:
+        number = max(math.ceil(timeline_rows(organization.pk).count() / PAGE_SIZE), 1)
+        found = read(number)
     shown = found[:PAGE_SIZE]
     people = people_at(
         [row.event_id for row in shown if row.kind == "touchpoint"],

@@ -1,13 +1,17 @@
 """The pipeline board's cards, written in Python (core/rows.py says why): a page shows up to
 seven columns of BOARD_PAGE_SIZE. The markup is the card's one home: the board, "Show more"
-and a moved card (board_move's JSON) all come through `board_cards`.
+and a moved card (board_move's JSON) all come through `board_cards`; a column's frame (its
+title, count and "Show more") is `board_column`'s.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,7 +20,12 @@ from core.people import display_name_of_row
 from core.rows import escape, month_day, muted, short_date
 from partners.models import Stage
 from partners.selectors import BoardCard
-from partners.templatetags.partner_lists import GOVERNMENT_LEVELS, KINDS, last_touchpoint_cell
+from partners.templatetags.partner_lists import (
+    GOVERNMENT_LEVELS,
+    KINDS,
+    last_touchpoint_cell,
+    stage_badge_html,
+)
 
 register = template.Library()
 
@@ -79,3 +88,51 @@ def _options() -> SafeString:
 def move_options() -> SafeString:
     """The <option>s of the board's "Move to…" form: every stage (board.js drops the card's)."""
     return _options()
+
+
+def _show_more(column: dict[str, Any], query: str, *, oob: bool) -> str:
+    """A column's foot: "Show more" while it has cards not shown (htmx appends the next page)."""
+    stage = escape(column["stage"])
+    swap = ' hx-swap-oob="true"' if oob else ""
+    link = ""
+    if column["has_more"]:
+        url = f"{_board_url(get_script_prefix())}?{f'{query}&amp;' if query else ''}"
+        url += f"stage={stage}&amp;page={column['next_page']}"
+        link = (
+            f'<a class="btn btn-sm btn-outline-secondary w-100" href="{url}#column-{stage}" '
+            f'hx-get="{url}" hx-target="#cards-{stage}" hx-swap="beforeend">Show more'
+            f'<span class="visually-hidden"> in {escape(column["label"])}</span></a>'
+        )
+    return f'<div class="board-more" id="more-{stage}"{swap}>{link}</div>'
+
+
+@cache
+def _board_url(prefix: str) -> str:
+    return reverse("partners:board")
+
+
+@register.simple_tag
+def board_show_more(column: dict[str, Any], query: str, oob: bool = False) -> SafeString:
+    """The column's "Show more" (partners/partials/board_more.html swaps it out of band)."""
+    return mark_safe(_show_more(column, query, oob=oob))  # noqa: S308 — escaped above
+
+
+@register.simple_tag
+def board_column(column: dict[str, Any], current_stage: str, query: str) -> SafeString:
+    """One column: its title with the count, its cards and its "Show more"."""
+    stage, label = escape(column["stage"]), escape(column["label"])
+    current = " is-current" if column["stage"] == current_stage else ""
+    empty = " hidden" if column["cards"] else ""
+    none = "No organization at this stage."
+    html = (
+        f'<section class="board-column{current}" id="column-{stage}" data-stage="{stage}" '
+        f'data-label="{label}" aria-labelledby="column-{stage}-title">'
+        f'<h2 class="h6 board-column-title" id="column-{stage}-title" tabindex="-1">'
+        f"{stage_badge_html(column['stage'])} "
+        f'<span class="board-count" id="count-{stage}">{intcomma(column["count"])}</span>'
+        '<span class="visually-hidden"> organizations</span></h2>'
+        f'<p class="board-empty small text-body-secondary"{empty}>{none}</p>'
+        f'<ol class="board-cards" id="cards-{stage}">{board_cards(column["cards"])}</ol>'
+        f"{_show_more(column, query, oob=False)}</section>"
+    )
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above

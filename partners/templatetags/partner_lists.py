@@ -21,6 +21,20 @@ GOVERNMENT_LEVELS = dict(Organization.GovernmentLevel.choices)
 STAGES = dict(Stage.choices)
 
 
+def stage_badge_html(stage: str) -> str:
+    """A stage as a coloured pill (static/css/liaison.css: .stage-<stage>): the one home of its
+    markup, on the board's columns, an organization's page and its stage form."""
+    return (
+        f'<span class="badge rounded-pill stage-badge stage-{escape(stage)}">'
+        f"{escape(STAGES.get(stage, stage))}</span>"
+    )
+
+
+@register.simple_tag
+def stage_badge(stage: str) -> SafeString:
+    return mark_safe(stage_badge_html(stage))  # noqa: S308 — escaped above
+
+
 def last_touchpoint_cell(day: dt.date | None, stage: str) -> str:
     """ "12 days ago" (the list's column and the board's cards), amber and red as it gets quiet
     only where a quiet partner needs action: one the library is talking to (TALKING_STAGES). A

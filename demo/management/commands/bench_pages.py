@@ -6,7 +6,9 @@ docker-compose.yml's production settings (DEBUG off, collected static files, two
 cache), logs in as the demo librarian and manager, finds the pages from the navigation as a
 person would (with one detail page of each kind, every report and the calendar), and times each
 one: 3 requests to warm up, then 30 timed, one at a time. The yardstick is the login page's
-median on the same server in the same run.
+median on the same server in the same run, timed in turn with each page's requests (a request
+for the page, one for the login page, and so on), so that a machine that runs slower for a
+minute slows both.
 
 Targets, at 10,000 organizations: median ≤ 4× login, p95 ≤ 8× login, ≤ 12 SQL queries and the
 same number at both sizes, the median within 1.5× of the 1,000-organization one, HTML ≤ 150 KB.
@@ -15,6 +17,7 @@ Every figure that misses is marked, and the command fails if any does.
 
 import os
 import platform
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,25 +41,28 @@ class Run:
 
 
 def _measure(host: str, *, warmups: int, runs: int, log: Any) -> Run:
-    login = timed(Client(host), "/accounts/login/", warmups=warmups, runs=runs)
-    log(f"  login page: median {login.median_ms:.1f} ms")
+    yardstick = Client(host)  # signed out, on the login page
     pages: dict[tuple[str, str], Timing] = {}
     paths: dict[tuple[str, str], str] = {}
     for role in ROLES:
         client = Client(host)
         client.log_in(role, DEMO_PASSWORD)
         for name, path in discover(client).items():
-            pages[role, name] = timed(client, path, warmups=warmups, runs=runs)
+            pages[role, name] = timed(client, path, warmups=warmups, runs=runs, yardstick=yardstick)
             paths[role, name] = path
         log(f"  {role}: {sum(1 for r, _ in pages if r == role)} pages")
-    return Run(login.median_ms, pages, paths)
+    logins = [seconds for timing in pages.values() for seconds in timing.login_seconds]
+    login_ms = statistics.median(logins) * 1000
+    log(f"  login page: median {login_ms:.1f} ms over the run")
+    return Run(login_ms, pages, paths)
 
 
 def _row(key: tuple[str, str], small: Run, large: Run) -> tuple[list[str], bool]:
     """One line of the table, and whether it misses a target."""
     big, little = large.pages[key], small.pages.get(key)
-    x = big.median_ms / large.login_ms
-    p95_x = big.p95_ms / large.login_ms
+    # Against the login page as timed in turn with this page (demo.bench.pages.timed).
+    x = big.median_ms / big.login_ms
+    p95_x = big.p95_ms / big.login_ms
     flat = big.median_ms / little.median_ms if little else None
     checks = {
         "x": x <= MEDIAN_X,
