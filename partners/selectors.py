@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.aggregates import JoinedNames
+from core.prepared import Prepared
 from core.sorting import SortColumn, Sorting
 from partners.models import (
     Affiliation,
@@ -114,6 +115,13 @@ def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationP
     The roles, past and present, come in their people's name order: the page's panels read
     them rather than asking again (people_ever_at).
     """
+    found = _ORGANIZATION_PAGE.objects(pk=pk)
+    if not found:
+        raise Organization.DoesNotExist(f"No organization {pk}.")
+    return found[0]
+
+
+def _organization_page(pk: int) -> QuerySet[Organization]:
     affiliations = Affiliation.objects.select_related("contact").order_by("contact__name", "pk")
     return (
         Organization.objects.select_related("owner")
@@ -121,8 +129,12 @@ def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationP
         .prefetch_related(
             Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations")
         )
-        .get(pk=pk)
+        .filter(pk=pk)
     )
+
+
+# Compiled once per process (core.prepared): every organization's page reads it.
+_ORGANIZATION_PAGE = Prepared(_organization_page)
 
 
 def people_ever_at(organization: "WithAnnotations[Organization, AllAffiliations]") -> list[Contact]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.history_entries import history_panel
 from core.panels import panel, panel_object
+from core.prepared import Prepared
 from partners.models import Organization
 from programs.models import Program, ProgramPartner
 from programs.selectors.programs import program_history
@@ -18,6 +19,16 @@ def _program(pk: int) -> Program:
     return Program.objects.get(pk=pk)
 
 
+# The ten most recent; the program list has them all (compiled once per process: core.prepared).
+_ROLES = Prepared(
+    lambda organization_id: (
+        ProgramPartner.objects.filter(organization_id=organization_id)
+        .select_related("program")
+        .order_by("-program__start_date", "program__title")[:10]
+    )
+)
+
+
 @panel(
     page="organization",
     slot="side",
@@ -25,13 +36,7 @@ def _program(pk: int) -> Program:
     template="programs/panels/organization_programs.html",
 )
 def programs_together(request: HttpRequest, organization: Organization) -> dict[str, Any]:
-    # The ten most recent; the program list has them all.
-    roles = (
-        ProgramPartner.objects.filter(organization=organization)
-        .select_related("program")
-        .order_by("-program__start_date", "program__title")[:10]
-    )
-    return {"program_roles": list(roles)}
+    return {"program_roles": _ROLES.objects(organization_id=organization.pk)}
 
 
 @panel(

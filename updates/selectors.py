@@ -9,12 +9,14 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.prepared import Prepared
 from core.sorting import SortColumn, Sorting
 from mail.models import OutgoingEmail
 from mail.outbox import suppression_reason
@@ -178,26 +180,51 @@ def update_list(*, owner: User | None, sort: str | None = None) -> QuerySet[Prog
     return qs.order_by(*UPDATE_SORTING.order_by(sort))
 
 
-def update_detail(pk: int) -> ProgressUpdate:
-    return ProgressUpdate.objects.select_related(
+# Compiled once per process (core.prepared): a progress update's page.
+_UPDATE_PAGE = Prepared(
+    lambda pk: ProgressUpdate.objects.select_related(
         "subscription__organization",
         "subscription__program",
         "subscription__owner",
         "approved_by",
         "skipped_by",
-    ).get(pk=pk)
+    ).filter(pk=pk)
+)
+
+
+def update_detail(pk: int) -> ProgressUpdate:
+    found = _UPDATE_PAGE.objects(pk=pk)
+    if not found:
+        raise ProgressUpdate.DoesNotExist(f"No progress update {pk}.")
+    return found[0]
+
+
+def _subscriptions(
+    organization_id: int | None = None, program_id: int | None = None
+) -> QuerySet[ProgressSubscription]:
+    # A subscription is about an organization or a program: the other is NULL.
+    about = Q(organization_id=organization_id) if organization_id else Q(organization=None)
+    about &= Q(program_id=program_id) if program_id else Q(program=None)
+    return (
+        ProgressSubscription.objects.filter(about)
+        .select_related("owner")
+        .annotate(recipient_count=Count("recipients"))
+        .order_by("-is_active", "pk")
+    )
+
+
+# Compiled once per process (core.prepared): an organization's page and a program's.
+_SUBSCRIPTIONS = Prepared(_subscriptions)
 
 
 def subscriptions_of(
     *, organization: Organization | None = None, program: Program | None = None
 ) -> list[ProgressSubscription]:
     """An organization's or a program's subscriptions for its page, in one query."""
-    return list(
-        ProgressSubscription.objects.filter(organization=organization, program=program)
-        .select_related("owner")
-        .annotate(recipient_count=Count("recipients"))
-        .order_by("-is_active", "pk")
-    )
+    if organization is not None:
+        return _SUBSCRIPTIONS.objects(organization_id=organization.pk)
+    assert program is not None
+    return _SUBSCRIPTIONS.objects(program_id=program.pk)
 
 
 def subscription_detail(pk: int) -> ProgressSubscription:

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery, Value
 
 from core.aggregates import JoinedNames, split_names
 from core.tests.factories import UserFactory
-from core.unions import Prepared, column, loaded, union_part
+from core.unions import column, loaded, union_part
 
 pytestmark = pytest.mark.django_db
 
@@ -68,43 +68,3 @@ def test_joined_names_come_in_the_records_own_query_sorted(django_assert_num_que
     # In the database's own order (its role's group too).
     in_order = list(user.groups.order_by("name").values_list("name", flat=True))
     assert split_names(found[user.pk]) == in_order and len(in_order) == 4
-
-
-def _people_and_groups(user_id: int, group_id: int):
-    users = union_part(
-        User.objects.filter(pk=user_id),
-        COLUMNS,
-        kind=Value("user"),
-        id="pk",
-        name="username",
-        joined="date_joined",
-        staff="is_staff",
-    )
-    groups = union_part(Group.objects.filter(pk=group_id), COLUMNS, kind=Value("group"), id="pk")
-    return users.union(groups, all=True).order_by(column("kind"), column("id"))
-
-
-def test_a_prepared_query_gives_the_querysets_rows_for_each_visits_ids(
-    django_assert_num_queries,
-):
-    people = Prepared(_people_and_groups)
-    ana = UserFactory(username="ana", date_joined=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC))
-    ben = UserFactory(username="ben", is_staff=True)
-    outreach, board = Group.objects.create(name="Outreach"), Group.objects.create(name="Board")
-    for user, group in ((ana, outreach), (ben, board), (ben, outreach)):
-        with django_assert_num_queries(1):
-            rows = people.rows(limit=10, user_id=user.pk, group_id=group.pk)
-        assert rows == list(_people_and_groups(user.pk, group.pk))
-        # Typed as the ORM types them (SQLite keeps datetimes as text).
-        assert isinstance(rows[1][3], dt.datetime)
-    assert people.rows(limit=1, offset=1, user_id=ana.pk, group_id=board.pk) == [
-        ("user", ana.pk, "ana", ana.date_joined, False)
-    ]
-    # Compiled once: the ids change, the SQL does not.
-    assert people._compiled.cache_info().misses == 1
-
-
-def test_a_prepared_query_refuses_an_id_it_does_not_use_as_a_value():
-    unused = Prepared(lambda user_id, group_id: User.objects.values_list("pk"))
-    with pytest.raises(ValueError, match="group_id, user_id"):
-        unused.rows(limit=1, user_id=1, group_id=2)

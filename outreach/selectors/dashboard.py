@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
+from core.prepared import Prepared
 from core.roles import ALL_ROLES
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.activity import quiet_partners_of
@@ -230,11 +231,18 @@ def quiet_partners_shown(
     return rows, rows[0].quiet_total if rows else 0
 
 
-def recent_touchpoints_of(user: User, limit: int = 5) -> list[Touchpoint]:
-    """The person's latest touchpoints, newest first."""
-    return list(
-        Touchpoint.objects.filter(staff=user)
+RECENT_LIMIT = 5
+# Compiled once per process (core.prepared): every dashboard reads it.
+_RECENT = Prepared(
+    lambda user_id: (
+        Touchpoint.objects.filter(staff_id=user_id)
         .select_related("organization")
         .only("occurred_on", "channel", "subject", "organization__name")
-        .order_by("-occurred_on", "-created_at")[:limit]
+        .order_by("-occurred_on", "-created_at")[:RECENT_LIMIT]
     )
+)
+
+
+def recent_touchpoints_of(user: User) -> list[Touchpoint]:
+    """The person's latest touchpoints (RECENT_LIMIT), newest first."""
+    return _RECENT.objects(user_id=user.pk)

@@ -1,6 +1,6 @@
 """An organization's timeline: touchpoints, meetings, stage changes and follow-ups, newest first.
 
-One UNION query (compiled to SQL once per process: core.unions.Prepared) reads a page of
+One UNION query (compiled to SQL once per process: core.prepared) reads a page of
 events from every source, each row carrying what its entry
 shows (the columns below, the same for every kind, NULL where a kind has nothing to say) and
 the name of the staff member in it; a second reads the people at the page's touchpoints and
@@ -21,7 +21,8 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from core.unions import ColumnType, Prepared, column, loaded, union_part
+from core.prepared import Prepared
+from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization, StageChange
 
@@ -177,7 +178,7 @@ def timeline_rows(org: int) -> QuerySet:
     )
 
 
-# Compiled once per process and time zone (core.unions.Prepared): the page puts in its
+# Compiled once per process and time zone (core.prepared): the page puts in its
 # organization's id.
 TIMELINE = Prepared(timeline_rows)
 

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from core.http import pk_url
 from core.people import display_name
 from core.rows import clock, escape, local, month_day, short_date
-from outreach.models import Meeting, Touchpoint
+from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.timeline import TimelineEntry
 from partners.models import Stage
 
@@ -104,10 +104,16 @@ def _stage_change(entry: TimelineEntry) -> str:
     return html
 
 
+def _followup_link(followup: FollowUp) -> str:
+    """The follow-up's title, linked to its page (its details, notes and what became of it)."""
+    url = pk_url("outreach:followup_detail", followup.pk)
+    return f'<a href="{url}">{escape(followup.title)}</a>'
+
+
 def _followup_created(entry: TimelineEntry) -> str:
     item, at = entry.item, local(entry.at)
     return (
-        f"{HEADER}<span>Follow-up set: <strong>{escape(item.title)}</strong> — due "
+        f"{HEADER}<span>Follow-up set: <strong>{_followup_link(item)}</strong> — due "
         f"{month_day(item.due_on)}, {escape(display_name(item.assignee))}</span>"
         f"{_when(short_date(at), at.isoformat())}</div>"
     )
@@ -117,7 +123,7 @@ def _followup_done(entry: TimelineEntry) -> str:
     item, at = entry.item, local(entry.at)
     by = f" — {escape(display_name(item.completed_by))}" if item.completed_by else ""
     return (
-        f'{HEADER}<span><span class="badge text-bg-success">Done</span> {escape(item.title)}{by}'
+        f'{HEADER}<span><span class="badge text-bg-success">Done</span> {_followup_link(item)}{by}'
         f"</span>{_when(short_date(at), at.isoformat())}</div>"
     )
 

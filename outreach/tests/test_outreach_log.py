@@ -166,9 +166,13 @@ def test_timeline_shows_every_kind_newest_first(librarian_client, librarian, cli
         by=librarian,
         other_organizations=[clinic],
     )
-    page = librarian_client.get(clinic.get_absolute_url()).context["timeline"]
+    response = librarian_client.get(clinic.get_absolute_url())
+    page = response.context["timeline"]
     kinds = [(entry.kind, entry.item) for entry in page.object_list]
     assert kinds[0] == ("meeting", meeting)  # a joint meeting shows for every partner in it
+    # Both the follow-up's entries lead to its page.
+    link = f'<a href="{reverse("outreach:followup_detail", args=[followup.pk])}">Send the flyer</a>'
+    assert response.content.decode().count(link) == 2
     assert [k for k, _ in kinds[1:4]] == ["followup_done", "followup_created", "stage_change"]
     # Created today, so "added" comes before the call logged for yesterday.
     assert [k for k, _ in kinds[4:]] == ["stage_change", "touchpoint"]

@@ -68,8 +68,9 @@ def test_each_entry_shows_what_it_is_about_and_who_was_there(
     assert "She liked it" in entries and "A yes" in entries and "Call in May" in entries
     assert "Alice Reyes with" in entries  # the staff member who logged it
     # The follow-up promised is named by the touchpoint's next step.
-    assert "Follow-up set: <strong>Call in May</strong>" in entries
-    assert "Done</span> Call in May" in entries
+    followup = f'<a href="{touchpoint.followups.get().get_absolute_url()}">Call in May</a>'
+    assert f"Follow-up set: <strong>{followup}</strong>" in entries
+    assert f"Done</span> {followup}" in entries
     assert "<strong>Contacted</strong>" in entries and "Met at the fair" in entries
 
 

@@ -26,6 +26,7 @@ from django.utils import formats, timezone
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
 from core.periods import local_bounds
+from core.prepared import Prepared
 from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting, Touchpoint
@@ -175,6 +176,13 @@ def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
     queries. The focus areas' names come in the program's own query; its outcomes, stories and
     survey results in one more (program_results).
     """
+    found = _PROGRAM_PAGE.objects(pk=pk)
+    if not found:
+        raise Program.DoesNotExist(f"No program {pk}.")
+    return found[0]
+
+
+def _program_page(pk: int) -> QuerySet[Program]:
     focus_areas = (
         FocusArea.objects.filter(programs=OuterRef("pk"))
         .order_by()
@@ -203,8 +211,12 @@ def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
                 "grant__letters", queryset=SupportLetter.objects.select_related("organization")
             ),
         )
-        .get(pk=pk)
+        .filter(pk=pk)
     )
+
+
+# Compiled once per process (core.prepared): every program's page reads it.
+_PROGRAM_PAGE = Prepared(_program_page)
 
 
 class Results(NamedTuple):
@@ -236,39 +248,52 @@ def _result_rows(qs: QuerySet, kind: str, order: list[str], **values: Any) -> Qu
     return union_part(qs, RESULT_COLUMNS, kind=Value(kind), rank=rank, id="pk", **values)
 
 
+def _results_of(program_id: int) -> QuerySet:
+    """A program's outcomes, stories and survey results as rows of RESULT_COLUMNS, each kind in
+    its own order."""
+    return (
+        _result_rows(
+            Outcome.objects.filter(program_id=program_id),
+            "outcome",
+            ["-measured_on", "pk"],
+            value="value",
+            text="metric",
+            note="note",
+            unit="unit",
+            method="method",
+            day="measured_on",
+        )
+        .union(
+            _result_rows(
+                Story.objects.filter(program_id=program_id),
+                "story",
+                ["-told_on", "pk"],
+                text="text",
+                note="who",
+                day="told_on",
+                consent_to_share="consent_to_share",
+            ),
+            _result_rows(
+                SurveyResult.objects.filter(program_id=program_id),
+                "survey",
+                ["-uploaded_at", "-pk"],
+                text="original_name",
+                responses="responses",
+                uploaded_at="uploaded_at",
+            ),
+            all=True,
+        )
+        .order_by(column("kind"), column("rank"))
+    )
+
+
+# Compiled once per process (core.prepared): the page puts in its program's id.
+RESULTS = Prepared(_results_of)
+
+
 def program_results(program: Program) -> Results:
     """The program's outcomes (latest measured first), stories (latest told first) and survey
     results (latest uploaded first), all of them, in one query."""
-    rows = _result_rows(
-        Outcome.objects.filter(program=program),
-        "outcome",
-        ["-measured_on", "pk"],
-        value="value",
-        text="metric",
-        note="note",
-        unit="unit",
-        method="method",
-        day="measured_on",
-    ).union(
-        _result_rows(
-            Story.objects.filter(program=program),
-            "story",
-            ["-told_on", "pk"],
-            text="text",
-            note="who",
-            day="told_on",
-            consent_to_share="consent_to_share",
-        ),
-        _result_rows(
-            SurveyResult.objects.filter(program=program),
-            "survey",
-            ["-uploaded_at", "-pk"],
-            text="original_name",
-            responses="responses",
-            uploaded_at="uploaded_at",
-        ),
-        all=True,
-    )
     results = Results([], [], [])
     for (
         kind,
@@ -283,7 +308,7 @@ def program_results(program: Program) -> Results:
         consent,
         responses,
         uploaded_at,
-    ) in rows.order_by(column("kind"), column("rank")):
+    ) in RESULTS.rows(limit=None, program_id=program.pk):
         if kind == "outcome":
             results.outcomes.append(
                 loaded(

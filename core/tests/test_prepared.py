@@ -1,0 +1,86 @@
+"""Queries compiled once per process (core.prepared), on whichever database the tests run."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db.models import Count, Value
+
+from core.prepared import Prepared
+from core.tests.factories import UserFactory
+from core.tests.test_unions import COLUMNS
+from core.unions import column, union_part
+
+pytestmark = pytest.mark.django_db
+
+
+def _people_and_groups(user_id: int, group_id: int):
+    users = union_part(
+        User.objects.filter(pk=user_id),
+        COLUMNS,
+        kind=Value("user"),
+        id="pk",
+        name="username",
+        joined="date_joined",
+        staff="is_staff",
+    )
+    groups = union_part(Group.objects.filter(pk=group_id), COLUMNS, kind=Value("group"), id="pk")
+    return users.union(groups, all=True).order_by(column("kind"), column("id"))
+
+
+def test_a_prepared_query_gives_the_querysets_rows_for_each_visits_ids(
+    django_assert_num_queries,
+):
+    people = Prepared(_people_and_groups)
+    ana = UserFactory(username="ana", date_joined=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC))
+    ben = UserFactory(username="ben", is_staff=True)
+    outreach, board = Group.objects.create(name="Outreach"), Group.objects.create(name="Board")
+    for user, group in ((ana, outreach), (ben, board), (ben, outreach)):
+        with django_assert_num_queries(1):
+            rows = people.rows(limit=10, user_id=user.pk, group_id=group.pk)
+        assert rows == list(_people_and_groups(user.pk, group.pk))
+        # Typed as the ORM types them (SQLite keeps datetimes as text).
+        assert isinstance(rows[1][3], dt.datetime)
+    assert people.rows(limit=1, offset=1, user_id=ana.pk, group_id=board.pk) == [
+        ("user", ana.pk, "ana", ana.date_joined, False)
+    ]
+    # Compiled once: the ids change, the SQL does not.
+    assert people._compiled.cache_info().misses == 1
+
+
+def test_a_prepared_query_refuses_an_id_it_does_not_use_as_a_value():
+    unused = Prepared(lambda user_id, group_id: User.objects.values_list("pk"))
+    with pytest.raises(ValueError, match="group_id, user_id"):
+        unused.rows(limit=1, user_id=1, group_id=2)
+
+
+def _members_of(group_id: int):
+    return (
+        User.objects.filter(groups=group_id)
+        .select_related("profile")
+        .prefetch_related("groups")
+        .annotate(group_count=Count("groups"))
+        .order_by("username")
+    )
+
+
+def test_prepared_records_are_what_the_queryset_gives(django_assert_num_queries):
+    members = Prepared(_members_of)
+    outreach, board = Group.objects.create(name="Outreach"), Group.objects.create(name="Board")
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    ana.groups.add(outreach, board)
+    ben.groups.add(board)
+    for group, names in ((outreach, ["ana"]), (board, ["ana", "ben"]), (outreach, ["ana"])):
+        with django_assert_num_queries(2):  # the users, and their groups (prefetched)
+            found = members.objects(group_id=group.pk)
+        assert [user.username for user in found] == names
+        expected = list(_members_of(group.pk))
+        assert [(u.pk, u.group_count) for u in found] == [(u.pk, u.group_count) for u in expected]
+        with django_assert_num_queries(0):  # select_related and prefetch_related were read
+            assert [sorted(g.name for g in u.groups.all()) for u in found] == [
+                sorted(g.name for g in u.groups.all()) for u in expected
+            ]
+            profiles = [hasattr(u, "profile") for u in found]
+            assert profiles == [hasattr(u, "profile") for u in expected]
+    assert members._compiled.cache_info().misses == 1
+    assert members.objects(group_id=Group.objects.create(name="Empty").pk) == []
