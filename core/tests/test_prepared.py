@@ -84,3 +84,38 @@ def test_prepared_records_are_what_the_queryset_gives(django_assert_num_queries)
             assert profiles == [hasattr(u, "profile") for u in expected]
     assert members._compiled.cache_info().misses == 1
     assert members.objects(group_id=Group.objects.create(name="Empty").pk) == []
+
+
+def _joined_between(first_day: dt.date, last_moment: dt.datetime):
+    return User.objects.filter(
+        date_joined__date__gte=first_day, date_joined__lte=last_moment
+    ).order_by("username")
+
+
+def test_dates_and_moments_are_put_in_their_places():
+    joined = Prepared(_joined_between)
+    UserFactory(username="ana", date_joined=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC))
+    UserFactory(username="ben", date_joined=dt.datetime(2026, 3, 5, 9, 30, tzinfo=dt.UTC))
+    for first_day, last_moment in (
+        (dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)),
+        (dt.date(2026, 3, 2), dt.datetime(2026, 4, 1, tzinfo=dt.UTC)),
+        (dt.date(2026, 2, 1), dt.datetime(2026, 4, 1, tzinfo=dt.UTC)),
+    ):
+        found = joined.objects(first_day=first_day, last_moment=last_moment)
+        assert found == list(_joined_between(first_day, last_moment))
+    assert [u.username for u in found] == ["ana", "ben"]
+    assert joined._compiled.cache_info().misses == 1
+
+
+def test_a_value_worked_out_from_a_date_is_refused():
+    # A week after the day is a value of its own: compiled with it, every other day would
+    # read the first visit's week.
+    week = Prepared(
+        lambda day: User.objects.filter(
+            date_joined__date__gte=day, date_joined__date__lte=day + dt.timedelta(days=7)
+        )
+    )
+    with pytest.raises(ValueError, match="worked out"):
+        week.objects(day=dt.date(2026, 3, 1))
+    with pytest.raises(TypeError):
+        week.objects(day="2026-03-01")

@@ -11,10 +11,20 @@ from outreach.models import Touchpoint
 from partners.models import TALKING_STAGES, Organization
 
 
+def quiet_since(today: dt.date) -> dt.date:
+    """The day before which a partner's last touchpoint makes it quiet (LIAISON_QUIET_DAYS)."""
+    return today - dt.timedelta(days=settings.LIAISON_QUIET_DAYS)
+
+
 def quiet_partners(today: dt.date) -> Any:
     """Partners the library is talking to with no touchpoint in LIAISON_QUIET_DAYS (or none
     ever), longest quiet first."""
-    since = today - dt.timedelta(days=settings.LIAISON_QUIET_DAYS)
+    return quiet_partners_since(quiet_since(today))
+
+
+def quiet_partners_since(since: dt.date) -> Any:
+    """Partners the library is talking to with no touchpoint since `since` (or none ever),
+    longest quiet first."""
     return (
         Organization.objects.active()
         .filter(stage__in=TALKING_STAGES)

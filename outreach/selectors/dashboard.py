@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.prepared import Prepared
 from core.roles import ALL_ROLES
 from outreach.models import FollowUp, Meeting, Touchpoint
-from outreach.selectors.activity import quiet_partners_of
+from outreach.selectors.activity import quiet_partners_since, quiet_since
 from outreach.selectors.followups import week_end
 from partners.models import Organization
 
@@ -171,28 +171,42 @@ def _names(prefix: str, user: User) -> dict[str, Any]:
     }
 
 
-def due_by_section(user: User, today: dt.date, per_section: int = PER_SECTION) -> list[FollowUp]:
-    """The first `per_section` open follow-ups of the person overdue, due today and due later this
+def _due_branches(user_id: int, today: dt.date, week: dt.date) -> list[QuerySet[FollowUp]]:
+    """The person's open follow-ups overdue, due today and due later this week (to `week`)."""
+    mine = (
+        FollowUp.objects.filter(assignee_id=user_id, status=FollowUp.Status.OPEN)
+        .select_related("organization")
+        .only(*ROW_FIELDS)
+        .order_by("due_on", "due_time", "pk")
+    )
+    return [
+        mine.filter(due_on__lt=today)[:PER_SECTION],
+        mine.filter(due_on=today)[:PER_SECTION],
+        mine.filter(due_on__gt=today, due_on__lte=week)[:PER_SECTION],
+    ]
+
+
+def _due_union(user_id: int, today: dt.date, week: dt.date) -> QuerySet[FollowUp]:
+    branches = _due_branches(user_id, today, week)
+    return branches[0].union(*branches[1:], all=True)
+
+
+# Compiled once per process (core.prepared): every dashboard reads it.
+_DUE = Prepared(_due_union)
+
+
+def due_by_section(user: User, today: dt.date) -> list[FollowUp]:
+    """The first PER_SECTION open follow-ups of the person overdue, due today and due later this
     week, soonest first.
 
     One query on PostgreSQL: a UNION ALL of one LIMITed branch per section, each a range of the
     followup_assignee_due index that stops after its rows, so a long overdue list costs no more
     than a short one. SQLite cannot LIMIT the branches of a UNION: one query per section there.
     """
-    mine = (
-        FollowUp.objects.filter(assignee=user, status=FollowUp.Status.OPEN)
-        .select_related("organization")
-        .only(*ROW_FIELDS)
-        .order_by("due_on", "due_time", "pk")
-    )
-    branches = [
-        mine.filter(due_on__lt=today)[:per_section],
-        mine.filter(due_on=today)[:per_section],
-        mine.filter(due_on__gt=today, due_on__lte=week_end(today))[:per_section],
-    ]
     if connection.features.supports_slicing_ordering_in_compound:
-        rows: list[FollowUp] = list(branches[0].union(*branches[1:], all=True))
+        rows: list[FollowUp] = _DUE.objects(user_id=user.pk, today=today, week=week_end(today))
     else:
+        branches = _due_branches(user.pk, today, week_end(today))
         rows = [followup for branch in branches for followup in branch]
     # A UNION promises no order: put the rows back in the list's (a time-less one last in its day).
     return sorted(
@@ -200,35 +214,54 @@ def due_by_section(user: User, today: dt.date, per_section: int = PER_SECTION) -
     )
 
 
-def upcoming_meetings_of(user: User, limit: int = 5) -> list[Meeting]:
-    """The next scheduled meetings the person attends or arranged.
+def upcoming_meetings_of(user: User) -> list[Meeting]:
+    """The next scheduled meetings the person attends or arranged (MEETINGS_LIMIT).
 
     EXISTS rather than a join on the attendees (which needed DISTINCT over every upcoming
     meeting, 27 ms at 10,000 organizations): PostgreSQL walks the meeting_start index from now and
     stops at the `limit`-th match, testing each against the person's attendances (read once).
     """
-    attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user=user)
-    return list(
+    return _MEETINGS.objects(user_id=user.pk, now=timezone.now())
+
+
+MEETINGS_LIMIT = 5
+
+
+def _upcoming(user_id: int, now: dt.datetime) -> QuerySet[Meeting]:
+    attends = Meeting.staff.through.objects.filter(meeting=OuterRef("pk"), user_id=user_id)
+    return (
         Meeting.objects.filter(
-            Q(created_by=user) | Q(Exists(attends)),
-            starts_at__gte=timezone.now(),
+            Q(created_by_id=user_id) | Q(Exists(attends)),
+            starts_at__gte=now,
             status=Meeting.Status.SCHEDULED,
         )
         .select_related("organization")
         .only("title", "starts_at", "organization__name")
-        .order_by("starts_at", "pk")[:limit]
+        .order_by("starts_at", "pk")[:MEETINGS_LIMIT]
     )
 
 
-def quiet_partners_shown(
-    user: User, today: dt.date, limit: int = LIST_LIMIT
-) -> tuple[list[Organization], int]:
+# Compiled once per process (core.prepared): every dashboard reads it.
+_MEETINGS = Prepared(_upcoming)
+
+
+def quiet_partners_shown(user: User, today: dt.date) -> tuple[list[Organization], int]:
     """The person's longest-quiet partners (outreach.selectors.activity), and how many there are.
 
     One query: the total rides along each row as a window count over the same filtered set.
     """
-    rows = list(quiet_partners_of(user, today).annotate(quiet_total=Window(Count("*")))[:limit])
+    rows = _QUIET.objects(user_id=user.pk, since=quiet_since(today))
     return rows, rows[0].quiet_total if rows else 0
+
+
+# Compiled once per process (core.prepared): every dashboard reads it.
+_QUIET = Prepared(
+    lambda user_id, since: (
+        quiet_partners_since(since)
+        .filter(owner_id=user_id)
+        .annotate(quiet_total=Window(Count("*")))[:LIST_LIMIT]
+    )
+)
 
 
 RECENT_LIMIT = 5

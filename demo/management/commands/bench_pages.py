@@ -8,7 +8,8 @@ person would (with one detail page of each kind, every report and the calendar),
 one: 3 requests to warm up, then 30 timed, one at a time. The yardstick is the login page's
 median on the same server in the same run, timed in turn with each page's requests (a request
 for the page, one for the login page, and so on), so that a machine that runs slower for a
-minute slows both.
+minute slows both; the 1,000- and 10,000-organization timings are compared the same way, each
+as a multiple of its own login page.
 
 Targets, at 10,000 organizations: median ≤ 4× login, p95 ≤ 8× login, ≤ 12 SQL queries and the
 same number at both sizes, the median within 1.5× of the 1,000-organization one, HTML ≤ 150 KB.
@@ -63,7 +64,9 @@ def _row(key: tuple[str, str], small: Run, large: Run) -> tuple[list[str], bool]
     # Against the login page as timed in turn with this page (demo.bench.pages.timed).
     x = big.median_ms / big.login_ms
     p95_x = big.p95_ms / big.login_ms
-    flat = big.median_ms / little.median_ms if little else None
+    # Flat in the data size: the two sizes run minutes apart, so each is taken against its own
+    # login page, as the machine ran then.
+    flat = x / (little.median_ms / little.login_ms) if little else None
     checks = {
         "x": x <= MEDIAN_X,
         "p95": p95_x <= P95_X,
