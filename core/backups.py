@@ -532,7 +532,3 @@ def database_arguments(parser: ArgumentParser) -> None:
 
 def size_describe(size: int) -> str:
     return filesizeformat(size).replace("\xa0", " ")
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -6,7 +6,7 @@ Every form in Liaison is drawn by django-crispy-forms with the crispy-bootstrap5
 a dozen Django templates; drawing one field through it took about a millisecond, and the
 organization page's quick log alone has ten fields. `templates/bootstrap5/field.html` replaces
 that one template of the pack with `{% bootstrap_field %}`, which calls `field_html` below: the
-same markup (core/tests/test_bootstrap_fields.py draws every field of every form both ways and
+same markup (config/tests/test_form_markup.py draws every page with a form both ways and
 compares them), in a tenth of the time. The rest of the pack (the errors, the form around the
 fields) is crispy-bootstrap5's own.
 
@@ -72,7 +72,7 @@ def _attrs(attrs: dict[str, Any]) -> SafeString:
     )
 
 
-def _errors(field: BoundField, element: str = "p") -> SafeString:
+def _errors(field: BoundField) -> SafeString:
     if not field.errors:
         return mark_safe("")
     return format_html(
@@ -80,11 +80,8 @@ def _errors(field: BoundField, element: str = "p") -> SafeString:
         field.errors.field_id,  # type: ignore[attr-defined]  # Django 5.0's; not in the stubs
         format_html_join(
             "",
-            '<{} id="error_{}_{}"><strong>{}</strong></{}>',
-            (
-                (element, number, field.auto_id, error, element)
-                for number, error in enumerate(field.errors, start=1)
-            ),
+            '<p id="error_{}_{}"><strong>{}</strong></p>',
+            ((number, field.auto_id, error) for number, error in enumerate(field.errors, start=1)),
         ),
     )
 
@@ -130,7 +127,7 @@ def _choices(field: BoundField, *, field_class: str) -> SafeString:
                     _attrs(option["attrs"]),
                     option["attrs"].get("id", ""),
                     str(option["label"]),
-                    _errors(field, "p") if field.errors and last else "",
+                    _errors(field) if field.errors and last else "",
                 )
             )
     opening = format_html('<div class="{}">', field_class) if field_class else mark_safe("<div >")
@@ -163,9 +160,8 @@ def _file(field: BoundField) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def _label(
-    field: BoundField, *, tag: str, required: bool, classes: str, last: str = ""
-) -> SafeString:
+def _label(field: BoundField, *, tag: str, classes: str, last: str = "") -> SafeString:
+    required = field.field.required
     return format_html(
         '<{} {}class="{}{}{}">{}{}</{}>',
         tag,
@@ -187,12 +183,7 @@ def _control(field: BoundField, *, field_class: str, show_labels: bool) -> SafeS
         return format_html(
             "{}{}{}",
             mark_safe(_widget(field, "form-check-input" + invalid)),
-            _label(
-                field,
-                tag="label",
-                required=field.field.required,
-                classes="form-check-label",
-            ),
+            _label(field, tag="label", classes="form-check-label"),
             _help_text_and_errors(field),
         )
     if isinstance(widget, forms.FileInput):
@@ -254,7 +245,6 @@ def field_html(field: BoundField, context: "Context | dict[str, Any] | None" = N
             _label(
                 field,
                 tag="legend" if field.use_fieldset else "label",
-                required=field.field.required,
                 classes="form-label",
                 last=" fs-6" if field.use_fieldset else "",
             )

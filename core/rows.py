@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from core.periods import MONTH_ABBREVIATIONS
 
-__all__ = ["clock", "escape", "local", "month_day", "muted", "names", "short_date", "weekday"]
+__all__ = [
+    "clock",
+    "escape",
+    "local",
+    "month_day",
+    "muted",
+    "names",
+    "plural",
+    "short_date",
+    "weekday",
+]
 
 WEEKDAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -25,6 +35,11 @@ WEEKDAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 def muted(text: str) -> str:
     """A cell's placeholder: “Never”, “None listed” (our own words, not escaped)."""
     return f'<span class="text-body-secondary">{text}</span>'
+
+
+def plural(count: int, noun: str) -> str:
+    """“1 attempt”, “1,204 media files”: a count and its noun (a regular plural)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def month_day(day: dt.date) -> str:

@@ -11,7 +11,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from core.http import pk_url
-from core.rows import clock, escape, local, month_day
+from core.rows import clock, escape, local, month_day, plural
 from mail.models import OutgoingEmail
 
 register = template.Library()
@@ -26,11 +26,6 @@ def _when(moment: dt.datetime) -> str:
     return f"{month_day(moment)}, {clock(moment)}"
 
 
-def _attempts(n: int) -> str:
-    """“1 attempt”, “3 attempts”."""
-    return f"{n} attempt{'' if n == 1 else 's'}"
-
-
 def _status(email: OutgoingEmail) -> str:
     if email.status == Status.SENT:
         sent = _when(email.sent_at) if email.sent_at else ""
@@ -41,7 +36,7 @@ def _status(email: OutgoingEmail) -> str:
     if email.status == Status.FAILED:
         return (
             '<span class="badge text-bg-danger">Failed</span> '
-            f'<span class="small">after {_attempts(email.attempts)}</span>'
+            f'<span class="small">after {plural(email.attempts, "attempt")}</span>'
         )
     if email.status == Status.SUPPRESSED:
         return (
@@ -53,7 +48,7 @@ def _status(email: OutgoingEmail) -> str:
     html = '<span class="badge text-bg-warning">Queued</span>'
     if email.attempts:
         retry = _when(email.next_attempt_at)
-        failed = f"{email.attempts} failed {_attempts(email.attempts).split(' ', 1)[1]}"
+        failed = plural(email.attempts, "failed attempt")
         html += f' <span class="small">retry {retry} ({failed})</span>'
     return html
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core.http import pk_url
 from core.people import display_name_of_row
 from core.rows import escape, month_day, muted, short_date
+from core.templatetags.liaison import fixed_url
 from partners.models import Stage
 from partners.selectors import BoardCard
 from partners.templatetags.partner_lists import (
@@ -96,7 +96,7 @@ def _show_more(column: dict[str, Any], query: str, *, oob: bool) -> str:
     swap = ' hx-swap-oob="true"' if oob else ""
     link = ""
     if column["has_more"]:
-        url = f"{_board_url(get_script_prefix())}?{f'{query}&amp;' if query else ''}"
+        url = f"{fixed_url('partners:board')}?{f'{query}&amp;' if query else ''}"
         url += f"stage={stage}&amp;page={column['next_page']}"
         link = (
             f'<a class="btn btn-sm btn-outline-secondary w-100" href="{url}#column-{stage}" '
@@ -104,11 +104,6 @@ def _show_more(column: dict[str, Any], query: str, *, oob: bool) -> str:
             f'<span class="visually-hidden"> in {escape(column["label"])}</span></a>'
         )
     return f'<div class="board-more" id="more-{stage}"{swap}>{link}</div>'
-
-
-@cache
-def _board_url(prefix: str) -> str:
-    return reverse("partners:board")
 
 
 @register.simple_tag

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import backups
+from core.rows import plural
 
 
 class Command(BaseCommand):
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backed up {len(manifest.tables)} tables ({manifest.rows:,} rows) and "
-                f"{backups.plural(manifest.media_files, 'media file')} "
+                f"{plural(manifest.media_files, 'media file')} "
                 f"({backups.size_describe(manifest.media_bytes)}) to {backup.path} "
                 f"({backups.size_describe(backup.path.stat().st_size)})."
             )

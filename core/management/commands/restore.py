@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import backups
+from core.rows import plural
 
 
 class Command(BaseCommand):
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             )
         if quiet:
             return
-        media = backups.plural(restore.media_files, "media file")
+        media = plural(restore.media_files, "media file")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(manifest.tables)} tables and {manifest.rows:,} rows, every count as in "
