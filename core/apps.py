@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Signal receivers: a login stamps the session for the idle timeout.
         from core import sessions  # noqa: F401
+        from core.lookups import register
+
+        register()
 
 
 class LiaisonAdminConfig(admin_apps.AdminConfig):

@@ -10,14 +10,17 @@ same markup (config/tests/test_form_markup.py draws every page with a form both 
 compares them), in a tenth of the time. The rest of the pack (the errors, the form around the
 fields) is crispy-bootstrap5's own.
 
-The widget inside each field (the input, the select) is Django's own, drawn through Jinja2
-(`WidgetRenderer`, settings.FORM_RENDERER), for which Django ships the same widget templates.
+The widget inside each field (the input, the select) is Django's own: its context is Django's,
+and its template is Django's Jinja2 one (`WidgetRenderer`, settings.FORM_RENDERER), written in
+Python for the few every form uses (an input, a select and its options, a text area, a row of
+them), as Jinja2 draws them: a select of forty options was forty-one templates.
 
 What the pack's field template reads besides the field comes from a crispy FormHelper; Liaison's
 forms have none. A helper option this function does not draw (a horizontal form, a label class,
 inline help or errors) raises an error rather than drawing something else.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -28,6 +31,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 # Options of a crispy FormHelper that the pack's template draws and this module does not.
 UNSUPPORTED = ("label_class", "help_text_inline", "error_text_inline", "flat_attrs", "tag")
@@ -266,14 +270,108 @@ def field_html(field: BoundField, context: "Context | dict[str, Any] | None" = N
     return html
 
 
+# Django's Jinja2 widget templates (django/forms/jinja2/django/forms/widgets/), written in
+# Python: each takes the widget's context and gives what Jinja2 gives (markupsafe's escaping,
+# a template's last newline dropped). config/tests/test_form_markup.py draws every page's
+# widgets both ways and compares them.
+WIDGETS = "django/forms/widgets/"
+DrawWidget = Callable[[dict[str, Any]], str]
+
+
+def _widget_attrs(widget: dict[str, Any]) -> str:
+    """attrs.html."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in widget["attrs"].items()
+        if value is not False
+    )
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """input.html, which text.html, date.html, checkbox.html and the rest include."""
+    value = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+    return (
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{value}'
+        f"{_widget_attrs(widget)}>"
+    )
+
+
+def _select(widget: dict[str, Any]) -> str:
+    """select.html, with select_option.html for each option."""
+    parts = [f'<select name="{escape(widget["name"])}"{_widget_attrs(widget)}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+        for option in group_choices:
+            parts.append("\n  " + _drawn(option))
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _option(option: dict[str, Any]) -> str:
+    """select_option.html."""
+    return (
+        f'<option value="{escape(option["value"])}"{_widget_attrs(option)}>'
+        f"{escape(option['label'])}</option>"
+    )
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    """textarea.html."""
+    value = escape(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{escape(widget["name"])}"{_widget_attrs(widget)}>\n{value}</textarea>'
+
+
+def _multiwidget(widget: dict[str, Any]) -> str:
+    """multiwidget.html (a date and a time side by side)."""
+    return "".join(_drawn(subwidget) for subwidget in widget["subwidgets"])
+
+
+INPUTS = "text checkbox color date datetime email file hidden number password search tel time url"
+DRAWN: dict[str, DrawWidget] = {
+    **{f"{WIDGETS}{name}.html": _input for name in ("input", *INPUTS.split())},
+    f"{WIDGETS}select.html": _select,
+    f"{WIDGETS}select_option.html": _option,
+    f"{WIDGETS}textarea.html": _textarea,
+    **{
+        f"{WIDGETS}{name}.html": _multiwidget
+        for name in ("multiwidget", "splitdatetime", "splithiddendatetime", "multiple_hidden")
+    },
+}
+
+
+class _NotDrawn(Exception):
+    """A widget (or one inside a row of them) whose template is not written in Python."""
+
+
+def _drawn(widget: dict[str, Any]) -> str:
+    draw = DRAWN.get(widget["template_name"])
+    if draw is None:
+        raise _NotDrawn(widget["template_name"])
+    return draw(widget)
+
+
 class WidgetRenderer(Jinja2):
     """FORM_RENDERER: Django's own widgets through Jinja2 (Django ships their templates for it,
     and draws a select or a date box several times faster so); a widget whose template exists
     only for the Django engine (the admin's related-object wrapper) through that engine."""
 
+    # Off, every widget is drawn through its template (the tests compare both).
+    draw_in_python = True
+
     @cached_property
     def django_engine(self) -> DjangoTemplates:
         return DjangoTemplates()
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if self.draw_in_python and template_name in DRAWN:
+            try:
+                return _drawn(context["widget"])
+            except _NotDrawn:
+                pass
+        return super().render(template_name, context, request)
 
     def get_template(self, template_name: str) -> Any:
         try:

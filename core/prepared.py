@@ -22,18 +22,35 @@ value (a filter's), never in the query's shape, nor work another value out of it
 compiled twice with different stand-ins, and refused if anything but their places differs (a
 week after `today` is passed as a date of its own). A build that does not use one is refused.
 
+A list of ids is one value too, where the build filters with `__any_of` (core.lookups), which
+PostgreSQL reads as one array: `Prepared(lambda ids: Story.objects.filter(program_id__any_of=ids))`.
+On SQLite, which has no arrays, a query that takes a list is compiled for each visit.
+
 The replay is Django's own: the compiler made at the first visit, its SQL swapped for the
 visit's, runs the query and Django turns the rows into records (ModelIterable).
+
+PostgreSQL, for its part, plans every query it is sent anew: a few tenths of a millisecond for a
+join, more for a UNION, often longer than running it. On PostgreSQL a prepared query is therefore
+also prepared on the server (PREPARE, its stand-ins' places as typed parameters, every other
+value written in), once per database connection, and each visit runs it with EXECUTE and the
+visit's values; after a few runs PostgreSQL keeps one plan for it. The PREPARE goes straight to
+the driver, like the connection's own setup, so it is not one of a page's queries: it is paid
+once per connection, not per visit. (A pooler in transaction mode, such as PgBouncer's, would
+need its prepared-statement support turned on.)
 """
 
 import copy
 import datetime as dt
+import hashlib
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -45,10 +62,12 @@ STAND_IN = -2_000_000_000
 
 
 def _kind(value: Any) -> type:
+    if isinstance(value, (list, tuple)) and all(_kind(each) is int for each in value):
+        return list
     for kind in (dt.datetime, dt.date, int):  # a datetime is a date too
         if isinstance(value, kind):
             return kind
-    raise TypeError(f"A prepared query takes ids, dates and moments, not {value!r}.")
+    raise TypeError(f"A prepared query takes ids, lists of ids, dates and moments, not {value!r}.")
 
 
 def _stand_in(kind: type, number: int) -> Any:
@@ -56,6 +75,8 @@ def _stand_in(kind: type, number: int) -> Any:
         return dt.datetime(1001 + number, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     if kind is dt.date:
         return dt.date(1001 + number, 2, 3)
+    if kind is list:
+        return [STAND_IN - number]
     return STAND_IN - number
 
 
@@ -65,7 +86,21 @@ def _adapted(value: Any, connection: Any) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, dt.date):
         return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, (list, tuple)):
+        return [int(each) for each in value]
     return int(value)
+
+
+# The server's type of each kind of value a prepared query takes (and of LIMIT and OFFSET).
+_SERVER_TYPES = {int: "bigint", list: "bigint[]", dt.date: "date", dt.datetime: "timestamptz"}
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A query prepared on the server: its name, and the PREPARE that makes it."""
+
+    name: str
+    prepare: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +110,58 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     places: dict[str, list[int]]  # each id's places among the params
+    # PostgreSQL's: without and with LIMIT and OFFSET (empty on other databases).
+    statements: tuple[_Statement, ...] = ()
+
+
+# The statements each PostgreSQL connection (the driver's, which dies with it) has prepared;
+# each thread has its own connections, the lock keeps the dictionary whole between them.
+_prepared_on: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
+_prepared_lock = threading.Lock()
+
+
+def _statements(
+    connection: BaseDatabaseWrapper, sql: str, params: list[Any], places: dict[str, list[int]]
+) -> tuple[_Statement, ...]:
+    """The PREPAREs of this query on PostgreSQL: each id's places numbered in `places`' order
+    ($1, $2…), every other param written into the SQL by the driver, as it would be sent."""
+    from psycopg2.extensions import AsIs
+
+    marked = list(params)
+    for number, found in enumerate(places.values(), start=1):
+        for place in found:
+            marked[place] = AsIs(f"${number}")
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        text = cursor.mogrify(sql, marked).decode()
+    types = [_SERVER_TYPES[_kind(params[found[0]])] for found in places.values()]
+    count = len(types)
+    variants = (
+        (text, types),
+        (f"{text} LIMIT ${count + 1} OFFSET ${count + 2}", [*types, "bigint", "bigint"]),
+    )
+    statements = []
+    for body, kinds in variants:
+        name = "liaison_" + hashlib.sha1(body.encode()).hexdigest()[:20]
+        typed = f"({', '.join(kinds)})" if kinds else ""
+        statements.append(_Statement(name, f"PREPARE {name}{typed} AS {body}"))
+    return tuple(statements)
+
+
+def _on_server(
+    connection: BaseDatabaseWrapper, statement: _Statement, values: list[Any]
+) -> tuple[str, list[Any]]:
+    """EXECUTE of the statement with these values, prepared first if this connection has not."""
+    connection.ensure_connection()
+    with _prepared_lock:
+        done = _prepared_on.setdefault(connection.connection, set())
+    if statement.name not in done:
+        with connection.connection.cursor() as cursor:
+            cursor.execute(statement.prepare)
+        done.add(statement.name)
+    if not values:
+        return f"EXECUTE {statement.name}", []
+    return f"EXECUTE {statement.name}({', '.join(['%s'] * len(values))})", values
 
 
 class Prepared:
@@ -114,28 +201,51 @@ class Prepared:
                 "The query's SQL or a value in it is worked out from an id or a date: pass that "
                 "as one of its own."
             )
-        return _Compiled(queryset, compiler, sql, tuple(params), places)
+        statements: tuple[_Statement, ...] = ()
+        if connection.vendor == "postgresql":
+            statements = _statements(connection, sql, list(params), places)
+        return _Compiled(queryset, compiler, sql, tuple(params), places, statements)
 
-    def _for(self, using: str, ids: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
-        """The compiled query, and its params with these values in their places."""
+    def _for(
+        self, using: str, ids: dict[str, Any], limit: int | None = None, offset: int = 0
+    ) -> tuple[_Compiled, str, list[Any]]:
+        """The compiled query, and the SQL and params that run it with these values (and this
+        LIMIT and OFFSET, if any)."""
         kinds = tuple(sorted((name, _kind(value)) for name, value in ids.items()))
-        compiled = self._compiled(using, timezone.get_current_timezone_name(), kinds)
-        params = list(compiled.params)
         connection = connections[using]
-        for name, value in ids.items():
-            adapted = _adapted(value, connection)
+        if connection.vendor != "postgresql" and any(kind is list for _name, kind in kinds):
+            # A list is one array only on PostgreSQL (core.lookups): compiled for each visit.
+            queryset = self.build(**ids)
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            compiled = _Compiled(queryset, compiler, sql, tuple(params), {})
+            if limit is None:
+                return compiled, sql, list(params)
+            return compiled, f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        compiled = self._compiled(using, timezone.get_current_timezone_name(), kinds)
+        adapted = {name: _adapted(value, connection) for name, value in ids.items()}
+        if compiled.statements:
+            values = [adapted[name] for name in compiled.places]
+            if limit is None:
+                return compiled, *_on_server(connection, compiled.statements[0], values)
+            statement = compiled.statements[1]
+            return compiled, *_on_server(connection, statement, [*values, limit, offset])
+        params = list(compiled.params)
+        for name, value in adapted.items():
             for place in compiled.places[name]:
-                params[place] = adapted
-        return compiled, params
+                params[place] = value
+        if limit is None:
+            return compiled, compiled.sql, params
+        return compiled, f"{compiled.sql} LIMIT %s OFFSET %s", [*params, limit, offset]
 
     def objects(self, *, using: str = "default", **ids: Any) -> list[Any]:
         """The queryset's records for these ids, as iterating it would give them."""
-        compiled, params = self._for(using, ids)
+        compiled, sql, params = self._for(using, ids)
         # The first visit's compiler knows how the rows map to records; it runs this visit's
         # SQL on this thread's connection.
         replay = copy.copy(compiled.compiler)
         replay.connection = connections[using]
-        replay.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
+        replay.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         queryset = compiled.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: replay
         return list(queryset)
@@ -146,10 +256,7 @@ class Prepared:
         """A values_list() query's rows for these ids: `limit` of them from `offset`, or all
         with limit None; each value converted by its column's type (SQLite's dates are text
         until converted)."""
-        compiled, params = self._for(using, ids)
-        sql = compiled.sql
-        if limit is not None:
-            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        compiled, sql, params = self._for(using, ids, limit, offset)
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -167,3 +274,19 @@ class Prepared:
                     values[place] = function(values[place], expression, connection)
             converted.append(tuple(values))
         return converted
+
+
+def keep_prefetched(instance: Any, relation: str, rows: list[Any]) -> None:
+    """Keep `rows` as the instance's `relation` (a reverse foreign key or a many-to-many), as
+    prefetch_related would: `instance.<relation>.all()` gives them without a query, and each
+    row of a reverse foreign key knows the instance. For relations read by a prepared query of
+    their own, which prefetch_related cannot run."""
+    manager = getattr(instance, relation)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    field = getattr(manager, "field", None)  # the foreign key on the rows' side
+    if field is not None:
+        for row in rows:
+            field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset

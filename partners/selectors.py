@@ -118,23 +118,30 @@ def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationP
     found = _ORGANIZATION_PAGE.objects(pk=pk)
     if not found:
         raise Organization.DoesNotExist(f"No organization {pk}.")
-    return found[0]
+    organization = found[0]
+    organization.all_affiliations = _AFFILIATIONS.objects(organization_id=pk)
+    for affiliation in organization.all_affiliations:
+        affiliation.organization = organization  # as a prefetch would know it
+    return organization
 
 
 def _organization_page(pk: int) -> QuerySet[Organization]:
-    affiliations = Affiliation.objects.select_related("contact").order_by("contact__name", "pk")
     return (
         Organization.objects.select_related("owner")
         .annotate(focus_area_names=focus_area_names())
-        .prefetch_related(
-            Prefetch("affiliations", queryset=affiliations, to_attr="all_affiliations")
-        )
         .filter(pk=pk)
     )
 
 
-# Compiled once per process (core.prepared): every organization's page reads it.
+# Compiled once per process (core.prepared): every organization's page reads them.
 _ORGANIZATION_PAGE = Prepared(_organization_page)
+_AFFILIATIONS = Prepared(
+    lambda organization_id: (
+        Affiliation.objects.filter(organization_id=organization_id)
+        .select_related("contact")
+        .order_by("contact__name", "pk")
+    )
+)
 
 
 def people_ever_at(organization: "WithAnnotations[Organization, AllAffiliations]") -> list[Contact]:
@@ -149,6 +156,28 @@ def organizations_of(contact: "WithAnnotations[Contact, AllAffiliations]") -> li
     return [affiliation.organization for affiliation in contact.all_affiliations]
 
 
+def _pipeline_counts(user_id: int) -> QuerySet[Organization, tuple[str, int, int | None]]:
+    owned = (
+        Organization.objects.active()
+        .filter(owner_id=user_id)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        Organization.objects.active()
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("*"), mine=Subquery(owned))
+        .values_list("stage", "n", "mine")
+    )
+
+
+# Compiled once per process (core.prepared): every dashboard reads it.
+_PIPELINE_COUNTS = Prepared(_pipeline_counts)
+
+
 def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
     """Active (not archived) organizations per stage, every stage listed in pipeline order, and
     how many of them `user` owns: the dashboard's pipeline panel, in one query.
@@ -156,21 +185,7 @@ def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
     Each count reads one index only (the stage index, org_owner_archived): the user's count is an
     uncorrelated subquery, which PostgreSQL computes once for the grouped rows.
     """
-    owned = (
-        Organization.objects.active()
-        .filter(owner=user)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    rows = list(
-        Organization.objects.active()
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("*"), mine=Subquery(owned))
-        .values_list("stage", "n", "mine")
-    )
+    rows = _PIPELINE_COUNTS.rows(limit=None, user_id=user.pk)
     counts = {stage: n for stage, n, _ in rows}
     stages = [
         {"stage": value, "label": label, "count": counts.get(value, 0)}

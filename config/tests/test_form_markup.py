@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.template.loader import get_template
 from django.urls import reverse
 
-from core.bootstrap_fields import field_html
+from core.bootstrap_fields import WidgetRenderer, field_html
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
 from programs.models import Program, ProgramSession
@@ -219,3 +219,65 @@ def test_an_option_it_does_not_draw_is_refused_not_drawn_otherwise():
         field_html(EveryKind()["name"], {"form_class": "form-horizontal"})
     with pytest.raises(NotImplementedError):
         field_html(EveryKind()["name"], {"label_class": "col-3"})
+
+
+def _both_renderers(client, monkeypatch, method: str, url: str, data: dict | None = None):
+    drawn = []
+    for in_python in (False, True):
+        monkeypatch.setattr(WidgetRenderer, "draw_in_python", in_python)
+        with time_machine.travel(NOW, tick=False):
+            response = getattr(client, method)(url, data or {})
+        assert response.status_code == 200, (url, response.status_code)
+        drawn.append(TOKEN.sub("TOKEN", response.content.decode()))
+    return drawn
+
+
+def test_every_page_with_a_form_draws_its_widgets_as_djangos_templates_do(
+    demo, manager_client, monkeypatch
+):
+    """Character for character: the widgets core.bootstrap_fields writes in Python."""
+    widgets = 0
+    for method, url, data in _pages():
+        if "file" in data:
+            data = {"file": SimpleUploadedFile("people.txt", b"\x00\x01")}
+        templates, python = _both_renderers(manager_client, monkeypatch, method, url, data)
+        assert python == templates, url
+        widgets += python.count("<input") + python.count("<select") + python.count("<textarea")
+    assert widgets > 300
+
+
+class EveryWidget(forms.Form):
+    text = forms.CharField(initial='"Quoted" & <tagged>', widget=forms.TextInput(attrs={"x": 1}))
+    blank = forms.CharField(required=False)
+    number = forms.IntegerField(initial=0)
+    email = forms.EmailField(initial="a'b@example.org")
+    note = forms.CharField(widget=forms.Textarea, initial="Line one\nLine <two>")
+    empty_note = forms.CharField(widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(choices=[("", "—"), ("a", "A & B"), ("b", "B")], initial="a")
+    grouped = forms.ChoiceField(
+        choices=[("Group <one>", [("1", "One")]), ("", [("2", "Two")]), ("3", "Three")]
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
+    agree = forms.BooleanField(initial=True)
+    off = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"disabled": True}))
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today)
+    moment = forms.SplitDateTimeField(initial=NOW)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="h&h")
+    hiddens = forms.MultipleChoiceField(
+        choices=[("1", "1"), ("2", "2")], widget=forms.MultipleHiddenInput, initial=["1", "2"]
+    )
+    upload = forms.FileField(widget=forms.FileInput(attrs={"accept": ".csv"}))
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), initial="s3")
+    radios = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+
+@pytest.mark.parametrize("bound", [False, True])
+@pytest.mark.parametrize("name", list(EveryWidget.base_fields))
+def test_every_kind_of_widget_is_drawn_as_its_template_draws_it(monkeypatch, bound, name):
+    sent = {"text": "<b>'", "kind": "zzz", "many": ["y"], "moment_0": "x", "hiddens": ["2"]}
+    drawn = []
+    for in_python in (False, True):
+        monkeypatch.setattr(WidgetRenderer, "draw_in_python", in_python)
+        drawn.append(str(EveryWidget(sent if bound else None)[name]))
+    assert drawn[1] == drawn[0]
+    assert drawn[1].startswith("<")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.db.models import Count, Value
 
 from core.prepared import Prepared
@@ -119,3 +120,57 @@ def test_a_value_worked_out_from_a_date_is_refused():
         week.objects(day=dt.date(2026, 3, 1))
     with pytest.raises(TypeError):
         week.objects(day="2026-03-01")
+
+
+def _in_groups(group_ids: list[int], joined_after: dt.datetime):
+    return User.objects.filter(groups__any_of=group_ids, date_joined__gt=joined_after).order_by(
+        "username"
+    )
+
+
+def test_a_list_of_ids_is_one_value(django_assert_num_queries):
+    members = Prepared(_in_groups)
+    ana, ben, cy = (UserFactory(username=name) for name in ("ana", "ben", "cy"))
+    outreach, board = Group.objects.create(name="Outreach"), Group.objects.create(name="Board")
+    ana.groups.add(outreach)
+    ben.groups.add(board)
+    cy.groups.add(outreach, board)
+    long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    for ids, names in (
+        ([outreach.pk], ["ana", "cy"]),
+        ([board.pk], ["ben", "cy"]),
+        ([outreach.pk, board.pk], ["ana", "ben", "cy", "cy"]),
+        ([], []),
+    ):
+        with django_assert_num_queries(1):
+            found = members.objects(group_ids=ids, joined_after=long_ago)
+        assert [user.username for user in found] == names
+        assert found == list(_in_groups(ids, long_ago))
+    with pytest.raises(TypeError):
+        members.objects(group_ids=["ana"], joined_after=long_ago)
+
+
+def test_any_of_matches_what_in_matches():
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    UserFactory(username="cy")
+    for ids in ([], [ana.pk], [ana.pk, ben.pk], [ben.pk, ben.pk, 10**9]):
+        assert list(User.objects.filter(pk__any_of=ids).order_by("pk")) == list(
+            User.objects.filter(pk__in=ids).order_by("pk")
+        )
+
+
+def test_on_postgresql_each_connection_prepares_the_statement_once(django_assert_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("PREPARE is PostgreSQL's (set DATABASE_URL)")
+    people = Prepared(_people_and_groups)
+    ana = UserFactory(username="ana")
+    board = Group.objects.create(name="Board")
+    for _visit in range(3):
+        with django_assert_num_queries(1) as captured:
+            rows = people.rows(limit=10, user_id=ana.pk, group_id=board.pk)
+        assert [row[2] for row in rows] == [None, "ana"]
+        assert captured.captured_queries[0]["sql"].startswith("EXECUTE liaison_")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'liaison_%%'")
+        prepared_here = cursor.fetchone()[0]
+    assert prepared_here >= 1

@@ -264,11 +264,10 @@ PEOPLE_COLUMNS: dict[str, ColumnType] = {
 }
 
 
-def people_at(touchpoint_ids: list[int], meeting_ids: list[int]) -> dict[tuple[str, int], list]:
-    """The people at these touchpoints and meetings, by name: one query."""
+def _people_at(touchpoint_ids: list[int], meeting_ids: list[int]) -> QuerySet:
     sources = [
         union_part(
-            model.contacts.through.objects.filter(**{f"{owner}__in": ids}),
+            model.contacts.through.objects.filter(**{f"{owner}__any_of": ids}),
             PEOPLE_COLUMNS,
             kind=Value(kind),
             owner=owner,
@@ -279,13 +278,21 @@ def people_at(touchpoint_ids: list[int], meeting_ids: list[int]) -> dict[tuple[s
             ("touchpoint", Touchpoint, "touchpoint_id", touchpoint_ids),
             ("meeting", Meeting, "meeting_id", meeting_ids),
         )
-        if ids
     ]
-    if not sources:
+    return sources[0].union(sources[1], all=True).order_by(column("name"), column("contact_id"))
+
+
+# Compiled once per process (core.prepared): every timeline page reads it.
+_PEOPLE_AT = Prepared(_people_at)
+
+
+def people_at(touchpoint_ids: list[int], meeting_ids: list[int]) -> dict[tuple[str, int], list]:
+    """The people at these touchpoints and meetings, by name: one query."""
+    if not touchpoint_ids and not meeting_ids:
         return {}
-    query = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
     people: dict[tuple[str, int], list] = {}
-    for kind, owner, contact_id, name in query.order_by(column("name"), column("contact_id")):
+    rows = _PEOPLE_AT.rows(limit=None, touchpoint_ids=touchpoint_ids, meeting_ids=meeting_ids)
+    for kind, owner, contact_id, name in rows:
         contact = loaded(Contact, id=contact_id, name=name)
         people.setdefault((kind, owner), []).append(contact)
     return people

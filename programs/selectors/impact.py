@@ -8,12 +8,13 @@ although it is stored as the next day in UTC. The email task activates its recip
 
 The cost is fixed: five queries for a program, six for an organization, however many programs,
 sessions, outcomes and stories there are, and each goes through an index on the program or the
-organization, so it does not grow with the rest of the data either.
+organization, so it does not grow with the rest of the data either. Every query is compiled
+once per process (core.prepared): an impact page and a draft update's preview read them all.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -22,7 +23,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -32,6 +32,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.periods import local_bounds, month_label, months, period_in_words
+from core.prepared import Prepared
 from outreach.models import Meeting, Touchpoint
 from partners.models import Organization
 from programs.models import Outcome, Program, ProgramPartner, ProgramSession, Story
@@ -126,6 +127,67 @@ class PeriodRows(TypedDict):
     partner_roles: list[ProgramPartner]
 
 
+def _program(program_id: int) -> QuerySet[Program]:
+    return Program.objects.filter(pk=program_id)
+
+
+def _partner_programs(
+    organization_id: int, start: dt.date, end: dt.date, lo: dt.datetime, hi: dt.datetime
+) -> QuerySet[Program]:
+    """The organization's programs with a session, an outcome or a consented story in the
+    period, or running then."""
+    sessions = ProgramSession.objects.filter(
+        program=OuterRef("pk"), starts_at__gte=lo, starts_at__lt=hi
+    )
+    outcomes = Outcome.objects.filter(
+        program=OuterRef("pk"), measured_on__gte=start, measured_on__lte=end
+    )
+    stories = Story.objects.filter(
+        program=OuterRef("pk"), consent_to_share=True, told_on__gte=start, told_on__lte=end
+    )
+    running = Q(status__in=RUNNING_STATUSES, start_date__lte=end) & (
+        Q(end_date__gte=start) | Q(end_date__isnull=True, status__in=OPEN_ENDED_STATUSES)
+    )
+    return (
+        Program.objects.filter(
+            pk__in=ProgramPartner.objects.filter(organization_id=organization_id).values(
+                "program_id"
+            )
+        )
+        .filter(Exists(sessions) | Exists(outcomes) | Exists(stories) | running)
+        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    )
+
+
+# Each read by every impact page and progress update: compiled once per process (core.prepared).
+_PROGRAM = Prepared(_program)
+_PARTNER_PROGRAMS = Prepared(_partner_programs)
+_OUTCOMES = Prepared(
+    lambda program_ids, start, end: Outcome.objects.filter(
+        program_id__any_of=program_ids, measured_on__gte=start, measured_on__lte=end
+    ).order_by("measured_on", "metric", "pk")
+)
+_STORIES = Prepared(
+    lambda program_ids, start, end: Story.objects.filter(
+        program_id__any_of=program_ids, consent_to_share=True, told_on__gte=start, told_on__lte=end
+    ).order_by("told_on", "pk")
+)
+_PARTNER_ROLES = Prepared(
+    lambda program_ids: (
+        ProgramPartner.objects.filter(program_id__any_of=program_ids)
+        .select_related("organization")
+        .order_by("role", "organization__name", "pk")
+    )
+)
+
+
+def _by_program(rows: list[Any]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row.program_id, []).append(row)
+    return found
+
+
 def _programs(
     *,
     program: Program | None,
@@ -135,43 +197,26 @@ def _programs(
     lo: dt.datetime,
     hi: dt.datetime,
 ) -> "list[WithAnnotations[Program, PeriodRows]]":
-    consented = Story.objects.filter(consent_to_share=True, told_on__gte=start, told_on__lte=end)
-    outcomes = Outcome.objects.filter(measured_on__gte=start, measured_on__lte=end)
-    qs = Program.objects.prefetch_related(
-        Prefetch(
-            "outcomes",
-            queryset=outcomes.order_by("measured_on", "metric", "pk"),
-            to_attr="period_outcomes",
-        ),
-        Prefetch("stories", queryset=consented.order_by("told_on", "pk"), to_attr="period_stories"),
-        Prefetch(
-            "program_partners",
-            queryset=ProgramPartner.objects.select_related("organization").order_by(
-                "role", "organization__name", "pk"
-            ),
-            to_attr="partner_roles",
-        ),
-    )
+    """The programs of the summary, each with its outcomes and consented stories of the period
+    and its partners' roles (PeriodRows): four queries, whatever the number of programs."""
     if program is not None:
-        return list(qs.filter(pk=program.pk))
-    sessions = ProgramSession.objects.filter(
-        program=OuterRef("pk"), starts_at__gte=lo, starts_at__lt=hi
-    )
-    running = Q(status__in=RUNNING_STATUSES, start_date__lte=end) & (
-        Q(end_date__gte=start) | Q(end_date__isnull=True, status__in=OPEN_ENDED_STATUSES)
-    )
-    return list(
-        qs.filter(
-            pk__in=ProgramPartner.objects.filter(organization=organization).values("program_id")
+        programs = _PROGRAM.objects(program_id=program.pk)
+    else:
+        assert organization is not None
+        programs = _PARTNER_PROGRAMS.objects(
+            organization_id=organization.pk, start=start, end=end, lo=lo, hi=hi
         )
-        .filter(
-            Exists(sessions)
-            | Exists(outcomes.filter(program=OuterRef("pk")))
-            | Exists(consented.filter(program=OuterRef("pk")))
-            | running
-        )
-        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
-    )
+    if not programs:
+        return []
+    ids = [each.pk for each in programs]
+    outcomes = _by_program(_OUTCOMES.objects(program_ids=ids, start=start, end=end))
+    stories = _by_program(_STORIES.objects(program_ids=ids, start=start, end=end))
+    roles = _by_program(_PARTNER_ROLES.objects(program_ids=ids))
+    for each in programs:
+        each.period_outcomes = outcomes.get(each.pk, [])
+        each.period_stories = stories.get(each.pk, [])
+        each.partner_roles = roles.get(each.pk, [])
+    return programs
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -180,32 +225,66 @@ def _count(queryset: QuerySet) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
-def _contact(
-    organization: Organization, start: dt.date, end: dt.date, lo: dt.datetime, hi: dt.datetime
-) -> tuple[int, int]:
+def _contact_counts(
+    organization_id: int, start: dt.date, end: dt.date, lo: dt.datetime, hi: dt.datetime
+) -> QuerySet[Organization, tuple[int, int, int]]:
     """Touchpoints with the organization in the period, and meetings held with it (its own and
-    those it joined), in one query; each count goes through its own index."""
+    those it joined), in one row; each count goes through its own index."""
     held = Meeting.objects.filter(status=Meeting.Status.HELD, starts_at__gte=lo, starts_at__lt=hi)
     joined = held.filter(
         pk__in=Meeting.other_organizations.through.objects.filter(
-            organization_id=organization.pk
+            organization_id=organization_id
         ).values("meeting_id")
-    ).exclude(organization=organization)
-    counts = (
-        Organization.objects.filter(pk=organization.pk)
+    ).exclude(organization_id=organization_id)
+    return (
+        Organization.objects.filter(pk=organization_id)
         .annotate(
             touchpoints_in_period=_count(
                 Touchpoint.objects.filter(
-                    organization=organization, occurred_on__gte=start, occurred_on__lte=end
+                    organization_id=organization_id, occurred_on__gte=start, occurred_on__lte=end
                 )
             ),
-            own_meetings=_count(held.filter(organization=organization)),
+            own_meetings=_count(held.filter(organization_id=organization_id)),
             joined_meetings=_count(joined),
         )
         .values_list("touchpoints_in_period", "own_meetings", "joined_meetings")
-        .get()
     )
-    return counts[0], counts[1] + counts[2]
+
+
+_CONTACT_COUNTS = Prepared(_contact_counts)
+
+
+def _contact(
+    organization: Organization, start: dt.date, end: dt.date, lo: dt.datetime, hi: dt.datetime
+) -> tuple[int, int]:
+    """Touchpoints with the organization in the period, and meetings held with it."""
+    ((touchpoints, own, joined),) = _CONTACT_COUNTS.objects(
+        organization_id=organization.pk, start=start, end=end, lo=lo, hi=hi
+    )
+    return touchpoints, own + joined
+
+
+def _sessions_by_month(
+    program_ids: list[int], lo: dt.datetime, hi: dt.datetime
+) -> QuerySet[ProgramSession, dict[str, Any]]:
+    """Sessions, people and sessions without a head count, per program and local month."""
+    return (
+        ProgramSession.objects.filter(
+            program_id__any_of=program_ids, starts_at__gte=lo, starts_at__lt=hi
+        )
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("program_id", "month")
+        .annotate(
+            sessions=Count("pk"),
+            people=Sum("attendance"),
+            unknown=Count("pk", filter=Q(attendance__isnull=True)),
+        )
+    )
+
+
+# Compiled once per process and time zone (core.prepared).
+_SESSIONS_BY_MONTH = Prepared(_sessions_by_month)
 
 
 def impact_summary(
@@ -236,19 +315,7 @@ def impact_summary(
     stats = {p.pk: {"sessions": 0, "attendance": 0, "unknown": 0} for p in programs}
     by_month: dict[tuple[int, int], int] = {}
     if programs:
-        rows = (
-            ProgramSession.objects.filter(
-                program_id__in=list(stats), starts_at__gte=lo, starts_at__lt=hi
-            )
-            .annotate(month=TruncMonth("starts_at", tzinfo=zone))
-            .order_by()
-            .values("program_id", "month")
-            .annotate(
-                sessions=Count("pk"),
-                people=Sum("attendance"),
-                unknown=Count("pk", filter=Q(attendance__isnull=True)),
-            )
-        )
+        rows = _SESSIONS_BY_MONTH.objects(program_ids=list(stats), lo=lo, hi=hi)
         for row in rows:
             people = row["people"] or 0
             counts = stats[row["program_id"]]

@@ -11,7 +11,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,7 +25,7 @@ from django.utils import formats, timezone
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
 from core.periods import local_bounds
-from core.prepared import Prepared
+from core.prepared import Prepared, keep_prefetched
 from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting, Touchpoint
@@ -172,14 +171,23 @@ class FocusAreaNames(TypedDict):
 def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
     """One program with everything its page and the partials it includes show.
 
-    The grant panel reads `program.grant…`: it is prefetched here, so including it adds no
-    queries. The focus areas' names come in the program's own query; its outcomes, stories and
-    survey results in one more (program_results).
+    The grant panel reads `program.grant…`: its deliverables and letters are read here too, so
+    including it adds no queries. The focus areas' names come in the program's own query; its
+    partners, sessions, and the grant's deliverables and letters in one query each, all
+    compiled once per process (core.prepared); its outcomes, stories and survey results in one
+    more (program_results).
     """
     found = _PROGRAM_PAGE.objects(pk=pk)
     if not found:
         raise Program.DoesNotExist(f"No program {pk}.")
-    return found[0]
+    program = found[0]
+    keep_prefetched(program, "program_partners", _PARTNERS.objects(program_id=pk))
+    keep_prefetched(program, "sessions", _SESSIONS.objects(program_id=pk))
+    grant = getattr(program, "grant", None)  # loaded with the program, or none
+    if grant is not None:
+        keep_prefetched(grant, "deliverables", _DELIVERABLES.objects(grant_id=grant.pk))
+        keep_prefetched(grant, "letters", _LETTERS.objects(grant_id=grant.pk))
+    return program
 
 
 def _program_page(pk: int) -> QuerySet[Program]:
@@ -193,30 +201,30 @@ def _program_page(pk: int) -> QuerySet[Program]:
     return (
         Program.objects.select_related("lead", "grant")
         .annotate(focus_area_names=Subquery(focus_areas))
-        .prefetch_related(
-            Prefetch("program_partners", queryset=_partners_in_role_order()),
-            Prefetch(
-                "sessions",
-                queryset=ProgramSession.objects.select_related("meeting").order_by(
-                    "starts_at", "pk"
-                ),
-            ),
-            # grant__deliverables__owner, __followup and grant__letters__organization, each
-            # joined to its rows: two queries rather than five.
-            Prefetch(
-                "grant__deliverables",
-                queryset=GrantDeliverable.objects.select_related("owner", "followup"),
-            ),
-            Prefetch(
-                "grant__letters", queryset=SupportLetter.objects.select_related("organization")
-            ),
-        )
         .filter(pk=pk)
     )
 
 
-# Compiled once per process (core.prepared): every program's page reads it.
+# Compiled once per process (core.prepared): every program's page reads them.
 _PROGRAM_PAGE = Prepared(_program_page)
+_PARTNERS = Prepared(lambda program_id: _partners_in_role_order().filter(program_id=program_id))
+_SESSIONS = Prepared(
+    lambda program_id: (
+        ProgramSession.objects.filter(program_id=program_id)
+        .select_related("meeting")
+        .order_by("starts_at", "pk")
+    )
+)
+# Each deliverable with its owner and follow-up, each letter with its organization, in their
+# models' order.
+_DELIVERABLES = Prepared(
+    lambda grant_id: GrantDeliverable.objects.filter(grant_id=grant_id).select_related(
+        "owner", "followup"
+    )
+)
+_LETTERS = Prepared(
+    lambda grant_id: SupportLetter.objects.filter(grant_id=grant_id).select_related("organization")
+)
 
 
 class Results(NamedTuple):
@@ -401,8 +409,8 @@ def attendance_totals(program: Program) -> tuple[Reach, list[tuple[str, int]]]:
 def _meetings_of(organization_ids: Iterable[int]) -> Q:
     """Meetings with these organizations, as the host or as another partner in it."""
     ids = list(organization_ids)
-    own = Meeting.objects.filter(organization_id__in=ids).order_by().values("pk")
-    joint = Meeting.other_organizations.through.objects.filter(organization_id__in=ids)
+    own = Meeting.objects.filter(organization_id__any_of=ids).order_by().values("pk")
+    joint = Meeting.other_organizations.through.objects.filter(organization_id__any_of=ids)
     # One IN over a UNION, not two INs joined by OR: PostgreSQL reads that by scanning every
     # meeting, this through the two indexes.
     return Q(pk__in=own.union(joint.order_by().values("meeting_id"), all=True))
@@ -467,25 +475,23 @@ def _related_item(kind: str, row: tuple) -> Touchpoint | Meeting:
     return item
 
 
-def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[str, Related]:
-    """Touchpoints and meetings of the program's partners within its dates, newest first: the
-    newest `limit` of each and how many there are, in one query."""
-    related = {"touchpoints": Related([], 0), "meetings": Related([], 0)}
-    partner_ids = [p.organization_id for p in program.program_partners.all()]
-    if not partner_ids:
-        return related
-    touchpoints = Touchpoint.objects.filter(organization_id__in=partner_ids)
+def _related(
+    partner_ids: list[int],
+    first_day: dt.date | None = None,
+    from_moment: dt.datetime | None = None,
+    last_day: dt.date | None = None,
+    until_moment: dt.datetime | None = None,
+) -> QuerySet:
+    """The partners' touchpoints and meetings (within the program's dates, where it has them)
+    as ranked rows of RELATED_COLUMNS, in rank order."""
+    touchpoints = Touchpoint.objects.filter(organization_id__any_of=partner_ids)
     meetings = Meeting.objects.filter(_meetings_of(partner_ids))
-    if program.start_date:
-        touchpoints = touchpoints.filter(occurred_on__gte=program.start_date)
-        meetings = meetings.filter(
-            starts_at__gte=local_bounds(program.start_date, program.start_date)[0]
-        )
-    if program.end_date:
-        touchpoints = touchpoints.filter(occurred_on__lte=program.end_date)
-        meetings = meetings.filter(
-            starts_at__lt=local_bounds(program.end_date, program.end_date)[1]
-        )
+    if first_day is not None:
+        touchpoints = touchpoints.filter(occurred_on__gte=first_day)
+        meetings = meetings.filter(starts_at__gte=from_moment)
+    if last_day is not None:
+        touchpoints = touchpoints.filter(occurred_on__lte=last_day)
+        meetings = meetings.filter(starts_at__lt=until_moment)
     rows = _ranked(
         touchpoints,
         "touchpoints",
@@ -503,8 +509,29 @@ def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[st
         ),
         all=True,
     )
+    return rows.order_by(column("rank"), column("kind"))
+
+
+# Compiled once per process for each of a program's kinds of dates (core.prepared).
+_RELATED = Prepared(_related)
+
+
+def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[str, Related]:
+    """Touchpoints and meetings of the program's partners within its dates, newest first: the
+    newest `limit` of each and how many there are, in one query."""
+    related = {"touchpoints": Related([], 0), "meetings": Related([], 0)}
+    partner_ids = [p.organization_id for p in program.program_partners.all()]
+    if not partner_ids:
+        return related
+    dates: dict[str, Any] = {}
+    if program.start_date:
+        dates["first_day"] = program.start_date
+        dates["from_moment"] = local_bounds(program.start_date, program.start_date)[0]
+    if program.end_date:
+        dates["last_day"] = program.end_date
+        dates["until_moment"] = local_bounds(program.end_date, program.end_date)[1]
     # The first `limit` of each kind are among the first 2 × `limit` rows by rank.
-    for row in rows.order_by(column("rank"), column("kind"))[: 2 * limit]:
+    for row in _RELATED.rows(limit=2 * limit, partner_ids=partner_ids, **dates):
         kind, rank, total = row[0], row[1], row[2]
         if rank <= limit:
             related[kind].rows.append(_related_item(kind, row))
