@@ -7,8 +7,8 @@ a dozen Django templates; drawing one field through it took about a millisecond,
 organization page's quick log alone has ten fields. `templates/bootstrap5/field.html` replaces
 that one template of the pack with `{% bootstrap_field %}`, which calls `field_html` below: the
 same markup (config/tests/test_form_markup.py draws every page with a form both ways and
-compares them), in a tenth of the time. The rest of the pack (the errors, the form around the
-fields) is crispy-bootstrap5's own.
+compares them), in a tenth of the time. `templates/bootstrap5/uni_form.html`, what `|crispy`
+draws (the form's errors, then each field), is `{% bootstrap_form %}` and `form_html` likewise.
 
 The widget inside each field (the input, the select) is Django's own: its context is Django's,
 and its template is Django's Jinja2 one (`WidgetRenderer`, settings.FORM_RENDERER), written in
@@ -23,11 +23,13 @@ inline help or errors) raises an error rather than drawing something else.
 from collections.abc import Callable
 from typing import Any
 
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms
 from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import Context, TemplateDoesNotExist
+from django.template.defaultfilters import unordered_list
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -268,6 +270,35 @@ def field_html(field: BoundField, context: "Context | dict[str, Any] | None" = N
     if is_checkbox:
         return format_html('<div class="mb-3">{}</div>', html)
     return html
+
+
+def _form_errors(form: forms.BaseForm, title: str) -> str:
+    """crispy-bootstrap5's errors.html: the errors that belong to no one field."""
+    errors = form.non_field_errors()
+    if not errors:
+        return ""
+    heading = format_html('<h4 class="alert-heading">{}</h4>', title) if title else ""
+    return format_html(
+        '<div class="alert alert-block alert-danger">{}<ul class="m-0">{}</ul></div>',
+        heading,
+        unordered_list(errors, autoescape=True),
+    )
+
+
+def form_html(form: forms.BaseForm, context: "Context | dict[str, Any]") -> SafeString:
+    """The form as the pack's uni_form.html draws it (`|crispy`): its media if asked, its errors,
+    then every field through field.html (field_html), spaced as the pack's specialspaceless
+    leaves them."""
+    field_template = context.get("field_template") or "bootstrap5/field.html"
+    if field_template != "bootstrap5/field.html":
+        raise NotImplementedError(f"core.bootstrap_fields does not draw {field_template!r}.")
+    parts = []
+    if context.get("include_media"):
+        parts.append(str(form.media))
+    if context.get("form_show_errors"):
+        parts.append(_form_errors(form, context.get("form_error_title") or ""))
+    parts.extend(field_html(field, context) for field in form)
+    return mark_safe(remove_spaces("   ".join(part for part in parts if part)))
 
 
 # Django's Jinja2 widget templates (django/forms/jinja2/django/forms/widgets/), written in

@@ -6,7 +6,7 @@ that. A page that runs the same query on every visit, with only an organization'
 pays it each time: on an organization's page, a quarter of its time. `Prepared` builds and
 compiles the query once (per database, time zone, which the SQL of a date truncation names, and
 set of ids), with stand-in ids, and thereafter only puts the visit's ids in the stand-ins'
-places (ids, dates and moments: `today`, `now`):
+places (ids, dates and moments: `today`, `now`; and choices, a filter's `kind`):
 
     OPEN_FOLLOWUPS = Prepared(
         lambda organization_id: FollowUp.objects.filter(organization_id=organization_id)[:10]
@@ -64,10 +64,12 @@ STAND_IN = -2_000_000_000
 def _kind(value: Any) -> type:
     if isinstance(value, (list, tuple)) and all(_kind(each) is int for each in value):
         return list
-    for kind in (dt.datetime, dt.date, int):  # a datetime is a date too
-        if isinstance(value, kind):
+    for kind in (dt.datetime, dt.date, int, str):  # a datetime is a date too
+        if isinstance(value, kind) and not isinstance(value, bool):
             return kind
-    raise TypeError(f"A prepared query takes ids, lists of ids, dates and moments, not {value!r}.")
+    raise TypeError(
+        f"A prepared query takes ids, lists of ids, dates, moments and choices, not {value!r}."
+    )
 
 
 def _stand_in(kind: type, number: int) -> Any:
@@ -77,6 +79,8 @@ def _stand_in(kind: type, number: int) -> Any:
         return dt.date(1001 + number, 2, 3)
     if kind is list:
         return [STAND_IN - number]
+    if kind is str:
+        return f"{STAND_IN - number} stands for a choice"
     return STAND_IN - number
 
 
@@ -88,11 +92,19 @@ def _adapted(value: Any, connection: Any) -> Any:
         return connection.ops.adapt_datefield_value(value)
     if isinstance(value, (list, tuple)):
         return [int(each) for each in value]
+    if isinstance(value, str):
+        return value
     return int(value)
 
 
 # The server's type of each kind of value a prepared query takes (and of LIMIT and OFFSET).
-_SERVER_TYPES = {int: "bigint", list: "bigint[]", dt.date: "date", dt.datetime: "timestamptz"}
+_SERVER_TYPES = {
+    int: "bigint",
+    list: "bigint[]",
+    str: "text",
+    dt.date: "date",
+    dt.datetime: "timestamptz",
+}
 
 
 @dataclass(frozen=True)

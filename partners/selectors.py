@@ -340,33 +340,60 @@ class BoardCard(NamedTuple):
 
 def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
     """Organizations on the board (not archived), narrowed by the board's filter form."""
+    return _on_board(**_filter_values(filters))
+
+
+def _filter_values(filters: dict[str, Any]) -> dict[str, Any]:
+    """The board's filters as ids and choices: the values of its prepared queries."""
+    values = {name: filters[name] for name in ("kind", "government_level") if filters.get(name)}
+    for name in ("owner", "focus_area"):
+        if filters.get(name):
+            values[f"{name}_id"] = getattr(filters[name], "pk", filters[name])
+    return values
+
+
+def _on_board(
+    *,
+    owner_id: int | None = None,
+    kind: str | None = None,
+    government_level: str | None = None,
+    focus_area_id: int | None = None,
+) -> OrganizationQuerySet:
     qs = Organization.objects.active()
-    if filters.get("owner"):
-        qs = qs.filter(owner=filters["owner"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("government_level"):
-        qs = qs.filter(government_level=filters["government_level"])
-    if filters.get("focus_area"):
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if government_level is not None:
+        qs = qs.filter(government_level=government_level)
+    if focus_area_id is not None:
         # EXISTS rather than a join: a column's query walks the board's index newest first and
         # stops at its cards, testing each organization's focus areas on the way (through the
         # unique index of the join table), instead of reading every organization of the area.
         in_area = Organization.focus_areas.through.objects.filter(
-            organization=OuterRef("pk"), focusarea=filters["focus_area"]
+            organization=OuterRef("pk"), focusarea_id=focus_area_id
         )
         qs = qs.filter(Exists(in_area))
     return qs
 
 
-def board_counts(filters: dict[str, Any]) -> dict[str, int]:
-    """Organizations per stage, every stage listed, in one grouped query."""
-    counts = dict(
-        board_organizations(filters)
+def _stage_counts(**values: Any) -> QuerySet[Organization, tuple[str, int]]:
+    return (
+        _on_board(**values)
         .order_by()
         .values_list("stage")
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
+
+
+# Compiled once per process for each set of filters in use (core.prepared).
+_STAGE_COUNTS = Prepared(_stage_counts)
+
+
+def board_counts(filters: dict[str, Any]) -> dict[str, int]:
+    """Organizations per stage, every stage listed, in one grouped query."""
+    counts = dict(_STAGE_COUNTS.rows(limit=None, **_filter_values(filters)))
     return {value: counts.get(value, 0) for value in Stage.values}
 
 
@@ -386,7 +413,7 @@ def _cards(organizations: OrganizationQuerySet) -> QuerySet[Organization, tuple]
 _STAGE = "stage-of-the-column"
 
 
-def _first_cards(filters: dict[str, Any], limits: dict[str, int]) -> RawSQL:
+def _first_cards(values: dict[str, Any], limits: dict[str, int]) -> RawSQL:
     """The ids of each column's first cards (limits: stage → how many), as one UNION ALL of a
     LIMITed SELECT per stage: each an index scan that stops after its cards.
 
@@ -394,7 +421,7 @@ def _first_cards(filters: dict[str, Any], limits: dict[str, int]) -> RawSQL:
     and their union cost the board 3 ms. "SELECT * FROM (… LIMIT n)" is the form of a limited
     branch that both PostgreSQL and SQLite accept.
     """
-    newest = board_organizations(filters).order_by("-stage_changed_at", "-pk").values("pk")
+    newest = _on_board(**values).order_by("-stage_changed_at", "-pk").values("pk")
     compiled = {
         limit: newest.filter(stage=_STAGE)[:limit].query.sql_with_params()
         for limit in set(limits.values())
@@ -410,6 +437,17 @@ def _first_cards(filters: dict[str, Any], limits: dict[str, int]) -> RawSQL:
     return RawSQL(" UNION ALL ".join(parts), params)
 
 
+def _columns_of(limits: dict[str, int], values: dict[str, Any]) -> QuerySet[Organization, tuple]:
+    """The cards of each column's first `limits[stage]`, for the filters' `values`."""
+    return _cards(Organization.objects.filter(pk__in=_first_cards(values, limits)))
+
+
+# The board as it first opens, every column BOARD_PAGE_SIZE cards long: compiled once per
+# process for each set of filters in use (core.prepared).
+_FIRST_PAGE = {stage: BOARD_PAGE_SIZE for stage in Stage.values}
+_FIRST_COLUMNS = Prepared(lambda **values: _columns_of(_FIRST_PAGE, values))
+
+
 def board_columns(
     filters: dict[str, Any], *, longer: str | None = None, pages: int = 1
 ) -> dict[str, list[BoardCard]]:
@@ -418,8 +456,12 @@ def board_columns(
     that the board costs the same at 1,000 and 10,000 organizations."""
     limits = {stage: BOARD_PAGE_SIZE * (pages if stage == longer else 1) for stage in Stage.values}
     columns: dict[str, list[BoardCard]] = {stage: [] for stage in Stage.values}
-    shown = Organization.objects.filter(pk__in=_first_cards(filters, limits))
-    for card in map(BoardCard._make, _cards(shown)):
+    values = _filter_values(filters)
+    if limits == _FIRST_PAGE:
+        rows = _FIRST_COLUMNS.rows(limit=None, **values)
+    else:
+        rows = list(_columns_of(limits, values))
+    for card in map(BoardCard._make, rows):
         columns[card.stage].append(card)
     return columns
 

@@ -1,9 +1,10 @@
-"""Every form field is drawn as crispy-bootstrap5 draws it.
+"""Every form and form field is drawn as crispy-bootstrap5 draws it.
 
-core.bootstrap_fields draws crispy-bootstrap5's `bootstrap5/field.html` in Python (the pack's
-template took a millisecond a field). These tests draw the real pages, every page with a form
-(blank, and sent back with its errors), once through the pack's own template and once through
-Liaison's, and compare them; and a form with one field of every kind the pack knows.
+core.bootstrap_fields draws crispy-bootstrap5's `bootstrap5/field.html` and `uni_form.html` in
+Python (the pack's field template took a millisecond a field). These tests draw the real pages,
+every page with a form (blank, and sent back with its errors), once through the pack's own
+templates and once through Liaison's, and compare them; and a form with one field of every kind
+the pack knows.
 """
 
 import copy
@@ -16,10 +17,12 @@ from typing import Any
 import crispy_bootstrap5
 import pytest
 import time_machine
+from crispy_forms.templatetags.crispy_forms_filters import uni_form_template
 from django import forms
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.template import Context, Template
 from django.template.loader import get_template
 from django.urls import reverse
 
@@ -52,6 +55,8 @@ def pack_template(settings):
         if pack:
             templates[0]["DIRS"] = [PACK, *templates[0]["DIRS"]]
         settings.TEMPLATES = templates
+        # crispy keeps the form template it loaded first (`|crispy`).
+        uni_form_template.cache_clear()
 
     return use
 
@@ -281,3 +286,28 @@ def test_every_kind_of_widget_is_drawn_as_its_template_draws_it(monkeypatch, bou
         drawn.append(str(EveryWidget(sent if bound else None)[name]))
     assert drawn[1] == drawn[0]
     assert drawn[1].startswith("<")
+
+
+class WithFormErrors(forms.Form):
+    name = forms.CharField()
+    note = forms.CharField(widget=forms.Textarea, required=False)
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        raise forms.ValidationError(["Both <b>at once</b> cannot be.", "And another."])
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_a_whole_form_is_drawn_as_the_packs_form_template_draws_it(pack_template, bound):
+    """`|crispy`: the errors that belong to no field, then every field, hidden ones too."""
+    drawn = []
+    for pack in (True, False):
+        pack_template(pack)
+        template = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+        form = WithFormErrors({"name": "", "secret": "s"} if bound else None)
+        drawn.append(template.render(Context({"form": form})))
+    assert _plain(drawn[1]) == _plain(drawn[0])
+    if bound:
+        assert "Both &lt;b&gt;at once&lt;/b&gt; cannot be." in drawn[1]
+        assert 'class="alert alert-block alert-danger"' in drawn[1]
+    assert 'type="hidden" name="secret"' in drawn[1]

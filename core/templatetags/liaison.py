@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.bootstrap_fields import field_html
+from core.bootstrap_fields import field_html, form_html
 from core.panels import ShownPanel  # noqa: F401 (annotations)
 from core.people import display_name, possessive
 from core.rows import clock as clock_text
@@ -131,3 +131,9 @@ def _panel_loading(shown: "ShownPanel") -> str:
 def bootstrap_field(context: template.Context) -> str:
     """crispy-bootstrap5's field template, drawn in Python (templates/bootstrap5/field.html)."""
     return field_html(context["field"], context)
+
+
+@register.simple_tag(takes_context=True)
+def bootstrap_form(context: template.Context) -> str:
+    """crispy-bootstrap5's form template, drawn in Python (templates/bootstrap5/uni_form.html)."""
+    return form_html(context["form"], context)
