@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core import tabular
+from core.rows import plural
 from core.tabular import MB, column_letter, csv_error_message, sniff_delimiter
 
 MAX_BYTES = 5 * MB
@@ -129,8 +130,8 @@ def read_survey(data: bytes) -> SurveyTable:
                 continue
             if len(cells) != len(header):
                 raise SurveyFileError(
-                    f"Row {row_number} has {_plural(len(cells), 'value')} "
-                    f"but the header has {_plural(len(header), 'column')}."
+                    f"Row {row_number} has {plural(len(cells), 'value')} "
+                    f"but the header has {plural(len(header), 'column')}."
                 )
             if len(rows) == MAX_RESPONSES:
                 raise SurveyFileError(
@@ -387,10 +388,6 @@ def _or_list(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _short(text: str, length: int = 60) -> str:

@@ -249,3 +249,14 @@ def test_each_status_reads_the_same_in_the_log_and_on_the_emails_page(manager_cl
         page = manager_client.get(reverse("mail:email_detail", args=[email.pk])).content.decode()
         assert text.removesuffix("</td>") in page
     assert "&lt;b&gt;Day 0&lt;/b&gt;" in log and "<b>Day" not in log
+
+
+@pytest.mark.parametrize("url_name", ["mail:delivery_log", "home"])
+def test_a_stopped_scheduler_is_told_once_and_the_summary_points_to_it(manager_client, url_name):
+    Heartbeat.objects.create(
+        name=Heartbeat.BEAT, last_run_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    page = manager_client.get(reverse(url_name)).content.decode()
+    assert page.count("Scheduled email is not running") == 1
+    assert page.count("last ran 30") == 1
+    assert "Email sending has stopped:</strong> see the warning at the top of the page." in page
