@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import cached_property
 
+from core.prepared import PreparedList
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -59,7 +61,7 @@ class ListPaginator(Paginator):
 
     def __init__(
         self,
-        object_list: QuerySet,
+        object_list: "QuerySet | PreparedList",
         per_page: int,
         *,
         count_limit: int | None = None,
@@ -73,6 +75,8 @@ class ListPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
+        if isinstance(rows, PreparedList):
+            return rows.count_up_to(None if self.count_limit is None else self.count_limit + 1)
         if self.count_limit is None or not isinstance(rows, QuerySet):
             return super().count
         if not rows.query.distinct:
@@ -147,7 +151,7 @@ class OpenEndedPage(Page):
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: "QuerySet | PreparedList",
     per_page: int = PAGE_SIZE,
     param: str = "page",
     *,
@@ -157,7 +161,8 @@ def paginate(
     """The requested page (?page=); a bad or too-high number gives a valid page, not a 404.
 
     A list that can grow without bound passes `count_limit=COUNT_LIMIT` (see ListPaginator);
-    one that has counted its rows already passes `count`.
+    one that has counted its rows already passes `count`. `queryset` may be a PreparedList
+    (core.prepared): a list read through queries compiled once per process.
     """
     paginator = ListPaginator(queryset, per_page, count_limit=count_limit, count=count)
     return paginator.get_page(request.GET.get(param))

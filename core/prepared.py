@@ -44,10 +44,10 @@ import datetime as dt
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -250,9 +250,12 @@ class Prepared:
             return compiled, compiled.sql, params
         return compiled, f"{compiled.sql} LIMIT %s OFFSET %s", [*params, limit, offset]
 
-    def objects(self, *, using: str = "default", **ids: Any) -> list[Any]:
-        """The queryset's records for these ids, as iterating it would give them."""
-        compiled, sql, params = self._for(using, ids)
+    def objects(
+        self, *, limit: int | None = None, offset: int = 0, using: str = "default", **ids: Any
+    ) -> list[Any]:
+        """The queryset's records for these ids, as iterating it would give them; with a
+        `limit`, that many from `offset` (of a query that is not sliced already)."""
+        compiled, sql, params = self._for(using, ids, limit, offset)
         # The first visit's compiler knows how the rows map to records; it runs this visit's
         # SQL on this thread's connection.
         replay = copy.copy(compiled.compiler)
@@ -302,3 +305,45 @@ def keep_prefetched(instance: Any, relation: str, rows: list[Any]) -> None:
         for row in rows:
             field.set_cached_value(row, instance)
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
+class PreparedList:
+    """A list page's records read through prepared queries, for core.http.ListPaginator: each
+    page one query (`records`, with LIMIT and OFFSET), and the count from the rows' ids
+    (`ids`, a values_list("pk") of the same rows, unsorted), read only as far as the paginator
+    counts. Both built from the same `values`."""
+
+    def __init__(self, records: Prepared, ids: Prepared, values: dict[str, Any]) -> None:
+        self.records = records
+        self.ids = ids
+        self.values = values
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            found = self.records.objects(limit=1, offset=index, **self.values)
+            if index < 0 or not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, index.stop
+        if index.step is not None or stop is None or start < 0:
+            raise TypeError("A prepared list gives pages: [start:stop].")
+        return self.records.objects(limit=max(stop - start, 0), offset=start, **self.values)
+
+    def count_up_to(self, cap: int | None) -> int:
+        """How many rows there are, counting no further than `cap` (None: all of them)."""
+        return len(self.ids.rows(limit=cap, **self.values))
+
+    def count(self) -> int:
+        return self.count_up_to(None)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.records.objects(**self.values))

@@ -1,6 +1,7 @@
 """Reads for the partner pages: each page's queries live here, covered by query-count tests."""
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth.models import User
@@ -21,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.aggregates import JoinedNames
-from core.prepared import Prepared
+from core.prepared import Prepared, PreparedList
 from core.sorting import SortColumn, Sorting
 from partners.models import (
     Affiliation,
@@ -65,28 +66,76 @@ def _stage_order() -> Case:
     )
 
 
-def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
-    """Organizations for the list page, from the filter form's cleaned data."""
+def _organizations(
+    sort: str,
+    archived: str,
+    *,
+    kind: str | None = None,
+    stage: str | None = None,
+    focus_area_id: int | None = None,
+    owner_id: int | None = None,
+) -> OrganizationQuerySet:
+    """The list's organizations narrowed by its filters but the search text, in `sort` order;
+    `archived`: "active", "archived" or anything else for both."""
     qs = Organization.objects.for_list().annotate(focus_area_names=focus_area_names())
-    archived = filters.get("archived") or "active"
     if archived == "active":
         qs = qs.filter(is_archived=False)
     elif archived == "archived":
         qs = qs.filter(is_archived=True)
-    if filters.get("q"):
-        qs = qs.search(filters["q"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("stage"):
-        qs = qs.filter(stage=filters["stage"])
-    if filters.get("focus_area"):
-        qs = qs.filter(focus_areas=filters["focus_area"])
-    if filters.get("owner"):
-        qs = qs.filter(owner=filters["owner"])
-    sort = filters.get("sort") or "name"
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if stage is not None:
+        qs = qs.filter(stage=stage)
+    if focus_area_id is not None:
+        qs = qs.filter(focus_areas=focus_area_id)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
     if sort.lstrip("-") == "stage":  # only then: the CASE costs every other sort for nothing
         qs = qs.annotate(stage_order=_stage_order())
     return qs.order_by(*ORGANIZATION_SORTS[sort])
+
+
+def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
+    """The list's filters but the search text, as values of a prepared query (core.prepared)."""
+    values = {name: filters.get(name) for name in ("kind", "stage")}
+    for name in ("focus_area", "owner"):
+        if filters.get(name):
+            values[f"{name}_id"] = getattr(filters[name], "pk", filters[name])
+    return {name: value for name, value in values.items() if value}
+
+
+def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
+    """Organizations for the list page (organization_page_list) and its export, from the filter
+    form's cleaned data."""
+    sort = filters.get("sort") or "name"
+    qs = _organizations(sort, filters.get("archived") or "active", **_list_values(filters))
+    if filters.get("q"):
+        qs = qs.search(filters["q"])
+    return qs
+
+
+# The list page's rows in each order and choice of archived ones, and their ids for its count:
+# compiled once per process for each set of filters in use (core.prepared).
+_LISTS: dict[tuple[str, str], Prepared] = {}
+_LIST_IDS: dict[str, Prepared] = {}
+
+
+def _ids_of(archived: str, **values: Any) -> QuerySet[Organization, tuple[int]]:
+    return _organizations("name", archived, **values).order_by().values_list("pk")
+
+
+def organization_page_list(filters: dict[str, Any]) -> "QuerySet[Organization] | PreparedList":
+    """What the list page pages through: organization_list's rows, read through prepared
+    queries unless the list is searched by text (its words are no values to compile with)."""
+    if filters.get("q"):
+        return organization_list(filters)
+    sort = filters.get("sort") or "name"
+    archived = filters.get("archived") or "active"
+    if sort not in ORGANIZATION_SORTS or archived not in ("active", "archived", "all"):
+        return organization_list(filters)
+    records = _LISTS.setdefault((sort, archived), Prepared(partial(_organizations, sort, archived)))
+    ids = _LIST_IDS.setdefault(archived, Prepared(partial(_ids_of, archived)))
+    return PreparedList(records, ids, _list_values(filters))
 
 
 class AllAffiliations(TypedDict):

@@ -41,7 +41,7 @@ from partners.models import Affiliation, Contact, Organization, search_words
 def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.organization_list(filters), count_limit=COUNT_LIMIT)
+    page = paginate(request, selectors.organization_page_list(filters), count_limit=COUNT_LIMIT)
     context = {
         "form": form,
         "page": page,

@@ -72,6 +72,8 @@ class Program(TimeStampedModel):
         indexes = [
             # Program list filtered by status and year.
             models.Index(fields=["status", "-start_date"], name="program_status_start"),
+            # The program list in its own order has an index on PostgreSQL only (SQLite takes no
+            # NULLS LAST in an index): programs 0004.
         ]
         constraints = [
             models.CheckConstraint(

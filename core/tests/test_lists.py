@@ -1,5 +1,7 @@
 """What every list page shares: pages that count only so far, cheap record URLs, fast selects."""
 
+import re
+
 import pytest
 from django import forms
 from django.contrib.auth.models import Group
@@ -12,6 +14,7 @@ from django.urls import reverse, set_script_prefix
 
 from core.forms import FastSelect, OneQueryModelChoiceField, time_zone_choices
 from core.http import ListPaginator, paginate, pk_url
+from core.prepared import Prepared, PreparedList
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +92,49 @@ def test_a_list_counted_elsewhere_is_not_counted_again():
         names(page)
     assert len(queries) == 1 and "COUNT" not in queries.captured_queries[0]["sql"]
     assert page.paginator.num_pages == 2
+
+
+# The same list read through prepared queries (core.prepared.PreparedList): the list pages
+# read their rows so unless searched by text.
+_GROUPS = Prepared(lambda first: Group.objects.filter(pk__gte=first).order_by("name"))
+_GROUP_IDS = Prepared(lambda first: Group.objects.filter(pk__gte=first).values_list("pk"))
+
+
+def prepared_groups(n: int) -> PreparedList:
+    rows = groups(n)
+    return PreparedList(_GROUPS, _GROUP_IDS, {"first": min(group.pk for group in rows)})
+
+
+def test_a_prepared_list_pages_as_its_queryset_does():
+    rows = prepared_groups(23)
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(rows, 1)
+    assert len(queries) == 2  # the ids, as far as counted, then the page
+    # limit + 1 ids read, at most (EXECUTE …(first, 11, 0) on PostgreSQL, LIMIT 11 elsewhere).
+    assert re.search(r"\b11\b", queries.captured_queries[0]["sql"])
+    assert page.paginator.open_ended and page.paginator.count_text == "more than 10"
+    assert names(page) == [f"Group {i:03}" for i in range(5)]
+    seen, number = [], 1
+    while True:
+        page = page_of(rows, number)
+        seen += names(page)
+        if not page.has_next():
+            break
+        number = page.next_page_number()
+    assert seen == [f"Group {i:03}" for i in range(23)]
+    assert page.number == 5 and page.end_index() == 23
+
+
+def test_a_prepared_list_past_its_end_and_within_its_limit():
+    rows = prepared_groups(23)
+    page = page_of(rows, 99)
+    assert page.number == 5 and names(page) == ["Group 020", "Group 021", "Group 022"]
+    assert page_of(rows, "not a number").number == 1
+    short = page_of(PreparedList(_GROUPS, _GROUP_IDS, rows.values), 2, limit=None)
+    assert (short.paginator.count, short.paginator.num_pages) == (23, 5)
+    assert len(rows) == 23 and rows[22].name == "Group 022"
+    with pytest.raises(IndexError):
+        rows[23]
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
 """Reads for the touchpoint pages: the list, its CSV export and the detail page."""
 
+import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.aggregates import JoinedNames
+from core.prepared import Prepared, PreparedList
 from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Touchpoint
 from partners.models import Contact, Organization, full_text_filter, search_words
@@ -46,14 +49,24 @@ TOUCHPOINT_SORTING = Sorting(
 )
 
 
-def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
-    """Touchpoints across all partners, newest first or as sorted, from the filter form's
-    cleaned data.
+def _filter_values(filters: dict[str, Any]) -> dict[str, Any]:
+    """The list's filters but the search text, as values of a prepared query (core.prepared)."""
+    values = {name: filters.get(name) for name in ("channel", "kind", "date_from", "date_to")}
+    if filters.get("staff"):
+        values["staff_id"] = filters["staff"].pk
+    return {name: value for name, value in values.items() if value}
 
-    The list page and the CSV export both read this, so the export holds exactly the rows the
-    list shows. Organization, staff member and the contacts' names (`contact_names`, for
-    core.aggregates.split_names) come in the one query.
-    """
+
+def _touchpoints(
+    sort: str,
+    *,
+    staff_id: int | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Touchpoint]:
+    """Touchpoints narrowed by the list's filters but the search text, in the `sort` order."""
     contact_names = (
         Contact.objects.filter(touchpoints=OuterRef("pk"))
         .order_by()
@@ -66,16 +79,44 @@ def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
         .only(*LIST_FIELDS)
         .annotate(contact_names=Subquery(contact_names))
     )
-    if filters.get("staff"):
-        qs = qs.filter(staff=filters["staff"])
-    if filters.get("channel"):
-        qs = qs.filter(channel=filters["channel"])
-    if filters.get("kind"):
-        qs = qs.filter(organization__kind=filters["kind"])
-    if filters.get("date_from"):
-        qs = qs.filter(occurred_on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        qs = qs.filter(occurred_on__lte=filters["date_to"])
+    if staff_id is not None:
+        qs = qs.filter(staff_id=staff_id)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    if kind is not None:
+        qs = qs.filter(organization__kind=kind)
+    if date_from is not None:
+        qs = qs.filter(occurred_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(occurred_on__lte=date_to)
+    return qs.order_by(*TOUCHPOINT_SORTING.order_by(sort))
+
+
+# The list page's rows in each of its orders, and their ids for its count: compiled once per
+# process for each set of filters in use (core.prepared).
+_LIST = {key: Prepared(partial(_touchpoints, key)) for key in TOUCHPOINT_SORTING.keys}
+_LIST_IDS = Prepared(lambda **values: _touchpoints("", **values).order_by().values_list("pk"))
+
+
+def touchpoint_page_list(filters: dict[str, Any]) -> "QuerySet[Touchpoint] | PreparedList":
+    """What the list page pages through: touchpoint_list's rows, read through prepared queries
+    unless the list is searched by text (whose words are not values a query can be compiled
+    with)."""
+    if (filters.get("q") or "").strip():
+        return touchpoint_list(filters)
+    sort = TOUCHPOINT_SORTING.chosen(filters.get("sort"))
+    return PreparedList(_LIST[sort], _LIST_IDS, _filter_values(filters))
+
+
+def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
+    """Touchpoints across all partners, newest first or as sorted, from the filter form's
+    cleaned data.
+
+    The list page (touchpoint_page_list) and the CSV export both read this, so the export holds
+    exactly the rows the list shows. Organization, staff member and the contacts' names
+    (`contact_names`, for core.aggregates.split_names) come in the one query.
+    """
+    qs = _touchpoints(filters.get("sort") or "", **_filter_values(filters))
     text = (filters.get("q") or "").strip()
     if text:
         by_subject = Q(subject__icontains=text)
@@ -86,7 +127,7 @@ def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
             qs = qs.filter(by_subject | Q(organization__in=by_name))
         else:
             qs = qs.filter(by_subject)
-    return qs.order_by(*TOUCHPOINT_SORTING.order_by(filters.get("sort")))
+    return qs
 
 
 def touchpoint_detail(pk: int) -> Touchpoint:

@@ -33,7 +33,7 @@ from partners.organization_picker import (
 def touchpoint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TouchpointFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.touchpoint_list(filters), count_limit=COUNT_LIMIT)
+    page = paginate(request, selectors.touchpoint_page_list(filters), count_limit=COUNT_LIMIT)
     query = query_without(request, "page")
     context = {
         "form": form,

@@ -2,12 +2,12 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.db import models
 from django.db.models import (
     Case,
-    Count,
     F,
     IntegerField,
     OuterRef,
@@ -24,11 +24,10 @@ from django.utils import formats, timezone
 
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
-from core.periods import local_bounds
-from core.prepared import Prepared, keep_prefetched
+from core.prepared import Prepared, PreparedList, keep_prefetched
 from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
-from outreach.models import Meeting, Touchpoint
+from outreach.models import Meeting
 from partners.models import FocusArea, Organization, full_text_filter, search_words
 from programs.models import (
     GrantDeliverable,
@@ -44,8 +43,6 @@ from programs.models import (
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-# "Related touchpoints and meetings" on the detail page: the newest few of each.
-RELATED_LIMIT = 10
 # Meetings offered for linking a session: those of the partners within a year either side.
 MEETING_WINDOW = dt.timedelta(days=366)
 MEETING_CHOICES_LIMIT = 200
@@ -113,8 +110,17 @@ PROGRAM_SORTING = Sorting(
 )
 
 
-def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
-    """Programs newest first (or as sorted), from the filter form's cleaned data.
+def _programs(
+    sort: str,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    focus_area_id: int | None = None,
+    year_start: dt.date | None = None,
+    next_year_start: dt.date | None = None,
+) -> QuerySet[Program]:
+    """The list's programs narrowed by its filters but the texts (title, partner), in `sort`
+    order. A year is running at some point of it: from `year_start` to `next_year_start`.
 
     Total attendance is a subquery per row rather than a Sum over a join: joined with the
     partners (or anything else) the sessions would be counted once per partner. The partners'
@@ -139,29 +145,61 @@ def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
         .only(*PROGRAM_LIST_FIELDS)
         .annotate(total_attendance=Subquery(attendance), partner_names=Subquery(partner_names))
     )
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("focus_area"):
+    if status is not None:
+        qs = qs.filter(status=status)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if focus_area_id is not None:
         # A subquery, not a join: no duplicate rows to remove.
-        tagged = Program.focus_areas.through.objects.filter(focusarea=filters["focus_area"])
+        tagged = Program.focus_areas.through.objects.filter(focusarea_id=focus_area_id)
         qs = qs.filter(pk__in=tagged.values("program_id"))
+    if year_start is not None and next_year_start is not None:
+        # A program without a start date has no year.
+        qs = qs.filter(start_date__lt=next_year_start).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=year_start)
+        )
+    return qs.order_by(*PROGRAM_SORTING.order_by(sort))
+
+
+def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
+    """The list's filters but the texts, as values of a prepared query (core.prepared)."""
+    values: dict[str, Any] = {name: filters.get(name) for name in ("status", "kind")}
+    if filters.get("focus_area"):
+        values["focus_area_id"] = getattr(filters["focus_area"], "pk", filters["focus_area"])
+    if filters.get("year"):
+        values["year_start"] = dt.date(filters["year"], 1, 1)
+        values["next_year_start"] = dt.date(filters["year"] + 1, 1, 1)
+    return {name: value for name, value in values.items() if value}
+
+
+def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
+    """Programs newest first (or as sorted), from the filter form's cleaned data: the list page
+    (program_page_list) and the export."""
+    qs = _programs(filters.get("sort") or "", **_list_values(filters))
     partner = (filters.get("partner") or "").strip()
     if search_words(partner):
         named = Organization.objects.filter(full_text_filter("name", partner)).values("pk")
         with_partner = ProgramPartner.objects.filter(organization__in=named)
         qs = qs.filter(pk__in=with_partner.values("program_id"))
-    if filters.get("year"):
-        # Running at some point of that year; a program without a start date has no year.
-        year = filters["year"]
-        qs = qs.filter(start_date__lt=dt.date(year + 1, 1, 1)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=dt.date(year, 1, 1))
-        )
     text = (filters.get("q") or "").strip()
     if text:
         qs = qs.filter(title__icontains=text)
-    return qs.order_by(*PROGRAM_SORTING.order_by(filters.get("sort")))
+    return qs
+
+
+# The list page's rows in each of its orders, and their ids for its count: compiled once per
+# process for each set of filters in use (core.prepared).
+_LIST = {key: Prepared(partial(_programs, key)) for key in PROGRAM_SORTING.keys}
+_LIST_IDS = Prepared(lambda **values: _programs("", **values).order_by().values_list("pk"))
+
+
+def program_page_list(filters: dict[str, Any]) -> "QuerySet[Program] | PreparedList":
+    """What the list page pages through: program_list's rows, read through prepared queries
+    unless the list is searched by a title or a partner (words are no values to compile with)."""
+    if (filters.get("q") or "").strip() or (filters.get("partner") or "").strip():
+        return program_list(filters)
+    sort = PROGRAM_SORTING.chosen(filters.get("sort"))
+    return PreparedList(_LIST[sort], _LIST_IDS, _list_values(filters))
 
 
 class FocusAreaNames(TypedDict):
@@ -406,7 +444,7 @@ def attendance_totals(program: Program) -> tuple[Reach, list[tuple[str, int]]]:
     return _reach(sessions), _points(sessions)
 
 
-def _meetings_of(organization_ids: Iterable[int]) -> Q:
+def meetings_with(organization_ids: Iterable[int]) -> Q:
     """Meetings with these organizations, as the host or as another partner in it."""
     ids = list(organization_ids)
     own = Meeting.objects.filter(organization_id__any_of=ids).order_by().values("pk")
@@ -414,129 +452,6 @@ def _meetings_of(organization_ids: Iterable[int]) -> Q:
     # One IN over a UNION, not two INs joined by OR: PostgreSQL reads that by scanning every
     # meeting, this through the two indexes.
     return Q(pk__in=own.union(joint.order_by().values("meeting_id"), all=True))
-
-
-class Related(NamedTuple):
-    rows: list
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
-
-
-# The related touchpoints and meetings, read in one query (core.unions): each row with its rank
-# among its kind's, newest first, and how many of its kind there are.
-RELATED_COLUMNS: dict[str, type[models.Field]] = {
-    "kind": models.CharField,
-    "rank": models.IntegerField,
-    "total": models.IntegerField,
-    "id": models.IntegerField,
-    "title": models.CharField,
-    "organization_id": models.IntegerField,
-    "organization_name": models.CharField,
-    "day": models.DateField,
-    "starts_at": models.DateTimeField,
-    "status": models.CharField,
-}
-
-
-def _ranked(qs: QuerySet, kind: str, newest_first: list[str], **values: Any) -> QuerySet:
-    return union_part(
-        qs,
-        RELATED_COLUMNS,
-        kind=Value(kind),
-        rank=Window(RowNumber(), order_by=newest_first),
-        total=Window(Count("pk")),
-        id="pk",
-        organization_id="organization_id",
-        organization_name="organization__name",
-        **values,
-    )
-
-
-def _related_item(kind: str, row: tuple) -> Touchpoint | Meeting:
-    _kind, _rank, _total, pk, title, organization_id, name, day, starts_at, status = row
-    organization = loaded(Organization, id=organization_id, name=name)
-    if kind == "touchpoints":
-        item: Touchpoint | Meeting = loaded(
-            Touchpoint, id=pk, subject=title, organization_id=organization_id, occurred_on=day
-        )
-    else:
-        item = loaded(
-            Meeting,
-            id=pk,
-            title=title,
-            organization_id=organization_id,
-            starts_at=starts_at,
-            status=status,
-        )
-    item.organization = organization
-    return item
-
-
-def _related(
-    partner_ids: list[int],
-    first_day: dt.date | None = None,
-    from_moment: dt.datetime | None = None,
-    last_day: dt.date | None = None,
-    until_moment: dt.datetime | None = None,
-) -> QuerySet:
-    """The partners' touchpoints and meetings (within the program's dates, where it has them)
-    as ranked rows of RELATED_COLUMNS, in rank order."""
-    touchpoints = Touchpoint.objects.filter(organization_id__any_of=partner_ids)
-    meetings = Meeting.objects.filter(_meetings_of(partner_ids))
-    if first_day is not None:
-        touchpoints = touchpoints.filter(occurred_on__gte=first_day)
-        meetings = meetings.filter(starts_at__gte=from_moment)
-    if last_day is not None:
-        touchpoints = touchpoints.filter(occurred_on__lte=last_day)
-        meetings = meetings.filter(starts_at__lt=until_moment)
-    rows = _ranked(
-        touchpoints,
-        "touchpoints",
-        ["-occurred_on", "-created_at", "-pk"],
-        title="subject",
-        day="occurred_on",
-    ).union(
-        _ranked(
-            meetings,
-            "meetings",
-            ["-starts_at", "-pk"],
-            title="title",
-            starts_at="starts_at",
-            status="status",
-        ),
-        all=True,
-    )
-    return rows.order_by(column("rank"), column("kind"))
-
-
-# Compiled once per process for each of a program's kinds of dates (core.prepared).
-_RELATED = Prepared(_related)
-
-
-def related_outreach(program: Program, *, limit: int = RELATED_LIMIT) -> dict[str, Related]:
-    """Touchpoints and meetings of the program's partners within its dates, newest first: the
-    newest `limit` of each and how many there are, in one query."""
-    related = {"touchpoints": Related([], 0), "meetings": Related([], 0)}
-    partner_ids = [p.organization_id for p in program.program_partners.all()]
-    if not partner_ids:
-        return related
-    dates: dict[str, Any] = {}
-    if program.start_date:
-        dates["first_day"] = program.start_date
-        dates["from_moment"] = local_bounds(program.start_date, program.start_date)[0]
-    if program.end_date:
-        dates["last_day"] = program.end_date
-        dates["until_moment"] = local_bounds(program.end_date, program.end_date)[1]
-    # The first `limit` of each kind are among the first 2 × `limit` rows by rank.
-    for row in _RELATED.rows(limit=2 * limit, partner_ids=partner_ids, **dates):
-        kind, rank, total = row[0], row[1], row[2]
-        if rank <= limit:
-            related[kind].rows.append(_related_item(kind, row))
-        related[kind] = Related(related[kind].rows, total)
-    return related
 
 
 def session_meeting_choices(
@@ -552,7 +467,7 @@ def session_meeting_choices(
         return []
     now = timezone.now()
     nearby = (
-        _meetings_of(organization_ids)
+        meetings_with(organization_ids)
         & Q(starts_at__gte=now - MEETING_WINDOW)
         & Q(starts_at__lte=now + MEETING_WINDOW)
     )

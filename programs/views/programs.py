@@ -42,6 +42,7 @@ from programs.forms.programs import (
 )
 from programs.models import Program, ProgramSession
 from programs.selectors import programs as selectors
+from programs.selectors.related import related_outreach
 from programs.services import programs as services
 
 # A primary key that fits a bigint; anything else is not an organization.
@@ -54,7 +55,7 @@ PARTNER_ROW_RE = re.compile(r"partners-\d{1,3}")
 def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgramFilterForm(request.GET)
     filters = form.filters()
-    page = paginate(request, selectors.program_list(filters), count_limit=COUNT_LIMIT)
+    page = paginate(request, selectors.program_page_list(filters), count_limit=COUNT_LIMIT)
     context = {
         "form": form,
         "page": page,
@@ -288,7 +289,7 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         program = selectors.program_detail(pk)
     except Program.DoesNotExist as error:
         raise Http404("No such program.") from error
-    related = selectors.related_outreach(program)
+    related = related_outreach(program)
     results = selectors.program_results(program)
     return render(
         request,
