@@ -307,6 +307,19 @@ def keep_prefetched(instance: Any, relation: str, rows: list[Any]) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
+def filter_values(
+    filters: dict[str, Any], *, values: tuple[str, ...] = (), records: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A filter form's cleaned data as the values of a prepared query: each of `values` (a
+    choice, a date) as it is, each of `records` (a model choice) as its id under `<name>_id`;
+    filters left empty are left out, so each set of filters in use is one compiled query."""
+    found = {name: filters[name] for name in values if filters.get(name)}
+    for name in records:
+        if filters.get(name):
+            found[f"{name}_id"] = getattr(filters[name], "pk", filters[name])
+    return found
+
+
 class PreparedList:
     """A list page's records read through prepared queries, for core.http.ListPaginator: each
     page one query (`records`, with LIMIT and OFFSET), and the count from the rows' ids

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.aggregates import JoinedNames
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, filter_values
 from core.sorting import SortColumn, Sorting
 from partners.models import (
     Affiliation,
@@ -96,12 +96,8 @@ def _organizations(
 
 
 def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
-    """The list's filters but the search text, as values of a prepared query (core.prepared)."""
-    values = {name: filters.get(name) for name in ("kind", "stage")}
-    for name in ("focus_area", "owner"):
-        if filters.get(name):
-            values[f"{name}_id"] = getattr(filters[name], "pk", filters[name])
-    return {name: value for name, value in values.items() if value}
+    """The list's filters but the search text, as values of a prepared query."""
+    return filter_values(filters, values=("kind", "stage"), records=("focus_area", "owner"))
 
 
 def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
@@ -133,9 +129,11 @@ def organization_page_list(filters: dict[str, Any]) -> "QuerySet[Organization] |
     archived = filters.get("archived") or "active"
     if sort not in ORGANIZATION_SORTS or archived not in ("active", "archived", "all"):
         return organization_list(filters)
-    records = _LISTS.setdefault((sort, archived), Prepared(partial(_organizations, sort, archived)))
-    ids = _LIST_IDS.setdefault(archived, Prepared(partial(_ids_of, archived)))
-    return PreparedList(records, ids, _list_values(filters))
+    if (sort, archived) not in _LISTS:
+        _LISTS[sort, archived] = Prepared(partial(_organizations, sort, archived))
+    if archived not in _LIST_IDS:
+        _LIST_IDS[archived] = Prepared(partial(_ids_of, archived))
+    return PreparedList(_LISTS[sort, archived], _LIST_IDS[archived], _list_values(filters))
 
 
 class AllAffiliations(TypedDict):
@@ -393,12 +391,10 @@ def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
 
 
 def _filter_values(filters: dict[str, Any]) -> dict[str, Any]:
-    """The board's filters as ids and choices: the values of its prepared queries."""
-    values = {name: filters[name] for name in ("kind", "government_level") if filters.get(name)}
-    for name in ("owner", "focus_area"):
-        if filters.get(name):
-            values[f"{name}_id"] = getattr(filters[name], "pk", filters[name])
-    return values
+    """The board's filters as the values of its prepared queries."""
+    return filter_values(
+        filters, values=("kind", "government_level"), records=("owner", "focus_area")
+    )
 
 
 def _on_board(

@@ -33,6 +33,17 @@ def names(page) -> list[str]:
     return [group.name for group in page.object_list]
 
 
+def every_page(rows):
+    """The names on every page, following "Next" from the first, and the last page."""
+    seen, number = [], 1
+    while True:
+        page = page_of(rows, number)
+        seen += names(page)
+        if not page.has_next():
+            return seen, page
+        number = page.next_page_number()
+
+
 def test_without_a_limit_it_pages_like_djangos_paginator():
     rows = groups(12)
     ours, django = ListPaginator(rows, 5), Paginator(rows, 5)
@@ -64,15 +75,7 @@ def test_counting_a_long_list_stops_at_the_limit():
 
 
 def test_an_open_ended_list_pages_on_to_its_last_row():
-    rows = groups(23)
-    seen = []
-    number = 1
-    while True:
-        page = page_of(rows, number)
-        seen += names(page)
-        if not page.has_next():
-            break
-        number = page.next_page_number()
+    seen, page = every_page(groups(23))
     assert seen == [f"Group {i:03}" for i in range(23)]
     assert page.number == 5 and page.start_index() == 21 and page.end_index() == 23
 
@@ -114,13 +117,7 @@ def test_a_prepared_list_pages_as_its_queryset_does():
     assert re.search(r"\b11\b", queries.captured_queries[0]["sql"])
     assert page.paginator.open_ended and page.paginator.count_text == "more than 10"
     assert names(page) == [f"Group {i:03}" for i in range(5)]
-    seen, number = [], 1
-    while True:
-        page = page_of(rows, number)
-        seen += names(page)
-        if not page.has_next():
-            break
-        number = page.next_page_number()
+    seen, page = every_page(rows)
     assert seen == [f"Group {i:03}" for i in range(23)]
     assert page.number == 5 and page.end_index() == 23
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.aggregates import JoinedNames
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, filter_values
 from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Touchpoint
 from partners.models import Contact, Organization, full_text_filter, search_words
@@ -50,11 +50,10 @@ TOUCHPOINT_SORTING = Sorting(
 
 
 def _filter_values(filters: dict[str, Any]) -> dict[str, Any]:
-    """The list's filters but the search text, as values of a prepared query (core.prepared)."""
-    values = {name: filters.get(name) for name in ("channel", "kind", "date_from", "date_to")}
-    if filters.get("staff"):
-        values["staff_id"] = filters["staff"].pk
-    return {name: value for name, value in values.items() if value}
+    """The list's filters but the search text, as values of a prepared query."""
+    return filter_values(
+        filters, values=("channel", "kind", "date_from", "date_to"), records=("staff",)
+    )
 
 
 def _touchpoints(

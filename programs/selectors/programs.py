@@ -24,7 +24,7 @@ from django.utils import formats, timezone
 
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
-from core.prepared import Prepared, PreparedList, keep_prefetched
+from core.prepared import Prepared, PreparedList, filter_values, keep_prefetched
 from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting
@@ -162,14 +162,13 @@ def _programs(
 
 
 def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
-    """The list's filters but the texts, as values of a prepared query (core.prepared)."""
-    values: dict[str, Any] = {name: filters.get(name) for name in ("status", "kind")}
-    if filters.get("focus_area"):
-        values["focus_area_id"] = getattr(filters["focus_area"], "pk", filters["focus_area"])
+    """The list's filters but the texts, as values of a prepared query; a year as its first day
+    and the next year's."""
+    values = filter_values(filters, values=("status", "kind"), records=("focus_area",))
     if filters.get("year"):
         values["year_start"] = dt.date(filters["year"], 1, 1)
         values["next_year_start"] = dt.date(filters["year"] + 1, 1, 1)
-    return {name: value for name, value in values.items() if value}
+    return values
 
 
 def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
