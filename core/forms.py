@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.models import StaffProfile
 from core.people import display_name
+from core.prepared import Prepared
 from core.roles import ALL_ROLES
 
 Change = TypeVar("Change")
@@ -204,6 +205,15 @@ def staff_users() -> Any:
     )
 
 
+# Compiled once per process (core.prepared): the follow-up pages list them to reassign to.
+_STAFF = Prepared(staff_users)
+
+
+def staff_list() -> list[User]:
+    """The people of staff_users(), read as a list (for a page that offers them as buttons)."""
+    return _STAFF.objects()
+
+
 class OneQueryChoiceIterator(ModelChoiceIterator):
     """The choices read in one round trip. Django's iterator() reads them through a server-side
     cursor on PostgreSQL: DECLARE, FETCH and CLOSE, three round trips for a dozen rows. The form's
@@ -212,17 +222,48 @@ class OneQueryChoiceIterator(ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        prepared = getattr(self.field, "prepared", None)
+        for obj in self.queryset if prepared is None else prepared.objects():
             yield self.choice(obj)
 
 
 class OneQueryModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField for a short list of choices: see OneQueryChoiceIterator."""
+    """A ModelChoiceField for a short list of choices: see OneQueryChoiceIterator.
+
+    With `prepared` (core.prepared: the same query as `queryset`, compiled once per process),
+    its choices are read through that while the queryset is the one it was made with; a form
+    that narrows the queryset reads the narrowed one.
+    """
 
     iterator = OneQueryChoiceIterator
 
+    def __init__(self, queryset: Any, *, prepared: Prepared | None = None, **kwargs: Any) -> None:
+        super().__init__(queryset, **kwargs)
+        self.prepared = prepared
+
+    # Django's own property, whose setter also drops `prepared` (not in django-stubs).
+    def _set_queryset(self, queryset: Any) -> None:
+        super()._set_queryset(queryset)  # type: ignore[misc]
+        self.prepared = None  # another queryset: its own choices
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        copied = super().__deepcopy__(memo)  # type: ignore[misc]  # the same queryset, set again
+        copied.prepared = self.prepared
+        return copied
+
 
 class StaffChoiceField(OneQueryModelChoiceField):
+    """A choice of staff_users(); made without a queryset, it offers all of them, read through a
+    prepared query."""
+
+    def __init__(self, queryset: Any = None, **kwargs: Any) -> None:
+        if queryset is None:
+            super().__init__(staff_users(), prepared=_STAFF, **kwargs)
+        else:
+            super().__init__(queryset, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
 

@@ -29,9 +29,10 @@ The page that owns an object says how to load it for a lone panel with `panel_ob
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from core.http import AuthenticatedHttpRequest
 
@@ -150,11 +151,23 @@ def _trigger(registered: Panel) -> str:
     return ", ".join(events)
 
 
+@cache
+def _panel_url(page: str, name: str, script_prefix: str) -> str:
+    return reverse("panel", args=[page, name])
+
+
+@cache
+def _on_page(page: str, registered: int) -> list[Panel]:
+    """The panels of `page` in their order (`registered`: how many there are in all, so that
+    one registered later is not missed)."""
+    return sorted((p for p in _registry if p.page == page), key=lambda p: (p.order, p.template))
+
+
 def _shown(registered: Panel, context: Mapping[str, Any], obj: Any) -> ShownPanel:
     trigger = _trigger(registered)
     url = ""
     if trigger:
-        url = reverse("panel", args=[registered.page, registered.name])
+        url = _panel_url(registered.page, registered.name, get_script_prefix())
         if obj is not None:
             url += f"?of={obj.pk}"
     return ShownPanel(
@@ -175,9 +188,7 @@ def panels_for(
     shown: dict[str, list[ShownPanel]] = defaultdict(list)
     for slot in PAGES[page]:
         shown[slot] = []
-    for registered in sorted(_registry, key=lambda p: (p.order, p.template)):
-        if registered.page != page:
-            continue
+    for registered in _on_page(page, len(_registry)):
         if registered.deferred:
             shown[registered.slot].append(_shown(registered, {}, obj))
             continue

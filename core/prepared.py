@@ -33,10 +33,11 @@ PostgreSQL, for its part, plans every query it is sent anew: a few tenths of a m
 join, more for a UNION, often longer than running it. On PostgreSQL a prepared query is therefore
 also prepared on the server (PREPARE, its stand-ins' places as typed parameters, every other
 value written in), once per database connection, and each visit runs it with EXECUTE and the
-visit's values; after a few runs PostgreSQL keeps one plan for it. The PREPARE goes straight to
-the driver, like the connection's own setup, so it is not one of a page's queries: it is paid
-once per connection, not per visit. (A pooler in transaction mode, such as PgBouncer's, would
-need its prepared-statement support turned on.)
+visit's values, with the one plan PostgreSQL made for it (plan_cache_mode=force_generic_plan,
+config/settings.py: left to itself, it plans a query that takes a list anew at every run).
+The PREPARE goes straight to the driver, like the connection's own setup, so it is not one of
+a page's queries: it is paid once per connection, not per visit. (A pooler in transaction mode,
+such as PgBouncer's, would need its prepared-statement support turned on.)
 """
 
 import copy
@@ -265,6 +266,16 @@ class Prepared:
         queryset.query.get_compiler = lambda *args, **kwargs: replay
         return list(queryset)
 
+    def one(self, *, using: str = "default", **ids: Any) -> Any:
+        """The one record of a query by primary key (a detail page's), or its model's
+        DoesNotExist, as QuerySet.get() would raise it."""
+        found = self.objects(using=using, **ids)
+        if not found:
+            model = self._for(using, ids)[0].queryset.model
+            said = ", ".join(str(value) for value in ids.values())
+            raise model.DoesNotExist(f"No {model._meta.verbose_name} {said}.")
+        return found[0]
+
     def rows(
         self, *, limit: int | None, offset: int = 0, using: str = "default", **ids: Any
     ) -> list[tuple[Any, ...]]:
@@ -346,7 +357,9 @@ class PreparedList:
         start, stop = index.start or 0, index.stop
         if index.step is not None or stop is None or start < 0:
             raise TypeError("A prepared list gives pages: [start:stop].")
-        return self.records.objects(limit=max(stop - start, 0), offset=start, **self.values)
+        if stop <= start:  # the one page of an empty list: nothing to read, as for a queryset
+            return []
+        return self.records.objects(limit=stop - start, offset=start, **self.values)
 
     def count_up_to(self, cap: int | None) -> int:
         """How many rows there are, counting no further than `cap` (None: all of them)."""

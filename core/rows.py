@@ -10,10 +10,12 @@ Django's is wrapped for lazy strings, and three times as slow).
 """
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from html import escape
 
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.periods import MONTH_ABBREVIATIONS
 
@@ -22,10 +24,12 @@ __all__ = [
     "escape",
     "local",
     "month_day",
+    "month_year",
     "muted",
     "names",
     "plural",
     "short_date",
+    "shortened",
     "weekday",
 ]
 
@@ -50,6 +54,21 @@ def month_day(day: dt.date) -> str:
 def short_date(day: dt.date) -> str:
     """“Dec 4, 2026”: the date filter's "M j, Y"."""
     return f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.day}, {day.year}"
+
+
+def month_year(day: dt.date) -> str:
+    """“Dec 2026”: the date filter's "M Y"."""
+    return f"{MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
+
+
+def shortened(text: str, length: int) -> str:
+    """The truncatechars filter's cut (Truncator.chars), escaped. Most texts fit: those are
+    only measured, not walked a character at a time as Truncator does (a tenth of a
+    millisecond for a few hundred characters, on every row)."""
+    text = unicodedata.normalize("NFC", text)  # as Truncator.chars reads it
+    if len(text) > length:
+        text = Truncator(text).chars(length)
+    return escape(text)
 
 
 def weekday(day: dt.date) -> str:

@@ -32,13 +32,17 @@ def absolute_url(path_or_name: str, *args, **kwargs) -> str:
     return settings.SITE_URL + path
 
 
-def render_email(name: str, context: dict, *, time_zone: str | zoneinfo.ZoneInfo) -> RenderedEmail:
+def render_email(
+    name: str, context: dict, *, time_zone: str | zoneinfo.ZoneInfo, with_html: bool = True
+) -> RenderedEmail:
+    """The email's subject and bodies; without `with_html`, its HTML body is left out ("") for
+    a page that shows the text (the HTML is drawn where it is shown)."""
     zone = zoneinfo.ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
     context = {"site_url": settings.SITE_URL, "time_zone": zone, **context}
     with timezone.override(zone):
         subject: str = render_to_string(f"emails/{name}-subject.txt", context)
         body_text = render_to_string(f"emails/{name}-body.txt", context)
-        body_html = render_to_string(f"emails/{name}-body.html", context)
+        body_html = render_to_string(f"emails/{name}-body.html", context) if with_html else ""
     # A subject is one line; template newlines and runs of spaces are not the author's intent.
     subject = " ".join(subject.split())
     return RenderedEmail(

@@ -10,7 +10,6 @@ from django.utils import timezone
 from core.http import AuthenticatedHttpRequest, paginate
 from core.panels import panel
 from core.roles import is_manager
-from outreach.forms.touchpoints import TouchpointForm
 from outreach.selectors import dashboard
 from outreach.selectors.followups import group_by_due, open_followups_of_organization
 from outreach.selectors.timeline import timeline_page
@@ -135,8 +134,9 @@ def organization_actions(request: HttpRequest, organization: Organization) -> di
 def organization_quick_log(
     request: HttpRequest, organization: "WithAnnotations[Organization, AllAffiliations]"
 ) -> dict[str, Any]:
-    # The organization as its page loaded it, with its people (partners.selectors).
-    return {"form": TouchpointForm(organization=organization, people=people_ever_at(organization))}
+    # The organization as its page loaded it, with its people (partners.selectors). No form:
+    # an empty one's fields are drawn once for these people (outreach.templatetags.quick_log).
+    return {"form": None, "people": people_ever_at(organization)}
 
 
 # Follow-ups made, done or snoozed show in the timeline too.

@@ -15,6 +15,7 @@ from partners.models import (
     OptOutChange,
     Organization,
     StageChange,
+    StageTally,
 )
 
 
@@ -110,6 +111,21 @@ class StageChangeAdmin(NeverDeleteMixin, admin.ModelAdmin):
     search_fields = ["organization__name", "note"]
     list_select_related = ["organization", "changed_by"]
     date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(StageTally)
+class StageTallyAdmin(NeverDeleteMixin, admin.ModelAdmin):
+    """To look at only: the database keeps the tally (partners.models.StageTally)."""
+
+    list_display = ["stage", "owner_key", "organizations"]
+    list_filter = ["stage"]
+    search_fields = ["stage"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

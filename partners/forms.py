@@ -17,8 +17,8 @@ from core.forms import (
     StaffChoiceField,
     clean_display_name,
     form_field,
-    staff_users,
 )
+from core.prepared import Prepared
 from partners.models import (
     LONG_TEXT,
     ORGANIZATION_PROFILE_FIELDS,
@@ -30,6 +30,9 @@ from partners.models import (
 )
 from partners.selectors import CONTACT_SORTING, ORGANIZATION_SORTS
 from partners.services import normalize_email
+
+# Compiled once per process (core.prepared): the list and board filters offer them.
+FOCUS_AREAS = Prepared(lambda: FocusArea.objects.all())
 
 PHONE_RE = re.compile(r"^[0-9+().\-\s/#*]+(\s*(x|ext\.?|extension)\s*[0-9]+)?$", re.IGNORECASE)
 
@@ -56,13 +59,12 @@ class OrganizationFilterForm(FilterForm):
     )
     focus_area = OneQueryModelChoiceField(
         queryset=FocusArea.objects.all(),
+        prepared=FOCUS_AREAS,
         required=False,
         empty_label="All focus areas",
         widget=FastSelect,
     )
-    owner = StaffChoiceField(
-        queryset=staff_users(), required=False, empty_label="Any owner", widget=FastSelect
-    )
+    owner = StaffChoiceField(required=False, empty_label="Any owner", widget=FastSelect)
     archived = forms.ChoiceField(
         label="Show",
         choices=[("active", "Current"), ("archived", "Archived"), ("all", "All")],
@@ -90,7 +92,7 @@ class ContactFilterForm(FilterForm):
 
 
 class OrganizationForm(VersionedForm, forms.ModelForm):
-    owner = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Nobody yet")
+    owner = StaffChoiceField(required=False, empty_label="Nobody yet")
     # A website typed without a scheme ("county.gov") becomes https://county.gov.
     website = forms.URLField(
         max_length=300,
@@ -357,14 +359,13 @@ class AffiliationEndForm(forms.Form):
 class BoardFilterForm(FilterForm):
     """The pipeline board's filters; the stage is the board's columns, so it is not one."""
 
-    owner = StaffChoiceField(
-        queryset=staff_users(), required=False, empty_label="Any owner", widget=FastSelect
-    )
+    owner = StaffChoiceField(required=False, empty_label="Any owner", widget=FastSelect)
     kind = forms.ChoiceField(
         choices=[("", "All kinds"), *Organization.Kind.choices], required=False, widget=FastSelect
     )
-    focus_area = forms.ModelChoiceField(
+    focus_area = OneQueryModelChoiceField(
         queryset=FocusArea.objects.all(),
+        prepared=FOCUS_AREAS,
         required=False,
         empty_label="All focus areas",
         widget=FastSelect,

@@ -277,6 +277,30 @@ class Organization(TimeStampedModel):
         return pk_url("partners:organization_detail", self.pk)
 
 
+class StageTally(models.Model):
+    """How many organizations (not archived) one person owns at one stage: the board's and the
+    dashboard's counts read these few rows instead of counting 10,000 organizations.
+
+    Kept by the database itself: triggers on partners_organization (migration 0012) add and
+    take one as an organization is created, deleted (merged away), archived, restored, moved or
+    given to someone else, whichever code does it (a service, an import, the admin). Nothing in
+    Liaison writes it; config/tests/test_stage_tally.py holds it to a count of the rows.
+    """
+
+    # The owner's user id, 0 for nobody (a unique key does not match NULLs).
+    owner_key = models.IntegerField()
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    organizations = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner_key", "stage"], name="stage_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_key} {self.stage}: {self.organizations}"
+
+
 class StageChange(models.Model):
     """One move of an organization through the pipeline, including where it started."""
 

@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -32,6 +33,7 @@ from partners.models import (
     Organization,
     OrganizationQuerySet,
     Stage,
+    StageTally,
     full_text_filter,
     search_words,
 )
@@ -162,10 +164,7 @@ def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationP
     The roles, past and present, come in their people's name order: the page's panels read
     them rather than asking again (people_ever_at).
     """
-    found = _ORGANIZATION_PAGE.objects(pk=pk)
-    if not found:
-        raise Organization.DoesNotExist(f"No organization {pk}.")
-    organization = found[0]
+    organization = _ORGANIZATION_PAGE.one(pk=pk)
     organization.all_affiliations = _AFFILIATIONS.objects(organization_id=pk)
     for affiliation in organization.all_affiliations:
         affiliation.organization = organization  # as a prefetch would know it
@@ -203,20 +202,11 @@ def organizations_of(contact: "WithAnnotations[Contact, AllAffiliations]") -> li
     return [affiliation.organization for affiliation in contact.all_affiliations]
 
 
-def _pipeline_counts(user_id: int) -> QuerySet[Organization, tuple[str, int, int | None]]:
-    owned = (
-        Organization.objects.active()
-        .filter(owner_id=user_id)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+def _pipeline_counts(user_id: int) -> QuerySet[StageTally, tuple[str, int, int | None]]:
     return (
-        Organization.objects.active()
-        .order_by()
+        StageTally.objects.order_by()
         .values_list("stage")
-        .annotate(n=Count("*"), mine=Subquery(owned))
+        .annotate(n=Sum("organizations"), mine=Sum("organizations", filter=Q(owner_key=user_id)))
         .values_list("stage", "n", "mine")
     )
 
@@ -227,10 +217,8 @@ _PIPELINE_COUNTS = Prepared(_pipeline_counts)
 
 def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
     """Active (not archived) organizations per stage, every stage listed in pipeline order, and
-    how many of them `user` owns: the dashboard's pipeline panel, in one query.
-
-    Each count reads one index only (the stage index, org_owner_archived): the user's count is an
-    uncorrelated subquery, which PostgreSQL computes once for the grouped rows.
+    how many of them `user` owns: the dashboard's pipeline panel, in one query of the few rows
+    of the stage tally (partners.models.StageTally), not of the organizations.
     """
     rows = _PIPELINE_COUNTS.rows(limit=None, user_id=user.pk)
     counts = {stage: n for stage, n, _ in rows}
@@ -238,7 +226,7 @@ def pipeline_counts(user: User) -> tuple[list[dict[str, Any]], int]:
         {"stage": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Stage.choices
     ]
-    return stages, (rows[0][2] or 0) if rows else 0
+    return stages, sum(mine or 0 for _, _, mine in rows)
 
 
 def _blank_last(field: str) -> Case:
@@ -305,20 +293,30 @@ def contacts_to_add(organization: Organization, search: str, limit: int = 10) ->
 
 
 def contact_detail(pk: int) -> "WithAnnotations[Contact, AllAffiliations]":
-    return Contact.objects.prefetch_related(
-        Prefetch(
-            "affiliations",
-            queryset=Affiliation.objects.select_related("organization").order_by(
-                "end_date", "organization__name"
-            ),
-            to_attr="all_affiliations",
-        ),
-        Prefetch(
-            "opt_out_changes",
-            queryset=OptOutChange.objects.select_related("changed_by"),
-            to_attr="consent_log",
-        ),
-    ).get(pk=pk)
+    """One person with what their page shows, in three queries: the person, their roles with
+    the organizations (current first, then by name), and their consent changes, newest first."""
+    contact = _CONTACT_PAGE.one(pk=pk)
+    contact.all_affiliations = _CONTACT_AFFILIATIONS.objects(contact_id=pk)
+    contact.consent_log = _CONSENT_LOG.objects(contact_id=pk)
+    for row in (*contact.all_affiliations, *contact.consent_log):
+        row.contact = contact  # as a prefetch would know it
+    return contact
+
+
+# Compiled once per process (core.prepared): every person's page reads them.
+_CONTACT_PAGE = Prepared(lambda pk: Contact.objects.filter(pk=pk))
+_CONTACT_AFFILIATIONS = Prepared(
+    lambda contact_id: (
+        Affiliation.objects.filter(contact_id=contact_id)
+        .select_related("organization")
+        .order_by("end_date", "organization__name")
+    )
+)
+_CONSENT_LOG = Prepared(
+    lambda contact_id: OptOutChange.objects.filter(contact_id=contact_id).select_related(
+        "changed_by"
+    )
+)
 
 
 def possible_duplicates(name: str, *, exclude_pk: int | None = None) -> list[Organization]:
@@ -436,9 +434,33 @@ def _stage_counts(**values: Any) -> QuerySet[Organization, tuple[str, int]]:
 _STAGE_COUNTS = Prepared(_stage_counts)
 
 
+def _tallied(owner_id: int | None = None) -> QuerySet[StageTally, tuple[str, int]]:
+    tally = (
+        StageTally.objects.all()
+        if owner_id is None
+        else StageTally.objects.filter(owner_key=owner_id)
+    )
+    return (
+        tally.order_by()
+        .values_list("stage")
+        .annotate(n=Sum("organizations"))
+        .values_list("stage", "n")
+    )
+
+
+# Compiled once per process, with and without an owner (core.prepared).
+_TALLIED = Prepared(_tallied)
+
+
 def board_counts(filters: dict[str, Any]) -> dict[str, int]:
-    """Organizations per stage, every stage listed, in one grouped query."""
-    counts = dict(_STAGE_COUNTS.rows(limit=None, **_filter_values(filters)))
+    """Organizations per stage, every stage listed, in one grouped query: of the stage tally
+    (partners.models.StageTally) for the whole board or one person's cards, else of the
+    organizations the filters leave."""
+    values = _filter_values(filters)
+    if set(values) <= {"owner_id"}:
+        counts = dict(_TALLIED.rows(limit=None, **values))
+    else:
+        counts = dict(_STAGE_COUNTS.rows(limit=None, **values))
     return {value: counts.get(value, 0) for value in Stage.values}
 
 

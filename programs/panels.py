@@ -24,6 +24,16 @@ _ROLES = Prepared(
     lambda organization_id: (
         ProgramPartner.objects.filter(organization_id=organization_id)
         .select_related("program")
+        # What a row shows (programs.templatetags.program_lists: program_role_rows).
+        .only(
+            "role",
+            "contribution",
+            "program__title",
+            "program__kind",
+            "program__status",
+            "program__start_date",
+            "program__end_date",
+        )
         .order_by("-program__start_date", "program__title")[:10]
     )
 )

@@ -90,10 +90,12 @@ def progress_email_render(
     summary: ImpactSummary,
     subject: str | None = None,
     message: str | None = None,
+    with_html: bool = True,
 ) -> tuple[RenderedEmail, str]:
     """The email one recipient gets, and its unsubscribe link.
 
-    `subject` and `message` override the saved ones, for previewing text not yet saved.
+    `subject` and `message` override the saved ones, for previewing text not yet saved;
+    without `with_html`, the HTML body is left out (mail.rendering.render_email).
     """
     subscription = update.subscription
     link = unsubscribe_url(contact) if contact.pk else ""
@@ -111,7 +113,8 @@ def progress_email_render(
         "library_name": library_name(),
         "unsubscribe_url": link,
     }
-    return render_email(EMAIL_NAME, context, time_zone=library_zone()), link
+    rendered = render_email(EMAIL_NAME, context, time_zone=library_zone(), with_html=with_html)
+    return rendered, link
 
 
 def progress_email(*, update: ProgressUpdate, contact: Contact, summary: ImpactSummary) -> Email:

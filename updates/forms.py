@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from core.forms import StaffChoiceField, form_field, staff_users
+from core.forms import StaffChoiceField, form_field
 from partners.models import LONG_TEXT, Contact
 from updates.models import ProgressSubscription
 from updates.selectors import unavailable_reason
@@ -76,7 +76,6 @@ class ProgressSubscriptionForm(forms.Form):
         initial=ProgressSubscription.Mode.REVIEW,
     )
     owner = StaffChoiceField(
-        queryset=staff_users(),
         label="Who reviews the updates",
         help_text="They find each draft on the Progress updates page. Managers can review too.",
     )

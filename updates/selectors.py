@@ -1,6 +1,8 @@
 """Reads for partner progress updates: who may receive them, the list page, the review page."""
 
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import (
@@ -16,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.prepared import Prepared
+from core.prepared import Prepared, PreparedList
 from core.sorting import SortColumn, Sorting
 from mail.models import OutgoingEmail
 from mail.outbox import suppression_reason
@@ -103,11 +105,16 @@ class RecipientRow:
 def recipient_rows(subscription: ProgressSubscription) -> list[RecipientRow]:
     """Every chosen recipient, and whether the next update reaches them (and if not, why), in
     one query. Those queued are current_recipients(), in its order."""
-    still_there = _still_there(subscription).filter(contact_id=OuterRef("pk"))
+    if subscription.organization_id is not None:
+        chosen = _RECIPIENTS_OF_ORGANIZATION.objects(
+            subscription_id=subscription.pk, organization_id=subscription.organization_id
+        )
+    else:
+        chosen = _RECIPIENTS_OF_PROGRAM.objects(
+            subscription_id=subscription.pk, program_id=subscription.program_id
+        )
     rows = []
-    for contact in subscription.recipients.annotate(is_current=Exists(still_there)).order_by(
-        "name", "pk"
-    ):
+    for contact in chosen:
         if contact.is_current and contact.email:
             reason = suppression_reason(kind=OutgoingEmail.Kind.PROGRESS_UPDATE, contact=contact)
             rows.append(RecipientRow(contact, reason, queued=True))
@@ -116,6 +123,33 @@ def recipient_rows(subscription: ProgressSubscription) -> list[RecipientRow]:
         else:
             rows.append(RecipientRow(contact, f"No longer at {subscription.about}.", queued=False))
     return rows
+
+
+def _recipients(subscription_id: int, organizations: Any) -> QuerySet[Contact]:
+    """A subscription's recipients by name, each with `is_current`: still at one of the
+    organizations (an id, or a query of ids)."""
+    if not isinstance(organizations, QuerySet):
+        organizations = [organizations]
+    still_there = Affiliation.objects.current().filter(
+        organization_id__in=organizations, contact_id=OuterRef("pk")
+    )
+    return (
+        Contact.objects.filter(progress_subscriptions=subscription_id)
+        .annotate(is_current=Exists(still_there))
+        .order_by("name", "pk")
+    )
+
+
+# Compiled once per process (core.prepared): every review of a draft update reads one.
+_RECIPIENTS_OF_ORGANIZATION = Prepared(
+    lambda subscription_id, organization_id: _recipients(subscription_id, organization_id)
+)
+_RECIPIENTS_OF_PROGRAM = Prepared(
+    lambda subscription_id, program_id: _recipients(
+        subscription_id,
+        ProgramPartner.objects.filter(program_id=program_id).values("organization_id"),
+    )
+)
 
 
 def update_emails(update: ProgressUpdate) -> list[OutgoingEmail]:
@@ -165,9 +199,7 @@ UPDATE_SORTING = Sorting(
 )
 
 
-def update_list(*, owner: User | None, sort: str | None = None) -> QuerySet[ProgressUpdate]:
-    """Drafts awaiting review first, then the history newest first, or as `sort` says
-    (UPDATE_SORTING); `owner` None for all."""
+def _updates(sort: str, *, owner_id: int | None = None) -> QuerySet[ProgressUpdate]:
     qs = ProgressUpdate.objects.select_related(
         "subscription__organization",
         "subscription__program",
@@ -175,9 +207,27 @@ def update_list(*, owner: User | None, sort: str | None = None) -> QuerySet[Prog
         "approved_by",
         "skipped_by",
     ).defer("message")
-    if owner is not None:
-        qs = qs.filter(subscription__owner=owner)
+    if owner_id is not None:
+        qs = qs.filter(subscription__owner_id=owner_id)
     return qs.order_by(*UPDATE_SORTING.order_by(sort))
+
+
+# The list in each order, and its ids for the count: compiled once per process for each
+# choice of whose updates (core.prepared).
+_UPDATE_LISTS: dict[str, Prepared] = {}
+_UPDATE_IDS = Prepared(
+    lambda **values: _updates(UPDATE_SORTING.default, **values).order_by().values_list("pk")
+)
+
+
+def update_list(*, owner: User | None, sort: str | None = None) -> PreparedList:
+    """Drafts awaiting review first, then the history newest first, or as `sort` says
+    (UPDATE_SORTING); `owner` None for all. A page at a time, through prepared queries."""
+    chosen = UPDATE_SORTING.chosen(sort)
+    if chosen not in _UPDATE_LISTS:
+        _UPDATE_LISTS[chosen] = Prepared(partial(_updates, chosen))
+    values = {} if owner is None else {"owner_id": owner.pk}
+    return PreparedList(_UPDATE_LISTS[chosen], _UPDATE_IDS, values)
 
 
 # Compiled once per process (core.prepared): a progress update's page.
@@ -193,10 +243,7 @@ _UPDATE_PAGE = Prepared(
 
 
 def update_detail(pk: int) -> ProgressUpdate:
-    found = _UPDATE_PAGE.objects(pk=pk)
-    if not found:
-        raise ProgressUpdate.DoesNotExist(f"No progress update {pk}.")
-    return found[0]
+    return _UPDATE_PAGE.one(pk=pk)
 
 
 def _subscriptions(

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.conflicts import VersionedForm
-from core.forms import StaffChoiceField, staff_users
+from core.forms import StaffChoiceField
 from outreach.models import FollowUp
 
 
 class FollowUpForm(forms.ModelForm):
-    assignee = StaffChoiceField(queryset=staff_users(), label="Who follows up")
+    assignee = StaffChoiceField(label="Who follows up")
 
     class Meta:
         model = FollowUp
@@ -79,4 +79,4 @@ class SnoozeForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = StaffChoiceField(queryset=staff_users(), label="Reassign to")
+    assignee = StaffChoiceField(label="Reassign to")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from core.forms import FastSelect, FilterForm, StaffChoiceField, staff_users
+from core.forms import FastSelect, FilterForm, StaffChoiceField
 from outreach.models import Touchpoint
 from outreach.selectors.touchpoints import TOUCHPOINT_SORTING
 from partners.models import Organization
@@ -14,7 +14,6 @@ class TouchpointFilterForm(FilterForm):
     q = forms.CharField(label="Search", required=False, max_length=200)
     staff = StaffChoiceField(
         label="Staff member",
-        queryset=staff_users(),
         required=False,
         empty_label="Anyone",
         widget=FastSelect,

@@ -81,7 +81,8 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         contacts = form_field(self, "contacts", ContactsOfOrganizationField)
-        contacts.queryset = contacts_of(organization)
+        if self.is_bound or people is None:  # what is posted is checked against the query
+            contacts.queryset = contacts_of(organization)
         # No organization chosen yet: nobody to tick, and ticks posted for another one ignored.
         contacts.disabled = organization is None
         if people is not None:

@@ -2,18 +2,20 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from core.periods import local_bounds
+from core.prepared import Prepared, PreparedList, keep_prefetched
 from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Meeting
-from partners.models import Organization
+from partners.models import Contact, Organization
 
 # How far back the private calendar feed reaches: enough for "what did we discuss last month".
 FEED_PAST_DAYS = 90
@@ -48,6 +50,34 @@ MEETING_SORTING = Sorting(
 )
 
 
+def _meetings(
+    sort: str,
+    *,
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+    user_id: int | None = None,
+) -> QuerySet[Meeting]:
+    """The meetings from `since` and before `before`, those `user_id` attends only if given, in
+    `sort` order (MEETING_SORTING); their other partners are read apart (with_partners)."""
+    qs = Meeting.objects.select_related("organization").only(*MEETING_LIST_FIELDS)
+    if user_id is not None:
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT over the whole row.
+        qs = qs.filter(
+            pk__in=Meeting.staff.through.objects.filter(user_id=user_id).values("meeting_id")
+        )
+    if since is not None:
+        qs = qs.filter(starts_at__gte=since)
+    if before is not None:
+        qs = qs.filter(starts_at__lt=before)
+    return qs.order_by(*MEETING_SORTING.order_by(sort))
+
+
+# The list in each order, and its ids for the count: compiled once per process for each set
+# of filters in use (core.prepared).
+_MEETING_LISTS: dict[str, Prepared] = {}
+_MEETING_IDS = Prepared(lambda **values: _meetings("when", **values).order_by().values_list("pk"))
+
+
 def meeting_list(
     *,
     user: User,
@@ -55,27 +85,47 @@ def meeting_list(
     mine: bool = False,
     day: dt.date | None = None,
     sort: str | None = None,
-) -> QuerySet[Meeting]:
+) -> PreparedList:
     """Upcoming meetings soonest first, or past ones newest first, cancelled ones included; or,
     with `day`, that day's meetings (in the current time zone), past or not, in time order;
-    or as `sort` says (MEETING_SORTING)."""
-    now = timezone.now()
-    # The partners' names only: not their profiles' long texts.
-    partners = Organization.objects.only("pk", "name")
-    qs = (
-        Meeting.objects.select_related("organization")
-        .only(*MEETING_LIST_FIELDS)
-        .prefetch_related(Prefetch("other_organizations", queryset=partners))
-    )
-    if mine:
-        qs = qs.filter(_attended_by(user))
-    order = MEETING_SORTING.order_by(sort, "-when" if past else "when")
+    or as `sort` says (MEETING_SORTING). A page at a time, through prepared queries."""
+    values: dict[str, Any] = {}
     if day is not None:
-        start, end = local_bounds(day, day)
-        return qs.filter(starts_at__gte=start, starts_at__lt=end).order_by(*order)
-    if past:
-        return qs.filter(starts_at__lt=now).order_by(*order)
-    return qs.filter(starts_at__gte=now).order_by(*order)
+        values["since"], values["before"] = local_bounds(day, day)
+    elif past:
+        values["before"] = timezone.now()
+    else:
+        values["since"] = timezone.now()
+    if mine:
+        values["user_id"] = user.pk
+    chosen = MEETING_SORTING.chosen(sort, "-when" if past else "when")
+    if chosen not in _MEETING_LISTS:
+        _MEETING_LISTS[chosen] = Prepared(partial(_meetings, chosen))
+    return PreparedList(_MEETING_LISTS[chosen], _MEETING_IDS, values)
+
+
+def with_partners(page: Iterable[Meeting]) -> list[Meeting]:
+    """The meetings of a page, each with its other partners' names (as other_organizations,
+    by name), read in one query."""
+    meetings = list(page)
+    partners: dict[int, list[Organization]] = {meeting.pk: [] for meeting in meetings}
+    if partners:
+        for link in _JOINT_NAMES.objects(meeting_ids=list(partners)):
+            partners[link.meeting_id].append(link.organization)
+    for meeting in meetings:
+        keep_prefetched(meeting, "other_organizations", partners[meeting.pk])
+    return meetings
+
+
+# Compiled once per process (core.prepared): every page of the meeting list reads it.
+_JOINT_NAMES = Prepared(
+    lambda meeting_ids: (
+        Meeting.other_organizations.through.objects.filter(meeting_id__any_of=meeting_ids)
+        .select_related("organization")
+        .only("meeting_id", "organization__name")
+        .order_by("organization__name", "organization_id")
+    )
+)
 
 
 class CalendarDay(NamedTuple):
@@ -153,12 +203,31 @@ def _first_of_each_day_ranked(
 
 
 def meeting_detail(pk: int) -> Meeting:
-    """One meeting with its partners, attendees and logged touchpoint, in a fixed query count."""
-    return (
-        Meeting.objects.select_related("organization", "created_by", "touchpoint")
-        .prefetch_related("other_organizations", "contacts", "staff")
-        .get(pk=pk)
+    """One meeting with its partners, attendees and logged touchpoint, in four queries: the
+    meeting, its other organizations and partner attendees (each in its model's own order, as
+    prefetch_related reads them) and its staff, by name."""
+    meeting = _MEETING_PAGE.one(pk=pk)
+    keep_prefetched(meeting, "other_organizations", _JOINT_ORGANIZATIONS.objects(meeting_id=pk))
+    keep_prefetched(meeting, "contacts", _PARTNER_ATTENDEES.objects(meeting_id=pk))
+    keep_prefetched(meeting, "staff", _STAFF_ATTENDEES.objects(meeting_id=pk))
+    return meeting
+
+
+# Compiled once per process (core.prepared): every meeting's page reads them.
+_MEETING_PAGE = Prepared(
+    lambda pk: Meeting.objects.select_related("organization", "created_by", "touchpoint").filter(
+        pk=pk
     )
+)
+_JOINT_ORGANIZATIONS = Prepared(
+    lambda meeting_id: Organization.objects.filter(joint_meetings=meeting_id)
+)
+_PARTNER_ATTENDEES = Prepared(lambda meeting_id: Contact.objects.filter(meetings=meeting_id))
+_STAFF_ATTENDEES = Prepared(
+    lambda meeting_id: User.objects.filter(meetings=meeting_id).order_by(
+        "first_name", "last_name", "username"
+    )
+)
 
 
 def organization_matches(

@@ -1,27 +1,47 @@
 """The outreach history of one person, for their contact page."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from core.prepared import Prepared, PreparedList
 from outreach.models import Meeting, Touchpoint
 from partners.models import Contact
 
 
-def touchpoints_with(contact: Contact) -> QuerySet[Touchpoint]:
-    return (
-        Touchpoint.objects.filter(contacts=contact)
+def touchpoints_with(contact: Contact) -> PreparedList:
+    """The touchpoints the person was at, newest first, a page at a time (core.http.paginate)."""
+    return PreparedList(_TOUCHPOINTS, _TOUCHPOINT_IDS, {"contact_id": contact.pk})
+
+
+def meetings_with(contact: Contact) -> PreparedList:
+    """The meetings the person was at, latest first, a page at a time (core.http.paginate)."""
+    return PreparedList(_MEETINGS, _MEETING_IDS, {"contact_id": contact.pk})
+
+
+# Compiled once per process (core.prepared): every person's page reads them.
+_TOUCHPOINTS = Prepared(
+    lambda contact_id: (
+        Touchpoint.objects.filter(contacts=contact_id)
         .select_related("organization", "staff")
         .order_by("-occurred_on", "-created_at", "-pk")
     )
-
-
-def meetings_with(contact: Contact) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(contacts=contact)
+)
+_TOUCHPOINT_IDS = Prepared(
+    lambda contact_id: Touchpoint.objects.filter(contacts=contact_id).values_list("pk")
+)
+_MEETINGS = Prepared(
+    lambda contact_id: (
+        Meeting.objects.filter(contacts=contact_id)
         .select_related("organization")
         .order_by("-starts_at", "-pk")
     )
+)
+_MEETING_IDS = Prepared(
+    lambda contact_id: Meeting.objects.filter(contacts=contact_id).values_list("pk")
+)
 
 
 def _links_of(through: type[models.Model], contact: OuterRef) -> Coalesce:
@@ -37,13 +57,20 @@ def _links_of(through: type[models.Model], contact: OuterRef) -> Coalesce:
 
 def outreach_counts(contact: Contact) -> tuple[int, int]:
     """How many touchpoints and meetings the contact was at: one query for both."""
-    row = (
-        Contact.objects.filter(pk=contact.pk)
+    row = _COUNTS.rows(limit=None, pk=contact.pk)[0]
+    return row[0], row[1]
+
+
+def _counts(pk: int) -> QuerySet[Any, tuple[int, int]]:
+    return (
+        Contact.objects.filter(pk=pk)
         .annotate(
             touchpoint_count=_links_of(Touchpoint.contacts.through, OuterRef("pk")),
             meeting_count=_links_of(Meeting.contacts.through, OuterRef("pk")),
         )
         .values_list("touchpoint_count", "meeting_count")
-        .get()
     )
-    return row[0], row[1]
+
+
+# Compiled once per process (core.prepared): every person's page reads it.
+_COUNTS = Prepared(_counts)

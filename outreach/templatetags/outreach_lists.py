@@ -12,12 +12,21 @@ from urllib.parse import quote
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from core.aggregates import split_names
 from core.http import pk_url
 from core.people import display_name
-from core.rows import clock, escape, local, month_day, muted, names, short_date, weekday
+from core.rows import (
+    clock,
+    escape,
+    local,
+    month_day,
+    muted,
+    names,
+    short_date,
+    shortened,
+    weekday,
+)
 from outreach.models import FollowUp, Meeting, Touchpoint
 
 register = template.Library()
@@ -174,7 +183,7 @@ def _notes(followup: FollowUp, context: Any) -> str:
     html = ""
     # Not when it only says the title again (a touchpoint's next step is both).
     if followup.details and " ".join(followup.details.split()) != followup.title:
-        details = escape(Truncator(followup.details).chars(200))
+        details = shortened(followup.details, 200)
         html += f'<div class="small text-body-secondary prewrap">{details}</div>'
     if error := context.get("error"):
         html += f'<div class="small text-danger" role="alert">{escape(str(error))}</div>'

@@ -9,11 +9,10 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from core.http import pk_url
 from core.people import display_name
-from core.rows import clock, escape, local, month_day, short_date
+from core.rows import clock, escape, local, month_day, short_date, shortened
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.timeline import TimelineEntry
 from partners.models import Stage
@@ -24,11 +23,6 @@ CHANNELS = dict(Touchpoint.Channel.choices)
 MEETING_STATUSES = dict(Meeting.Status.choices)
 STAGES = dict(Stage.choices)
 HEADER = '<div class="d-flex flex-wrap justify-content-between gap-1">'
-
-
-def _short(text: str, length: int) -> str:
-    """The truncatechars filter's cut, escaped."""
-    return escape(Truncator(text).chars(length))
 
 
 def _when(at_text: str, datetime: str) -> str:
@@ -57,12 +51,12 @@ def _touchpoint(entry: TimelineEntry) -> str:
         "</div>"
     )
     if item.notes:
-        html += f'<div class="small prewrap">{_short(item.notes, 400)}</div>'
+        html += f'<div class="small prewrap">{shortened(item.notes, 400)}</div>'
     if item.outcome:
-        html += f'<div class="small"><strong>Outcome:</strong> {_short(item.outcome, 200)}</div>'
+        html += f'<div class="small"><strong>Outcome:</strong> {shortened(item.outcome, 200)}</div>'
     if item.next_step:
         html += (
-            f'<div class="small"><strong>Next step:</strong> {_short(item.next_step, 200)}</div>'
+            f'<div class="small"><strong>Next step:</strong> {shortened(item.next_step, 200)}</div>'
         )
     return html
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conflicts import save_unless_changed
-from core.forms import apply_service_errors, staff_users
+from core.forms import apply_service_errors, staff_list, staff_users
 from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, announce, paginate, query_without
 from core.people import display_name, possessive
 from core.roles import is_manager, manager_required
@@ -23,7 +23,7 @@ from outreach import services
 from outreach.forms.followups import FollowUpEditForm, FollowUpForm, ReassignForm, SnoozeForm
 from outreach.models import FollowUp
 from outreach.selectors import followups as selectors
-from outreach.selectors.followups import followups_for, group_by_due
+from outreach.selectors.followups import followup_page_list, group_by_due
 from partners.models import Organization
 from partners.organization_picker import OrganizationPickerForm, start_from
 
@@ -75,14 +75,12 @@ def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         assignee = None
     elif manager and choice.isdigit():
         assignee = staff_users().filter(pk=int(choice)).first() or request.user
-    qs = followups_for(assignee)
     organization = None
     org_id = request.GET.get("organization", "")
     if org_id.isdigit():
         organization = Organization.objects.filter(pk=int(org_id)).first()
-        if organization:
-            qs = qs.filter(organization=organization)
-    page = paginate(request, qs, PAGE_SIZE, count_limit=COUNT_LIMIT)
+    followups = followup_page_list(assignee, organization)
+    page = paginate(request, followups, PAGE_SIZE, count_limit=COUNT_LIMIT)
     return render(
         request,
         "outreach/followup_list.html",
@@ -92,7 +90,7 @@ def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "assignee": assignee,
             "organization": organization,
             "show_assignee": assignee is None or assignee != request.user,
-            "staff": list(staff_users()) if manager else [],
+            "staff": staff_list() if manager else [],
             "query": query_without(request, "page"),
         },
     )
@@ -228,7 +226,7 @@ def followup_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # Only the assignee or a manager may act: no buttons that answer 403.
         "may_act": followup.assignee_id == request.user.pk or manager,
         "is_open": is_open,
-        "staff": list(staff_users()) if manager and is_open else [],  # to reassign it
+        "staff": staff_list() if manager and is_open else [],  # to reassign it
         "today": timezone.localdate(),
     }
     return render(request, "outreach/followup_detail.html", context)

@@ -70,6 +70,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sort = request.GET.get("sort")
     meetings = selectors.meeting_list(user=request.user, past=past, mine=mine, day=day, sort=sort)
     page = paginate(request, meetings, count_limit=COUNT_LIMIT)
+    selectors.with_partners(page.object_list)
     default = "-when" if past else "when"
     return render(
         request,

@@ -287,6 +287,22 @@ def _sessions_by_month(
 _SESSIONS_BY_MONTH = Prepared(_sessions_by_month)
 
 
+def impact_subject(
+    *, program_id: int | None = None, organization_id: int | None = None
+) -> Program | Organization | None:
+    """The program or the organization an impact summary is asked for, None if there is none."""
+    if program_id is not None:
+        found = _SUBJECT_PROGRAM.objects(pk=program_id)
+    else:
+        found = _SUBJECT_ORGANIZATION.objects(pk=organization_id)
+    return found[0] if found else None
+
+
+# Compiled once per process (core.prepared): every impact summary reads one.
+_SUBJECT_PROGRAM = Prepared(lambda pk: Program.objects.filter(pk=pk))
+_SUBJECT_ORGANIZATION = Prepared(lambda pk: Organization.objects.filter(pk=pk))
+
+
 def impact_summary(
     *,
     program: Program | None = None,

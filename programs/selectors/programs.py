@@ -214,10 +214,7 @@ def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
     compiled once per process (core.prepared); its outcomes, stories and survey results in one
     more (program_results).
     """
-    found = _PROGRAM_PAGE.objects(pk=pk)
-    if not found:
-        raise Program.DoesNotExist(f"No program {pk}.")
-    program = found[0]
+    program = _PROGRAM_PAGE.one(pk=pk)
     keep_prefetched(program, "program_partners", _PARTNERS.objects(program_id=pk))
     keep_prefetched(program, "sessions", _SESSIONS.objects(program_id=pk))
     grant = getattr(program, "grant", None)  # loaded with the program, or none

@@ -7,8 +7,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.aggregates import split_names
 from core.people import display_name
-from core.rows import escape, muted, names, short_date
-from programs.models import Grant, Program
+from core.rows import escape, month_year, muted, names, short_date, shortened
+from programs.models import Grant, Program, ProgramPartner
 from programs.selectors.grants import DeadlineNote
 from programs.templatetags.grants import grant_status_badge, money
 
@@ -18,6 +18,7 @@ register = template.Library()
 KINDS = dict(Program.Kind.choices)
 STATUSES = dict(Program.Status.choices)
 GRANT_STATUSES = dict(Grant.Status.choices)
+ROLES = dict(ProgramPartner.Role.choices)
 # As programs/partials/program_status.html colours them.
 STATUS_BADGES = {
     "active": "text-bg-success",
@@ -107,4 +108,32 @@ def _grant_row(grant: Grant, note: DeadlineNote | None) -> str:
 def grant_rows(rows: Iterable[tuple[Grant, DeadlineNote | None]]) -> SafeString:
     """The <tr>s of the grant list (programs/grant_list.html): (grant, deadline note) pairs."""
     html = "".join(_grant_row(grant, note) for grant, note in rows)
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
+
+
+def _role_row(role: ProgramPartner) -> str:
+    """One program an organization is in, with its role (selectors.programs: the roles come
+    with their programs)."""
+    program = role.program
+    facts = f"{escape(KINDS.get(program.kind, program.kind))} · "
+    facts += escape(STATUSES.get(program.status, program.status))
+    if program.start_date:
+        facts += f" · {month_year(program.start_date)}"
+        if program.end_date:
+            facts += f" to {month_year(program.end_date)}"
+    contribution = ""
+    if role.contribution:
+        contribution = f'<div class="small prewrap">{shortened(role.contribution, 200)}</div>'
+    return (
+        '<li class="list-group-item">'
+        f'<a href="{program.get_absolute_url()}" class="fw-semibold">{escape(program.title)}</a>'
+        f' <span class="badge text-bg-light border">{escape(ROLES.get(role.role, role.role))}'
+        f'</span><div class="small text-body-secondary">{facts}</div>{contribution}</li>\n'
+    )
+
+
+@register.simple_tag
+def program_role_rows(roles: Iterable[ProgramPartner]) -> SafeString:
+    """The <li>s of an organization's programs (programs/panels/organization_programs.html)."""
+    html = "".join(_role_row(role) for role in roles)
     return mark_safe(html)  # noqa: S308 — every text from the database is escaped above

@@ -30,13 +30,13 @@ def _subject(request: HttpRequest) -> tuple[Program | None, Organization | None]
         raise Http404("Choose one program or one organization.")
     if "program" in given:
         pk = _pk(request.GET["program"])
-        program = Program.objects.filter(pk=pk).first() if pk else None
-        if program is None:
+        program = selectors.impact_subject(program_id=pk) if pk else None
+        if not isinstance(program, Program):
             raise Http404("No such program.")
         return program, None
     pk = _pk(request.GET["organization"])
-    organization = Organization.objects.filter(pk=pk).first() if pk else None
-    if organization is None:
+    organization = selectors.impact_subject(organization_id=pk) if pk else None
+    if not isinstance(organization, Organization):
         raise Http404("No such organization.")
     return None, organization
 

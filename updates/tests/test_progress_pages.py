@@ -153,12 +153,15 @@ def test_reviewing_a_draft_shows_the_email_and_who_will_be_suppressed(
     assert "Approve and send" in page and "Skip this period" in page
     assert "Will be suppressed" in page and "unsubscribed from progress updates" in page
     # The preview is the email itself: figures, the consented story and never the other one.
-    preview = response.context["preview"].body_html
-    assert CONSENTED in preview
-    assert SECRET not in page
-    assert "Reporting more confidence" in preview
+    # The page shows its text; its HTML is the frame's own request.
     frame = reverse("updates:progress_update_email_html", args=[update.pk])
     assert f'sandbox src="{frame}"' in page
+    html = librarian_client.get(frame).content.decode()
+    for preview in (response.context["preview"].body_text, html):
+        assert CONSENTED in preview
+        assert "Reporting more confidence" in preview
+    assert SECRET not in page and SECRET not in html
+    assert response.context["preview"].body_html == ""  # not drawn for nothing
 
 
 def test_approving_in_the_browser_saves_the_edits_and_queues_the_emails(

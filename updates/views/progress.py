@@ -191,9 +191,11 @@ def _preview(
     *,
     subject: str | None = None,
     message: str | None = None,
+    with_html: bool = False,
 ) -> dict:
     """The email as its first recipient will get it (or as anyone would, without recipients).
-    `recipients`: current_recipients(), when the page has read them already."""
+    `recipients`: current_recipients(), when the page has read them already. The pages show
+    its subject and text; its HTML, drawn `with_html`, is the preview frame's own request."""
     if recipients is None:
         recipients = selectors.current_recipients(update.subscription)
     contact = recipients[0] if recipients else Contact(name="(the recipient's name)")
@@ -203,6 +205,7 @@ def _preview(
         summary=period_summary(update),
         subject=subject,
         message=message,
+        with_html=with_html,
     )
     return {"preview": rendered, "preview_contact": contact if contact.pk else None}
 
@@ -343,7 +346,8 @@ def progress_update_email_html(request: AuthenticatedHttpRequest, pk: int) -> Ht
     update = _update_or_404(pk)
     body_html = ""
     if update.status == ProgressUpdate.Status.DRAFT:
-        body_html = _preview(update, **_typed_recall(request, update))["preview"].body_html
+        drawn = _preview(update, **_typed_recall(request, update), with_html=True)
+        body_html = drawn["preview"].body_html
     elif update.status == ProgressUpdate.Status.SENT:
         email = selectors.sent_email_sample(update)
         body_html = email.body_html if email else ""
