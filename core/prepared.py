@@ -47,7 +47,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, overload
 
 from django.db import connections
@@ -373,3 +373,24 @@ class PreparedList:
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.records.objects(**self.values))
+
+
+class PreparedLists:
+    """A list page's prepared queries, for each shape of the list: `build(*shape, **values)`
+    makes its queryset, where the shape is what changes the SQL itself (an order, a choice of
+    which rows) and the values what only fills it in (ids, dates, choices). `of(*shape,
+    **values)` is that list as a PreparedList; its two queries (the rows, and their ids for the
+    count, in no order) are compiled at the shape's first use and kept, so a caller takes its
+    shapes from a fixed set (a Sorting's chosen())."""
+
+    def __init__(self, build: Callable[..., QuerySet]) -> None:
+        self.build = build
+        self._shapes: dict[tuple[Any, ...], tuple[Prepared, Prepared]] = {}
+
+    def of(self, *shape: Any, **values: Any) -> PreparedList:
+        queries = self._shapes.get(shape)
+        if queries is None:
+            rows = partial(self.build, *shape)
+            ids = Prepared(lambda **each: rows(**each).order_by().values_list("pk"))
+            queries = self._shapes[shape] = (Prepared(rows), ids)
+        return PreparedList(*queries, values)

@@ -1,7 +1,6 @@
 """Reads for the partner pages: each page's queries live here, covered by query-count tests."""
 
 import datetime as dt
-from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth.models import User
@@ -23,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from core.aggregates import JoinedNames
-from core.prepared import Prepared, PreparedList, filter_values
+from core.prepared import Prepared, PreparedList, PreparedLists, filter_values
 from core.sorting import SortColumn, Sorting
 from partners.models import (
     Affiliation,
@@ -114,12 +113,7 @@ def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
 
 # The list page's rows in each order and choice of archived ones, and their ids for its count:
 # compiled once per process for each set of filters in use (core.prepared).
-_LISTS: dict[tuple[str, str], Prepared] = {}
-_LIST_IDS: dict[str, Prepared] = {}
-
-
-def _ids_of(archived: str, **values: Any) -> QuerySet[Organization, tuple[int]]:
-    return _organizations("name", archived, **values).order_by().values_list("pk")
+_ORGANIZATIONS = PreparedLists(_organizations)
 
 
 def organization_page_list(filters: dict[str, Any]) -> "QuerySet[Organization] | PreparedList":
@@ -131,11 +125,7 @@ def organization_page_list(filters: dict[str, Any]) -> "QuerySet[Organization] |
     archived = filters.get("archived") or "active"
     if sort not in ORGANIZATION_SORTS or archived not in ("active", "archived", "all"):
         return organization_list(filters)
-    if (sort, archived) not in _LISTS:
-        _LISTS[sort, archived] = Prepared(partial(_organizations, sort, archived))
-    if archived not in _LIST_IDS:
-        _LIST_IDS[archived] = Prepared(partial(_ids_of, archived))
-    return PreparedList(_LISTS[sort, archived], _LIST_IDS[archived], _list_values(filters))
+    return _ORGANIZATIONS.of(sort, archived, **_list_values(filters))
 
 
 class AllAffiliations(TypedDict):
@@ -211,7 +201,7 @@ def _pipeline_counts(user_id: int) -> QuerySet[StageTally, tuple[str, int, int |
     )
 
 
-# Compiled once per process (core.prepared): every dashboard reads it.
+# Compiled once per process (core.prepared): every dashboard and the board read it.
 _PIPELINE_COUNTS = Prepared(_pipeline_counts)
 
 
@@ -434,34 +424,18 @@ def _stage_counts(**values: Any) -> QuerySet[Organization, tuple[str, int]]:
 _STAGE_COUNTS = Prepared(_stage_counts)
 
 
-def _tallied(owner_id: int | None = None) -> QuerySet[StageTally, tuple[str, int]]:
-    tally = (
-        StageTally.objects.all()
-        if owner_id is None
-        else StageTally.objects.filter(owner_key=owner_id)
-    )
-    return (
-        tally.order_by()
-        .values_list("stage")
-        .annotate(n=Sum("organizations"))
-        .values_list("stage", "n")
-    )
-
-
-# Compiled once per process, with and without an owner (core.prepared).
-_TALLIED = Prepared(_tallied)
-
-
 def board_counts(filters: dict[str, Any]) -> dict[str, int]:
     """Organizations per stage, every stage listed, in one grouped query: of the stage tally
     (partners.models.StageTally) for the whole board or one person's cards, else of the
     organizations the filters leave."""
     values = _filter_values(filters)
     if set(values) <= {"owner_id"}:
-        counts = dict(_TALLIED.rows(limit=None, **values))
+        # The tally's counts for everyone, and for the owner if one is chosen (0: nobody's).
+        rows = _PIPELINE_COUNTS.rows(limit=None, user_id=values.get("owner_id", 0))
+        counts = {stage: mine if values else everyone for stage, everyone, mine in rows}
     else:
         counts = dict(_STAGE_COUNTS.rows(limit=None, **values))
-    return {value: counts.get(value, 0) for value in Stage.values}
+    return {value: counts.get(value) or 0 for value in Stage.values}
 
 
 def _cards(organizations: OrganizationQuerySet) -> QuerySet[Organization, tuple]:

@@ -1,7 +1,6 @@
 """Reads for partner progress updates: who may receive them, the list page, the review page."""
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -18,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, PreparedLists
 from core.sorting import SortColumn, Sorting
 from mail.models import OutgoingEmail
 from mail.outbox import suppression_reason
@@ -127,9 +126,7 @@ def recipient_rows(subscription: ProgressSubscription) -> list[RecipientRow]:
 
 def _recipients(subscription_id: int, organizations: Any) -> QuerySet[Contact]:
     """A subscription's recipients by name, each with `is_current`: still at one of the
-    organizations (an id, or a query of ids)."""
-    if not isinstance(organizations, QuerySet):
-        organizations = [organizations]
+    organizations (a list of ids, or a query of them: _organization_ids)."""
     still_there = Affiliation.objects.current().filter(
         organization_id__in=organizations, contact_id=OuterRef("pk")
     )
@@ -142,7 +139,7 @@ def _recipients(subscription_id: int, organizations: Any) -> QuerySet[Contact]:
 
 # Compiled once per process (core.prepared): every review of a draft update reads one.
 _RECIPIENTS_OF_ORGANIZATION = Prepared(
-    lambda subscription_id, organization_id: _recipients(subscription_id, organization_id)
+    lambda subscription_id, organization_id: _recipients(subscription_id, [organization_id])
 )
 _RECIPIENTS_OF_PROGRAM = Prepared(
     lambda subscription_id, program_id: _recipients(
@@ -214,20 +211,14 @@ def _updates(sort: str, *, owner_id: int | None = None) -> QuerySet[ProgressUpda
 
 # The list in each order, and its ids for the count: compiled once per process for each
 # choice of whose updates (core.prepared).
-_UPDATE_LISTS: dict[str, Prepared] = {}
-_UPDATE_IDS = Prepared(
-    lambda **values: _updates(UPDATE_SORTING.default, **values).order_by().values_list("pk")
-)
+_UPDATE_LISTS = PreparedLists(_updates)
 
 
 def update_list(*, owner: User | None, sort: str | None = None) -> PreparedList:
     """Drafts awaiting review first, then the history newest first, or as `sort` says
     (UPDATE_SORTING); `owner` None for all. A page at a time, through prepared queries."""
-    chosen = UPDATE_SORTING.chosen(sort)
-    if chosen not in _UPDATE_LISTS:
-        _UPDATE_LISTS[chosen] = Prepared(partial(_updates, chosen))
     values = {} if owner is None else {"owner_id": owner.pk}
-    return PreparedList(_UPDATE_LISTS[chosen], _UPDATE_IDS, values)
+    return _UPDATE_LISTS.of(UPDATE_SORTING.chosen(sort), **values)
 
 
 # Compiled once per process (core.prepared): a progress update's page.

@@ -14,7 +14,7 @@ from django.urls import reverse, set_script_prefix
 
 from core.forms import FastSelect, OneQueryModelChoiceField, time_zone_choices
 from core.http import ListPaginator, paginate, pk_url
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, PreparedLists
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,25 @@ def test_a_prepared_list_past_its_end_and_within_its_limit():
     assert len(rows) == 23 and rows[22].name == "Group 022"
     with pytest.raises(IndexError):
         rows[23]
+
+
+def test_prepared_lists_compile_each_shape_once():
+    first = groups(7).first().pk
+    lists = PreparedLists(
+        lambda order, *, first: Group.objects.filter(pk__gte=first).order_by(order)
+    )
+
+    by_name, again, backwards = (
+        lists.of("name", first=first),
+        lists.of("name", first=first),
+        lists.of("-name", first=first),
+    )
+
+    assert (again.records, again.ids) == (by_name.records, by_name.ids)
+    assert backwards.records is not by_name.records
+    assert [group.name for group in by_name[0:2]] == ["Group 000", "Group 001"]
+    assert [group.name for group in backwards[0:2]] == ["Group 006", "Group 005"]
+    assert page_of(backwards, 2, limit=None).paginator.count == 7
 
 
 @pytest.mark.parametrize(

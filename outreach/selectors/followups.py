@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, PreparedLists
 from outreach.models import FollowUp
 from partners.models import Organization
 
@@ -79,8 +79,7 @@ def _open_of(
 
 # The list page's rows and their ids for its count, for each set of filters in use: compiled
 # once per process (core.prepared).
-_OPEN_LIST = Prepared(_open_of)
-_OPEN_IDS = Prepared(lambda **values: _open_of(**values).order_by().values_list("pk"))
+_OPEN = PreparedLists(_open_of)
 
 
 def followup_page_list(
@@ -93,7 +92,7 @@ def followup_page_list(
         values["assignee_id"] = assignee.pk
     if organization is not None:
         values["organization_id"] = organization.pk
-    return PreparedList(_OPEN_LIST, _OPEN_IDS, values)
+    return _OPEN.of(**values)
 
 
 def week_end(today: dt.date) -> dt.date:

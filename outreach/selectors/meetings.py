@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
@@ -12,7 +11,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from core.periods import local_bounds
-from core.prepared import Prepared, PreparedList, keep_prefetched
+from core.prepared import Prepared, PreparedList, PreparedLists, keep_prefetched
 from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Meeting
 from partners.models import Contact, Organization
@@ -74,8 +73,7 @@ def _meetings(
 
 # The list in each order, and its ids for the count: compiled once per process for each set
 # of filters in use (core.prepared).
-_MEETING_LISTS: dict[str, Prepared] = {}
-_MEETING_IDS = Prepared(lambda **values: _meetings("when", **values).order_by().values_list("pk"))
+_MEETING_LISTS = PreparedLists(_meetings)
 
 
 def meeting_list(
@@ -99,9 +97,7 @@ def meeting_list(
     if mine:
         values["user_id"] = user.pk
     chosen = MEETING_SORTING.chosen(sort, "-when" if past else "when")
-    if chosen not in _MEETING_LISTS:
-        _MEETING_LISTS[chosen] = Prepared(partial(_meetings, chosen))
-    return PreparedList(_MEETING_LISTS[chosen], _MEETING_IDS, values)
+    return _MEETING_LISTS.of(chosen, **values)
 
 
 def with_partners(page: Iterable[Meeting]) -> list[Meeting]:

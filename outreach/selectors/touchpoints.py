@@ -1,13 +1,18 @@
 """Reads for the touchpoint pages: the list, its CSV export and the detail page."""
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from core.aggregates import JoinedNames
-from core.prepared import Prepared, PreparedList, filter_values, keep_prefetched
+from core.prepared import (
+    Prepared,
+    PreparedList,
+    PreparedLists,
+    filter_values,
+    keep_prefetched,
+)
 from core.sorting import SortColumn, Sorting
 from outreach.models import FollowUp, Touchpoint
 from partners.models import Contact, Organization, full_text_filter, search_words
@@ -93,8 +98,7 @@ def _touchpoints(
 
 # The list page's rows in each of its orders, and their ids for its count: compiled once per
 # process for each set of filters in use (core.prepared).
-_LIST = {key: Prepared(partial(_touchpoints, key)) for key in TOUCHPOINT_SORTING.keys}
-_LIST_IDS = Prepared(lambda **values: _touchpoints("", **values).order_by().values_list("pk"))
+_LIST = PreparedLists(_touchpoints)
 
 
 def touchpoint_page_list(filters: dict[str, Any]) -> "QuerySet[Touchpoint] | PreparedList":
@@ -104,7 +108,7 @@ def touchpoint_page_list(filters: dict[str, Any]) -> "QuerySet[Touchpoint] | Pre
     if (filters.get("q") or "").strip():
         return touchpoint_list(filters)
     sort = TOUCHPOINT_SORTING.chosen(filters.get("sort"))
-    return PreparedList(_LIST[sort], _LIST_IDS, _filter_values(filters))
+    return _LIST.of(sort, **_filter_values(filters))
 
 
 def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:

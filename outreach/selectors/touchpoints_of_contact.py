@@ -6,41 +6,35 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from core.prepared import Prepared, PreparedList
+from core.prepared import Prepared, PreparedList, PreparedLists
 from outreach.models import Meeting, Touchpoint
 from partners.models import Contact
 
 
 def touchpoints_with(contact: Contact) -> PreparedList:
     """The touchpoints the person was at, newest first, a page at a time (core.http.paginate)."""
-    return PreparedList(_TOUCHPOINTS, _TOUCHPOINT_IDS, {"contact_id": contact.pk})
+    return _TOUCHPOINTS.of(contact_id=contact.pk)
 
 
 def meetings_with(contact: Contact) -> PreparedList:
     """The meetings the person was at, latest first, a page at a time (core.http.paginate)."""
-    return PreparedList(_MEETINGS, _MEETING_IDS, {"contact_id": contact.pk})
+    return _MEETINGS.of(contact_id=contact.pk)
 
 
 # Compiled once per process (core.prepared): every person's page reads them.
-_TOUCHPOINTS = Prepared(
+_TOUCHPOINTS = PreparedLists(
     lambda contact_id: (
         Touchpoint.objects.filter(contacts=contact_id)
         .select_related("organization", "staff")
         .order_by("-occurred_on", "-created_at", "-pk")
     )
 )
-_TOUCHPOINT_IDS = Prepared(
-    lambda contact_id: Touchpoint.objects.filter(contacts=contact_id).values_list("pk")
-)
-_MEETINGS = Prepared(
+_MEETINGS = PreparedLists(
     lambda contact_id: (
         Meeting.objects.filter(contacts=contact_id)
         .select_related("organization")
         .order_by("-starts_at", "-pk")
     )
-)
-_MEETING_IDS = Prepared(
-    lambda contact_id: Meeting.objects.filter(contacts=contact_id).values_list("pk")
 )
 
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.db import models
@@ -24,7 +23,13 @@ from django.utils import formats, timezone
 
 from core.aggregates import JoinedNames
 from core.history_entries import HistorySource
-from core.prepared import Prepared, PreparedList, filter_values, keep_prefetched
+from core.prepared import (
+    Prepared,
+    PreparedList,
+    PreparedLists,
+    filter_values,
+    keep_prefetched,
+)
 from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting
@@ -188,8 +193,7 @@ def program_list(filters: dict[str, Any]) -> QuerySet[Program]:
 
 # The list page's rows in each of its orders, and their ids for its count: compiled once per
 # process for each set of filters in use (core.prepared).
-_LIST = {key: Prepared(partial(_programs, key)) for key in PROGRAM_SORTING.keys}
-_LIST_IDS = Prepared(lambda **values: _programs("", **values).order_by().values_list("pk"))
+_LIST = PreparedLists(_programs)
 
 
 def program_page_list(filters: dict[str, Any]) -> "QuerySet[Program] | PreparedList":
@@ -198,7 +202,7 @@ def program_page_list(filters: dict[str, Any]) -> "QuerySet[Program] | PreparedL
     if (filters.get("q") or "").strip() or (filters.get("partner") or "").strip():
         return program_list(filters)
     sort = PROGRAM_SORTING.chosen(filters.get("sort"))
-    return PreparedList(_LIST[sort], _LIST_IDS, _list_values(filters))
+    return _LIST.of(sort, **_list_values(filters))
 
 
 class FocusAreaNames(TypedDict):
