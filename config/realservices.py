@@ -103,13 +103,30 @@ class SmtpSink:
         return [message_from_bytes(item, policy=policy.default) for item in raw]
 
 
-class RedisServer:
+class _ServerProcess:
+    """A server this process started, with its files in a temporary `directory`."""
+
+    process: subprocess.Popen | None
+    directory: Path
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class RedisServer(_ServerProcess):
     """A private redis-server on its own port, with nothing kept on disk."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
-        self.directory = tempfile.mkdtemp(prefix="liaison-redis-")
+        self.directory = Path(tempfile.mkdtemp(prefix="liaison-redis-"))
 
     @staticmethod
     def available() -> bool:
@@ -132,7 +149,7 @@ class RedisServer:
                 "--appendonly",
                 "no",
                 "--dir",
-                self.directory,
+                str(self.directory),
             ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -147,16 +164,6 @@ class RedisServer:
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def database_url() -> str:
@@ -268,3 +275,127 @@ def point_celery_at(broker_url: str) -> None:
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+
+
+class DovecotServer(_ServerProcess):
+    """Debian's Dovecot (dovecot-imapd) on a free loopback port, IMAP over TLS only, with one
+    mailbox user; its configuration, certificate and mail all live in a temporary directory."""
+
+    USER = "liaison"
+    PASSWORD = "capture-test-password"
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="liaison-dovecot-"))
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("dovecot") is not None and shutil.which("openssl") is not None
+
+    @property
+    def url(self) -> str:
+        return f"imaps://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.port}/INBOX"
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.directory / "cert.pem")
+
+    def _configure(self) -> Path:
+        d = self.directory
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                str(d / "key.pem"),
+                "-out",
+                str(d / "cert.pem"),
+            ],  # fmt: skip
+            check=True,
+            capture_output=True,
+        )
+        # Dovecot's auth process (user dovecot) reads the password file.
+        d.chmod(0o755)
+        (d / "passwd").write_text(f"{self.USER}:{{PLAIN}}{self.PASSWORD}::::::\n")
+        (d / "home").mkdir()
+        uid, gid = os.getuid(), os.getgid()
+        if uid == 0:
+            # Dovecot never keeps mail as root: as root (CI), the mailbox belongs to its user.
+            import pwd
+
+            account = pwd.getpwnam("dovecot")
+            uid, gid = account.pw_uid, account.pw_gid
+            os.chown(d / "home", uid, gid)
+        config = d / "dovecot.conf"
+        config.write_text(
+            f"""
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+auth_mechanisms = plain
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={d}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {self.port}
+    ssl = yes
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+"""
+        )
+        return config
+
+    def start(self) -> "DovecotServer":
+        config = self._configure()
+        self.process = subprocess.Popen(
+            ["dovecot", "-F", "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+
+        def listening() -> bool:
+            if self.process is not None and self.process.poll() is not None:
+                log = self.directory / "dovecot.log"
+                raise RuntimeError(log.read_text() if log.exists() else "dovecot exited")
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+        wait_for(listening, timeout=20, what="dovecot to listen")
+        return self

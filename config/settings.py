@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "outreach",
     "programs",
     "updates",
+    "inbox",
     "notifications",
     "reports",
     "transfer",
@@ -352,6 +353,8 @@ CELERY_BEAT_SCHEDULE = {
     # Partner progress updates: drafted (or sent) when a subscription's period has ended.
     "queue-progress-updates": {"task": "updates.queue_progress_updates", "schedule": 600.0},
     # Import previews abandoned for a week, and import files past LIAISON_IMPORT_FILE_DAYS.
+    # Captured email: the capture mailbox (IMAP, or var/inbox/) read for new messages.
+    "read-captured-email": {"task": "inbox.read_mailbox", "schedule": 60.0},
     "delete-old-import-files": {"task": "transfer.delete_old_import_files", "schedule": 86400.0},
 }
 
@@ -370,6 +373,17 @@ LIAISON_EMAIL_BATCH_SIZE = env.int("LIAISON_EMAIL_BATCH_SIZE", default=50)
 LIAISON_SENDER_TIME_BUDGET = env.int("LIAISON_SENDER_TIME_BUDGET", default=150)
 # The delivery log turns red when beat has not been heard from for this long.
 LIAISON_BEAT_SILENT_MINUTES = env.int("LIAISON_BEAT_SILENT_MINUTES", default=15)
+
+# Captured email (inbox): a mailbox the library owns, that staff BCC or forward partner email to.
+# INBOUND_IMAP_URL is imaps://user:password@host[:993]/FOLDER (or imap://… with STARTTLS); with
+# none, a Maildir under LIAISON_INBOX_DIR (var/inbox/) is read instead. INBOUND_IMAP_CA_FILE
+# trusts a private certificate authority. LIAISON_CAPTURE_ADDRESS is the mailbox's own address,
+# never taken for a partner's. A message over LIAISON_INBOUND_MAX_BYTES is left for a person.
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+INBOUND_IMAP_CA_FILE = env.str("INBOUND_IMAP_CA_FILE", default="")
+LIAISON_INBOX_DIR = env.str("LIAISON_INBOX_DIR", default=str(VAR_DIR / "inbox"))
+LIAISON_CAPTURE_ADDRESS = env.str("LIAISON_CAPTURE_ADDRESS", default="")
+LIAISON_INBOUND_MAX_BYTES = env.int("LIAISON_INBOUND_MAX_BYTES", default=15 * 1024 * 1024)
 
 # The library's name as partners know it, in progress updates and on the unsubscribe page.
 LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.forms import BaseModelFormSet
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
@@ -160,6 +161,33 @@ class ProfileForm(forms.Form):
             choices = [("Current", [(current, current.replace("_", " "))]), *choices]
         form_field(self, "time_zone", forms.ChoiceField).choices = choices
         self.fields["time_zone"].initial = current
+
+
+class OtherAddressesForm(forms.Form):
+    """The addresses besides the account's that a staff member writes to partners from."""
+
+    addresses = forms.CharField(
+        label="Other addresses you write from",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line. Email you send from these and copy (BCC) to Liaison's "
+        "mailbox is logged as yours.",
+    )
+
+    def clean_addresses(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]
+        found = [line for line in lines if line]
+        wrong = []
+        for line in found:
+            try:
+                validate_email(line)
+            except ValidationError:
+                wrong.append(line)
+        if wrong:
+            raise ValidationError(f"Not an email address: {', '.join(wrong)}.")
+        if len(found) > 10:
+            raise ValidationError("List at most 10 addresses.")
+        return found
 
 
 class EmailPreferencesForm(forms.Form):

@@ -58,6 +58,9 @@ class StaffProfile(models.Model):
     calendar_token_hash = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # Addresses other than the account's that the person writes from (one per line, lower-cased):
+    # email they send from them and BCC to the capture mailbox is theirs (inbox).
+    other_email_addresses = models.TextField(blank=True)
     # Email preferences: the daily digest at 08:00 local time, reminders, the manager summary.
     digest = models.CharField(
         "daily digest", max_length=10, choices=Digest.choices, default=Digest.DAILY
@@ -84,3 +87,7 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    @property
+    def other_addresses(self) -> list[str]:
+        return [line for line in self.other_email_addresses.splitlines() if line.strip()]

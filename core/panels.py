@@ -45,6 +45,7 @@ PAGES = {
     "dashboard": ("top", "main", "side"),
     "organization": ("actions", "main", "side"),
     "contact": ("main",),
+    "touchpoint": ("main",),
     "program": ("side",),
     # The lists: `actions` beside the count (the export links).
     "organization_list": ("actions",),

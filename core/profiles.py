@@ -75,3 +75,13 @@ def calendar_token_rotate(*, user: User) -> str:
     profile.calendar_token_hash = calendar_token_hash(token)
     profile.save(update_fields=["calendar_token_hash"])
     return token
+
+
+def profile_addresses_update(*, user: User, addresses: list[str]) -> StaffProfile:
+    """The other addresses the user writes from (lower-cased, each once, in their order)."""
+    profile = profile_for(user)
+    cleaned = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
+    profile.other_email_addresses = "\n".join(cleaned)
+    profile.full_clean()
+    profile.save(update_fields=["other_email_addresses"])
+    return profile

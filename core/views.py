@@ -1,5 +1,7 @@
 """The dashboard, and a staff member's own settings: time zone, calendar feed, which emails."""
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core import profiles
-from core.forms import EmailPreferencesForm, ProfileForm, apply_service_errors
+from core.forms import EmailPreferencesForm, OtherAddressesForm, ProfileForm, apply_service_errors
 from core.http import AuthenticatedHttpRequest
 from core.models import StaffProfile
 from core.panels import find_panel, load_object, panels_for
@@ -65,6 +67,30 @@ def _page_url(request: AuthenticatedHttpRequest) -> str:
 
 # The profile page has two forms; this hidden field says which one was sent.
 EMAIL_PREFERENCES_FORM = "email-preferences"
+OTHER_ADDRESSES_FORM = "other-addresses"
+TIME_ZONE_FORM = "time-zone"
+
+# The profile page's forms by the name each posts in "form": its class, what saving it does,
+# and the message after.
+_PROFILE_FORMS: dict[str, tuple[Any, Callable[[Any, dict], object], Callable[[dict], str]]] = {
+    TIME_ZONE_FORM: (
+        ProfileForm,
+        lambda user, data: profiles.profile_update(user=user, time_zone=data["time_zone"]),
+        lambda data: f"Saved: times are now shown in the {data['time_zone']} time zone.",
+    ),
+    EMAIL_PREFERENCES_FORM: (
+        EmailPreferencesForm,
+        lambda user, data: profiles.email_preferences_update(user=user, **data),
+        lambda data: "Saved: your email preferences.",
+    ),
+    OTHER_ADDRESSES_FORM: (
+        OtherAddressesForm,
+        lambda user, data: profiles.profile_addresses_update(
+            user=user, addresses=data["addresses"]
+        ),
+        lambda data: "Saved: the addresses you write from.",
+    ),
+}
 
 
 def _feed_url(token: str) -> str:
@@ -80,49 +106,62 @@ def _email_preferences(staff_profile: StaffProfile) -> dict:
     }
 
 
+def _profile_forms(
+    request: AuthenticatedHttpRequest, staff_profile: StaffProfile
+) -> dict[str, Any]:
+    """The profile page's forms as they stand, unbound."""
+    return {
+        TIME_ZONE_FORM: ProfileForm(current=staff_profile.time_zone),
+        EMAIL_PREFERENCES_FORM: EmailPreferencesForm(
+            initial=_email_preferences(staff_profile), manager=is_manager(request.user)
+        ),
+        OTHER_ADDRESSES_FORM: OtherAddressesForm(
+            initial={"addresses": staff_profile.other_email_addresses}
+        ),
+    }
+
+
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff_profile = profiles.profile_for(request.user)
     manager = is_manager(request.user)
-    form = ProfileForm(current=staff_profile.time_zone)
-    email_form = EmailPreferencesForm(initial=_email_preferences(staff_profile), manager=manager)
-    if request.method == "POST" and request.POST.get("form") == EMAIL_PREFERENCES_FORM:
-        email_form = EmailPreferencesForm(request.POST, manager=manager)
-        if email_form.is_valid():
-            try:
-                profiles.email_preferences_update(user=request.user, **email_form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(email_form, error)
-            else:
-                messages.success(request, "Saved: your email preferences.")
-                return redirect("profile")
-    elif request.method == "POST":
-        form = ProfileForm(request.POST, current=staff_profile.time_zone)
+    forms = _profile_forms(request, staff_profile)
+    if request.method == "POST":
+        name = request.POST.get("form", TIME_ZONE_FORM)
+        name = name if name in forms else TIME_ZONE_FORM
+        form_class, save, saved = _PROFILE_FORMS[name]
+        kwargs: dict[str, Any] = (
+            {"current": staff_profile.time_zone} if name == TIME_ZONE_FORM else {}
+        )
+        if name == EMAIL_PREFERENCES_FORM:
+            kwargs["manager"] = manager
+        form = forms[name] = form_class(request.POST, **kwargs)
         if form.is_valid():
             try:
-                profiles.profile_update(user=request.user, time_zone=form.cleaned_data["time_zone"])
+                save(request.user, form.cleaned_data)
             except ValidationError as error:
-                form.add_error("time_zone", error.messages)
+                apply_service_errors(form, error)
             else:
-                zone = form.cleaned_data["time_zone"]
-                messages.success(request, f"Saved: times are now shown in the {zone} time zone.")
+                messages.success(request, saved(form.cleaned_data))
                 return redirect("profile")
-    return _profile_page(request, staff_profile, form=form, email_form=email_form)
+    return _profile_page(request, staff_profile, forms=forms)
 
 
 def _profile_page(
     request: AuthenticatedHttpRequest,
     staff_profile: StaffProfile,
     *,
-    form: ProfileForm,
-    email_form: EmailPreferencesForm,
+    forms: dict[str, Any],
     new_token: str | None = None,
 ) -> HttpResponse:
     """The profile page. The calendar feed's address is on it only right after it was made
     (`new_token`): Liaison keeps a hash of the token, never the token."""
     context = {
-        "form": form,
-        "email_form": email_form,
+        "form": forms[TIME_ZONE_FORM],
+        "email_form": forms[EMAIL_PREFERENCES_FORM],
+        "addresses_form": forms[OTHER_ADDRESSES_FORM],
         "email_preferences_form": EMAIL_PREFERENCES_FORM,
+        "other_addresses_form": OTHER_ADDRESSES_FORM,
+        "capture_address": settings.LIAISON_CAPTURE_ADDRESS,
         "has_feed": staff_profile.calendar_token_hash is not None,
     }
     if new_token is None:
@@ -149,8 +188,6 @@ def calendar_token_rotate(request: AuthenticatedHttpRequest) -> HttpResponse:
         if replaced
         else "Your calendar feed has an address, below: subscribe to it in your calendar app.",
     )
-    email_form = EmailPreferencesForm(
-        initial=_email_preferences(staff_profile), manager=is_manager(request.user)
+    return _profile_page(
+        request, staff_profile, forms=_profile_forms(request, staff_profile), new_token=token
     )
-    form = ProfileForm(current=staff_profile.time_zone)
-    return _profile_page(request, staff_profile, form=form, email_form=email_form, new_token=token)

@@ -72,7 +72,7 @@ def _followup_title(*texts: str) -> str:
 def touchpoint_log(
     *,
     organization: Organization,
-    staff: User,
+    staff: User | None,
     occurred_on: dt.date,
     subject: str,
     channel: str = Touchpoint.Channel.PHONE,
@@ -105,7 +105,7 @@ def touchpoint_log(
     touchpoint.save()
     touchpoint.contacts.set(contacts)
     organization_last_touchpoint_refresh(organization_ids=[organization.pk])
-    if follow_up_on is not None:
+    if follow_up_on is not None and staff is not None:
         followup_create(
             organization=organization,
             assignee=staff,

@@ -24,7 +24,7 @@ def _first(rows: QuerySet[M]) -> M:
 
 
 @pytest.fixture
-def demo(settings, librarian):
+def demo(settings, librarian, media_root):
     """The demo data set, and a row of each kind for the routes with a <pk> (see routes.py)."""
     settings.DEBUG = True  # seed_demo refuses otherwise
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -48,7 +48,28 @@ def demo(settings, librarian):
         "token": calendar_token_rotate(user=librarian),
         "email": _an_outgoing_email().pk,
         "unsubscribe": unsubscribe_token(_first(Contact.objects.exclude(email=""))),
+        **_captured_email(),
     }
+
+
+def _captured_email() -> dict[str, int]:
+    """An unfiled email of the demo's, a message set aside for a person, an attachment."""
+    from django.core.files.base import ContentFile
+
+    from inbox.models import CapturedAttachment, CapturedEmail, SetAside
+
+    unfiled = _first(CapturedEmail.objects.unfiled())
+    attachment = CapturedAttachment.objects.create(
+        email=unfiled,
+        file=ContentFile(b"%PDF-1.4 flyer", name="flyer.pdf"),
+        filename="flyer.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    set_aside = SetAside.objects.create(
+        reason=SetAside.Reason.TOO_LARGE, detail="20.0 MB", folder="Too large", size=20 << 20
+    )
+    return {"unfiled-email": unfiled.pk, "attachments": attachment.pk, "set-aside": set_aside.pk}
 
 
 def _an_import_run(user):

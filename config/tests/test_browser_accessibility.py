@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from core.tests.axe import violations as _violations
+from inbox.models import CapturedEmail
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization
 from programs.models import Program
@@ -55,7 +56,10 @@ def _pages() -> list[tuple[str, str]]:
         Program.objects.filter(kind=Program.Kind.GRANT, grant__isnull=False).order_by("pk").first()
     )
     draft = ProgressUpdate.objects.filter(status=ProgressUpdate.Status.DRAFT).first()
+    unfiled = CapturedEmail.objects.unfiled().first()
+    captured = Touchpoint.objects.filter(captured_email__isnull=False).order_by("pk").first()
     assert contact and touchpoint and meeting and program and grant_program and draft
+    assert unfiled and captured, "seed_demo captured no email"
     return [
         ("Dashboard", reverse("home")),
         ("Organization list", reverse("partners:organization_list")),
@@ -92,6 +96,9 @@ def _pages() -> list[tuple[str, str]]:
             ),
         ),
         ("Profile", reverse("profile")),
+        ("Unfiled email", reverse("inbox:unfiled_list")),
+        ("Unfiled email: file", reverse("inbox:unfiled_detail", args=[unfiled.pk])),
+        ("Touchpoint from an email", reverse("outreach:touchpoint_detail", args=[captured.pk])),
     ]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.history import is_historical
+from inbox.models import CapturedEmail, FiledEmail
 from mail.models import OutgoingEmail
 from outreach.models import FollowUp
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
@@ -149,9 +150,24 @@ def duplicates(manager, librarian, areas):
     AffiliationFactory(organization=other, is_primary=True, title="Deputy director")
     AffiliationFactory(organization=other, end_date=dt.date(2025, 1, 31), title="Intern")
 
-    TouchpointFactory(organization=survivor, contacts=[both])
-    TouchpointFactory(organization=other, contacts=[both])
-    TouchpointFactory(organization=other)
+    theirs_too = TouchpointFactory(organization=survivor, contacts=[both])
+    shared_email = TouchpointFactory(organization=other, contacts=[both])
+    own_email = TouchpointFactory(organization=other)
+    # An email filed on both (the survivor's link is kept), and one on the other only.
+    emails = [
+        CapturedEmail.objects.create(
+            message_id=f"<{n}@x.org>",
+            thread_key=f"<{n}@x.org>",
+            direction="in",
+            from_address="a@x.org",
+            sent_at=DAY,
+            status="filed",
+        )  # fmt: skip
+        for n in range(2)
+    ]
+    FiledEmail.objects.create(email=emails[0], organization=survivor, touchpoint=theirs_too)
+    FiledEmail.objects.create(email=emails[0], organization=other, touchpoint=shared_email)
+    FiledEmail.objects.create(email=emails[1], organization=other, touchpoint=own_email)
     MeetingFactory(organization=other, contacts=[both])
     MeetingFactory(organization=survivor, other_organizations=[other])  # both at once
     MeetingFactory(organization=other, other_organizations=[survivor])  # both at once
@@ -218,6 +234,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.StageChange.organization": 3,
         "partners.Organization_focus_areas.organization": 1,
         "partners.Merge.organization": 1,
+        "inbox.FiledEmail.organization": 1,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -232,6 +249,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.StageChange.organization": 0,
         "partners.Organization_focus_areas.organization": 1,
         "partners.Merge.organization": 0,
+        "inbox.FiledEmail.organization": 1,
     }
 
 

@@ -134,6 +134,12 @@ PERMISSIONS = {
     "mail:email_detail": MANAGERS,
     "mail:email_html": MANAGERS,
     "mail:email_retry": MANAGERS,
+    # Captured email: anyone files an unfiled email, sets it aside, opens an attachment.
+    "inbox:unfiled_list": EVERYONE,
+    "inbox:unfiled_detail": EVERYONE,
+    "inbox:unfiled_discard": EVERYONE,
+    "inbox:set_aside_seen": EVERYONE,
+    "inbox:attachment_download": EVERYONE,
     # Imports.
     "transfer:import_list": MANAGERS,
     "transfer:import_upload": MANAGERS,

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from inbox.models import CapturedEmail
 from partners.models import Contact, Organization
 from programs.models import Program
 
@@ -20,3 +21,4 @@ def forget_partners() -> None:
     Program.objects.all().delete()  # a program outlives its partner organizations
     Contact.objects.all().delete()
     Organization.objects.all().delete()
+    CapturedEmail.objects.all().delete()  # the demo's captured email, filed or not

@@ -91,12 +91,16 @@ def touchpoint_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def touchpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def touchpoint_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         touchpoint = selectors.touchpoint_detail(pk)
     except Touchpoint.DoesNotExist as error:
         raise Http404("No such touchpoint.") from error
-    return render(request, "outreach/touchpoint_detail.html", {"touchpoint": touchpoint})
+    return render(
+        request,
+        "outreach/touchpoint_detail.html",
+        {"touchpoint": touchpoint, "panels": panels_for("touchpoint", request, touchpoint)},
+    )
 
 
 def touchpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from core.history import history_context
 from demo.bulk import record_loaded
+from demo.captured_email import demo_captured_email_load
 from demo.outreach import demo_outreach_load
 from demo.partners import (
     DEMO_PASSWORD,
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 )
             staff = demo_users_ensure()
             counts = outreach = programs = progress = None
+            captured = 0
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
@@ -91,6 +93,7 @@ class Command(BaseCommand):
                     demo_programs_load(staff=staff), demo_program_history_load(staff=staff)
                 )
                 progress = demo_progress_load(staff=staff)
+                captured = demo_captured_email_load(staff=staff)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (Organization, Contact, Affiliation, Program):
@@ -156,6 +159,9 @@ class Command(BaseCommand):
                     f"{progress.sent} sent over the past year, {progress.drafts} "
                     f"draft{'' if progress.drafts == 1 else 's'} awaiting review."
                 )
+            self.stdout.write(
+                f"Captured email: {captured} messages, as if read from Liaison's mailbox."
+            )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} – {user.role}")
