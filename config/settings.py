@@ -383,6 +383,10 @@ INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
 INBOUND_IMAP_CA_FILE = env.str("INBOUND_IMAP_CA_FILE", default="")
 LIAISON_INBOX_DIR = env.str("LIAISON_INBOX_DIR", default=str(VAR_DIR / "inbox"))
 LIAISON_CAPTURE_ADDRESS = env.str("LIAISON_CAPTURE_ADDRESS", default="")
+# The authserv-id of the library's own mail server, whose Authentication-Results header is
+# trusted to say a sender is genuine (DMARC, else aligned DKIM or SPF): unverified email then
+# waits in the unfiled list. Unset, every From line is taken as written.
+LIAISON_CAPTURE_AUTHSERV_ID = env.str("LIAISON_CAPTURE_AUTHSERV_ID", default="")
 LIAISON_INBOUND_MAX_BYTES = env.int("LIAISON_INBOUND_MAX_BYTES", default=15 * 1024 * 1024)
 
 # The library's name as partners know it, in progress updates and on the unsubscribe page.

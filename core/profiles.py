@@ -1,9 +1,11 @@
 """Staff profiles: created on first use, so every staff user has one."""
 
 import zoneinfo
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import StaffProfile, calendar_token_hash, new_calendar_token
@@ -77,10 +79,36 @@ def calendar_token_rotate(*, user: User) -> str:
     return token
 
 
+# Which of some addresses belong to someone a higher app keeps (partners: its contacts), filled
+# in that app's AppConfig.ready(): core never imports it.
+ADDRESS_OWNERS: list[Callable[[list[str]], Iterable[str]]] = []
+
+
+def _addresses_taken(addresses: list[str], *, user: User) -> list[str]:
+    """Those of `addresses` that are another person's: a colleague's (account or profile), the
+    capture mailbox's, or one a higher app says is taken (ADDRESS_OWNERS: a partner's)."""
+    mine = set(addresses)
+    others = set(
+        User.objects.exclude(pk=user.pk).filter(email__in=addresses).values_list("email", flat=True)
+    )
+    for listed in StaffProfile.objects.exclude(user=user).exclude(other_email_addresses=""):
+        others |= mine & set(listed.other_addresses)
+    if settings.LIAISON_CAPTURE_ADDRESS.strip().lower() in mine:
+        others.add(settings.LIAISON_CAPTURE_ADDRESS.strip().lower())
+    for owned in ADDRESS_OWNERS:
+        others |= set(owned(addresses))
+    return [a for a in addresses if a.lower() in {o.lower() for o in others}]
+
+
 def profile_addresses_update(*, user: User, addresses: list[str]) -> StaffProfile:
     """The other addresses the user writes from (lower-cased, each once, in their order)."""
     profile = profile_for(user)
     cleaned = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
+    taken = _addresses_taken(cleaned, user=user)
+    if taken:
+        raise ValidationError(
+            {"addresses": f"Already someone else's in Liaison: {', '.join(taken)}."}
+        )
     profile.other_email_addresses = "\n".join(cleaned)
     profile.full_clean()
     profile.save(update_fields=["other_email_addresses"])

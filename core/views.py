@@ -33,7 +33,10 @@ def panel(request: AuthenticatedHttpRequest, page: str, name: str) -> HttpRespon
     it (core.panels); without htmx, on a page of its own."""
     registered = find_panel(page, name)
     pk = request.GET.get("of", "")
-    if registered is None or (pk and not pk.isdigit()):
+    # Only a panel its page fetches again (or later) has an address of its own.
+    if registered is None or not (registered.refresh_on or registered.deferred):
+        raise Http404("No such panel.")
+    if pk and not pk.isdigit():
         raise Http404("No such panel.")
     try:
         object_name, obj = load_object(page, int(pk) if pk else None)

@@ -49,6 +49,9 @@ class CapturedEmail(TimeStampedModel):
         related_name="captured_emails",
     )
     status = models.CharField(max_length=10, choices=Status.choices)
+    # The library's mail server vouched for the From address (inbox.parsing.verified_sender);
+    # None when no server is named to trust. An unverified email is never filed by itself.
+    sender_verified = models.BooleanField(null=True)
     # The sender asked not to be contacted: still logged (it is their choice to write), flagged.
     from_do_not_contact = models.BooleanField(default=False)
     # Unfiled email filed or discarded by hand: who and when.
@@ -85,7 +88,7 @@ class CapturedAttachment(TimeStampedModel):
     """A file that came with a captured email, served only to signed-in staff (inbox.views)."""
 
     email = models.ForeignKey(CapturedEmail, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="inbox/%Y/%m/")
+    file = models.FileField(upload_to="inbox/%Y/%m/", max_length=255)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

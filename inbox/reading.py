@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db import DataError, IntegrityError, connection
 
 from inbox import sources
 from inbox.models import SetAside
@@ -58,6 +59,25 @@ def _only_reader() -> Iterator[bool]:
             cache.delete(LOCK_NAME)
 
 
+# What one message can raise that reading it again would raise again. A database or mailbox that
+# is down (OperationalError, OSError) is not among them: the pass stops and the next one retries.
+NOT_FILEABLE = (
+    Unreadable,
+    DataError,
+    IntegrityError,
+    ValidationError,
+    SuspiciousOperation,
+    ValueError,
+    LookupError,
+    TypeError,
+)
+
+
+def _not_filed(error: Exception) -> str:
+    logger.exception("A captured message could not be filed.")
+    return f"Liaison could not file it ({error.__class__.__name__}): a person can, from the folder."
+
+
 def _too_large(waiting: sources.Waiting) -> str:
     mb = 1024 * 1024
     return (
@@ -90,17 +110,16 @@ def mailbox_read(source: sources.Source | None = None, *, limit: int = 500) -> P
 def _read(source: sources.Source, limit: int) -> Pass:
     done = Pass()
     try:
-        for count, waiting in enumerate(source.waiting()):
-            if count >= limit:
-                break
+        for waiting in source.waiting(limit):
             if waiting.size > settings.LIAISON_INBOUND_MAX_BYTES:
                 logger.warning(
                     "Message %s is %d bytes: left for a person.", waiting.key, waiting.size
                 )
+                # Moved, then noted: a move that fails is tried again next time, noted once.
+                source.move(waiting.key, sources.TOO_LARGE)
                 _set_aside(
                     waiting, SetAside.Reason.TOO_LARGE, sources.TOO_LARGE, _too_large(waiting)
                 )
-                source.move(waiting.key, sources.TOO_LARGE)
                 done.too_large += 1
                 continue
             try:
@@ -109,11 +128,13 @@ def _read(source: sources.Source, limit: int) -> Pass:
                 continue  # moved by another reader meanwhile
             try:
                 captured = email_capture(raw=raw)
-            except Unreadable as error:
-                logger.warning("Message %s could not be read: %s", waiting.key, error)
-                _set_aside(waiting, SetAside.Reason.UNREADABLE, sources.UNREADABLE, str(error))
+            except NOT_FILEABLE as error:
+                # This message, not the mailbox or the database: set aside, and on to the next.
+                reason = str(error) if isinstance(error, Unreadable) else _not_filed(error)
+                logger.warning("Message %s could not be read: %s", waiting.key, reason)
                 source.move(waiting.key, sources.UNREADABLE)
-                done.unreadable.append(str(error))
+                _set_aside(waiting, SetAside.Reason.UNREADABLE, sources.UNREADABLE, reason)
+                done.unreadable.append(reason)
                 continue
             if captured.ignored:
                 done.ignored += 1

@@ -7,13 +7,16 @@ make a second row or a second touchpoint — the second attempt finds the first 
 
 import datetime as dt
 import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from email.utils import getaddresses
+from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -82,12 +85,20 @@ def _organizations_of(contacts: list[Contact]) -> dict[Organization, list[Contac
     return found
 
 
-def _record(parsed: ParsedEmail, raw: bytes) -> CapturedEmail:
+def _forget_files(names: list[str]) -> None:
+    """The attachment files of a message whose rows were rolled back."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def _record(parsed: ParsedEmail, raw: bytes, _written: list[str]) -> CapturedEmail:
     """Save the message and file it where its people are; in the caller's transaction."""
     staff_map = staff_by_address()
     sender_staff = staff_map.get(parsed.from_address)
     shown = parsed
-    if sender_staff is not None:
+    # A sender the library's mail server could not vouch for files nothing by itself.
+    trusted = parsed.verified is not False
+    if sender_staff is not None and trusted:
         original = forwarded_original(parsed, raw)
         if original is not None and original.from_address not in staff_map:
             # A staff member forwarded a partner's email: it is the partner's email.
@@ -98,7 +109,7 @@ def _record(parsed: ParsedEmail, raw: bytes) -> CapturedEmail:
     staff = staff_map.get(shown.from_address) or next(
         (staff_map[a] for _, a in (*shown.to, *shown.cc) if a in staff_map), sender_staff
     )
-    organizations = _organizations_of(contacts)
+    organizations = _organizations_of(contacts) if trusted else {}
     email = CapturedEmail.objects.create(
         message_id=parsed.message_id,
         thread_key=parsed.thread_key,
@@ -114,18 +125,22 @@ def _record(parsed: ParsedEmail, raw: bytes) -> CapturedEmail:
         text=shown.text,
         staff=staff,
         status=CapturedEmail.Status.FILED if organizations else CapturedEmail.Status.UNFILED,
+        sender_verified=parsed.verified,
         from_do_not_contact=any(
             c.do_not_contact for c in contacts if c.email == shown.from_address
         ),
     )
     for attachment in parsed.attachments:
-        CapturedAttachment.objects.create(
+        # Stored under a name of Liaison's making; the sender's is kept to show and to send.
+        extension = Path(attachment.filename).suffix[:10].lower()
+        stored = CapturedAttachment.objects.create(
             email=email,
-            file=ContentFile(attachment.content, name=attachment.filename),
+            file=ContentFile(attachment.content, name=f"{uuid.uuid4().hex}{extension}"),
             filename=attachment.filename,
             content_type=attachment.content_type,
             size=len(attachment.content),
         )
+        _written.append(stored.file.name)  # deleted again if the message is rolled back
     for organization, people in organizations.items():
         _touchpoint_for(email, organization, people)
     return email
@@ -140,22 +155,31 @@ def email_capture(*, raw: bytes) -> Captured:
     existing = CapturedEmail.objects.filter(message_id=parsed.message_id).first()
     if existing is not None:
         return Captured(existing, created=False)
+    written: list[str] = []
     try:
         with transaction.atomic():
-            email = _record(parsed, raw)
+            email = _record(parsed, raw, written)
     except IntegrityError:
-        # Another worker saved the same message a moment ago.
-        return Captured(CapturedEmail.objects.get(message_id=parsed.message_id), created=False)
+        _forget_files(written)
+        # Another worker saved the same message a moment ago; any other conflict is an error.
+        existing = CapturedEmail.objects.filter(message_id=parsed.message_id).first()
+        if existing is None:
+            raise
+        return Captured(existing, created=False)
+    except BaseException:
+        _forget_files(written)
+        raise
     logger.info("Captured %s (%s).", parsed.message_id, email.status)
     return Captured(email, created=True)
 
 
 @transaction.atomic
 def captured_email_file(
-    *, email: CapturedEmail, organization: Organization, by: User, add_sender: bool = False
+    *, email: CapturedEmail, organization: Organization, by: User, add_people: bool = False
 ) -> Touchpoint:
-    """File an unfiled email to an organization; with `add_sender`, its sender becomes a
-    contact of the organization first (named from the From line)."""
+    """File an unfiled email to an organization; with `add_people`, the partner in it becomes a
+    contact of the organization first (named from the email): its sender, or for an email the
+    library sent, the people it was sent to."""
     email = CapturedEmail.objects.select_for_update().get(pk=email.pk)
     if email.status != CapturedEmail.Status.UNFILED:
         raise ValidationError("This email has already been filed or discarded.")
@@ -165,18 +189,12 @@ def captured_email_file(
         .filter(organization=organization, contact__email__in=_addresses_in(email))
         .select_related("contact")
     ]
-    if add_sender and not any(c.email == email.from_address for c in contacts):
-        known = Contact.objects.filter(email=email.from_address).first()
-        if known is None:
-            known = contact_create(
-                by=by,
-                organization=organization,
-                name=email.from_name or email.from_address.split("@")[0],
-                email=email.from_address,
-            )
-        else:
-            affiliation_create(contact=known, organization=organization)
-        contacts.append(known)
+    if add_people:
+        known = {c.email for c in contacts}
+        for name, address in partners_in(email):
+            if address not in known:
+                contacts.append(_contact_at(organization, name=name, address=address, by=by))
+                known.add(address)
     if email.staff is None:
         email.staff = by
     touchpoint = _touchpoint_for(email, organization, contacts)
@@ -185,6 +203,33 @@ def captured_email_file(
     email.handled_at = timezone.now()
     email.save(update_fields=["status", "staff", "handled_by", "handled_at", "updated_at"])
     return touchpoint
+
+
+def partners_in(email: CapturedEmail) -> list[tuple[str, str]]:
+    """(name, address) of the partner side of an email: who wrote it, or whom the library wrote
+    to — never a staff member or the capture mailbox."""
+    if email.direction == CapturedEmail.Direction.IN:
+        people = [(email.from_name, email.from_address)]
+    else:
+        people = [(n, a.lower()) for n, a in getaddresses(email.to_list + email.cc_list)]
+    ours = {*staff_by_address(), capture_address()}
+    return [(n, a) for n, a in people if "@" in a and a not in ours]
+
+
+def _contact_at(organization: Organization, *, name: str, address: str, by: User) -> Contact:
+    """The contact with this address, made a contact of the organization (created if new)."""
+    contact = Contact.objects.filter(email=address).first()
+    if contact is None:
+        return contact_create(
+            by=by, organization=organization, name=name or address.split("@")[0], email=address
+        )
+    if (
+        not Affiliation.objects.current()
+        .filter(contact=contact, organization=organization)
+        .exists()
+    ):
+        affiliation_create(contact=contact, organization=organization)
+    return contact
 
 
 def _addresses_in(email: CapturedEmail) -> list[str]:

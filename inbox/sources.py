@@ -16,7 +16,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from django.conf import settings
 from imap_tools import (
@@ -48,7 +48,7 @@ class Waiting:
 
 
 class Source(Protocol):
-    def waiting(self) -> Iterator[Waiting]: ...
+    def waiting(self, limit: int) -> Iterator[Waiting]: ...
 
     def content(self, key: str) -> bytes: ...
 
@@ -77,8 +77,8 @@ class MaildirSource:
             if name not in self.box.list_folders():
                 self.box.add_folder(name)
 
-    def waiting(self) -> Iterator[Waiting]:
-        for key in sorted(self.box.keys()):
+    def waiting(self, limit: int) -> Iterator[Waiting]:
+        for key in sorted(self.box.keys())[:limit]:
             try:
                 size = Path(self.box._path, self.box._lookup(key)).stat().st_size  # type: ignore[attr-defined]
             except (KeyError, FileNotFoundError):
@@ -116,6 +116,13 @@ class ImapSource:
         else:
             self.box = MailBoxStartTls(host, parts.port or 143, ssl_context=context, timeout=60)
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        try:
+            self._open(parts)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, parts: SplitResult) -> None:
         self.box.login(unquote(parts.username or ""), unquote(parts.password or ""), self.folder)
         # imaplib keeps the capabilities announced before login, which leave MOVE out: asked
         # again, so that a message is moved in one step (never copied twice by two readers).
@@ -132,9 +139,10 @@ class ImapSource:
                     if not self.box.folder.exists(name):
                         raise
 
-    def waiting(self) -> Iterator[Waiting]:
+    def waiting(self, limit: int) -> Iterator[Waiting]:
         # Headers and sizes first: a message over the limit is never downloaded.
-        for message in self.box.fetch(headers_only=True, mark_seen=False, bulk=True):
+        found = self.box.fetch(headers_only=True, mark_seen=False, bulk=True, limit=limit)
+        for message in found:
             if message.uid:
                 yield Waiting(message.uid, message.size_rfc822, message.from_, message.subject)
 

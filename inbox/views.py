@@ -33,11 +33,12 @@ def unfiled_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if email.status != CapturedEmail.Status.UNFILED:
         messages.info(request, "This email has been filed or discarded already.")
         return redirect("inbox:unfiled_list")
+    partners = services.partners_in(email)
     picker = OrganizationPickerForm()
-    form = FileEmailForm()
+    form = FileEmailForm(partners=partners)
     if request.method == "POST":
         picker = OrganizationPickerForm(request.POST)
-        form = FileEmailForm(request.POST)
+        form = FileEmailForm(request.POST, partners=partners)
         organization = picker.chosen()
         if form.is_valid() and organization is not None:
             try:
@@ -45,7 +46,7 @@ def unfiled_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     email=email,
                     organization=organization,
                     by=request.user,
-                    add_sender=form.cleaned_data["add_sender"],
+                    add_people=form.cleaned_data.get("add_people", False),
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -519,3 +519,8 @@ def board_cards(
 def board_card(pk: int) -> BoardCard:
     """One card, as the board shows it (after a move)."""
     return BoardCard._make(_cards(Organization.objects.filter(pk=pk)).get())
+
+
+def contact_addresses_among(addresses: list[str]) -> list[str]:
+    """Those of these addresses (lower-cased) that are a contact's."""
+    return list(Contact.objects.filter(email__in=addresses).values_list("email", flat=True))

@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
+                ("sender_verified", models.BooleanField(null=True)),
                 ("from_do_not_contact", models.BooleanField(default=False)),
                 ("handled_at", models.DateTimeField(blank=True, null=True)),
                 (
@@ -91,7 +92,7 @@ class Migration(migrations.Migration):
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
-                ("file", models.FileField(upload_to="inbox/%Y/%m/")),
+                ("file", models.FileField(max_length=255, upload_to="inbox/%Y/%m/")),
                 ("filename", models.CharField(max_length=255)),
                 ("content_type", models.CharField(max_length=100)),
                 ("size", models.PositiveBigIntegerField()),

@@ -155,7 +155,7 @@ def test_unknown_senders_wait_in_the_unfiled_list(librarian):
 def test_filing_an_unfiled_email_with_its_sender_as_a_new_contact(librarian, clinic):
     email = captured(raw(sender="Rosa Park <Rosa@Elsewhere.example.com>"))
     touchpoint = captured_email_file(
-        email=email, organization=clinic, by=librarian, add_sender=True
+        email=email, organization=clinic, by=librarian, add_people=True
     )
     rosa = Contact.objects.get(email="rosa@elsewhere.example.com")
     assert rosa.name == "Rosa Park"
@@ -281,3 +281,114 @@ def test_reading_a_maildir_moves_each_message_to_its_folder(librarian, maya, set
     # Read again: nothing waits, nothing is doubled.
     assert mailbox_read(MaildirSource(tmp_path / "inbox")).captured == 0
     assert CapturedEmail.objects.count() == 1
+
+
+# --- Messages that once stopped the reader -----------------------------------------------------
+
+
+def test_odd_headers_names_and_characters_are_read(librarian, maya, media_root):
+    content = raw(
+        message_id="<odd@x.org>",
+        text="Before\x00after",
+        attachments=[("..", "application/pdf", b"%PDF"), ("a\tb.pdf", "application/pdf", b"%")],
+    ).replace(b"<odd@x.org>", b"<<<>>>")
+    email = captured(content)
+    assert email.message_id == "<<<>>>" and email.text == "Beforeafter"
+    names = sorted(a.filename for a in email.attachments.all())
+    assert names == ["a_b.pdf", "attachment"]
+    assert all(a.file.name.startswith("inbox/") for a in email.attachments.all())
+
+
+def test_a_date_in_the_future_is_taken_as_now(librarian, maya):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    email = captured(raw(when=dt.datetime(2031, 1, 1, tzinfo=dt.UTC)))
+    assert abs(email.sent_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_html_with_an_xml_declaration_keeps_its_text():
+    html = '<?xml version="1.0" encoding="utf-8"?><html><body><p>Kept</p></body></html>'
+    assert html_to_text(html) == "Kept"
+
+
+def test_an_attached_email_stays_an_attachment(librarian, maya, media_root):
+    from email.message import EmailMessage
+
+    from inbox.tests.messages import message
+
+    outer = EmailMessage()
+    outer["From"] = "maya@clinic.example.org"
+    outer["To"] = "alice@library.example.org"
+    outer["Subject"] = "See the thread below"
+    outer.set_content("See below")
+    outer.add_attachment(message(text="Inner body"))
+    email = captured(bytes(outer))
+    assert email.text == "See below"
+    assert [a.filename for a in email.attachments.all()] == ["attachment.eml"]
+
+
+def test_a_message_liaison_cannot_file_is_set_aside_and_the_rest_read(
+    librarian, maya, settings, tmp_path, monkeypatch
+):
+    import inbox.reading
+
+    settings.LIAISON_INBOX_DIR = str(tmp_path / "inbox")
+    _deliver(tmp_path / "inbox", raw(message_id="<bad@x.org>"), raw(message_id="<good@x.org>"))
+    real = inbox.reading.email_capture
+
+    def fails_once(*, raw: bytes):
+        if b"<bad@x.org>" in raw:
+            raise ValueError("a value the database refuses")
+        return real(raw=raw)
+
+    monkeypatch.setattr(inbox.reading, "email_capture", fails_once)
+    done = mailbox_read(MaildirSource(tmp_path / "inbox"))
+    assert done.captured == 1 and done.unreadable == [
+        "Liaison could not file it (ValueError): a person can, from the folder."
+    ]
+    assert SetAside.objects.get().folder == UNREADABLE
+
+
+# --- Whose word is taken for the sender: the library's mail server's ----------------------------
+
+MX = "mx.library.example.org"
+
+
+@pytest.mark.parametrize(
+    ("results", "verified"),
+    [
+        ([f"{MX}; dmarc=pass header.from=clinic.example.org"], True),
+        ([f"{MX}; spf=pass smtp.mailfrom=maya@clinic.example.org; dmarc=none"], True),
+        ([f"{MX}; dkim=pass header.d=mail.clinic.example.org"], False),  # another domain
+        ([f"{MX}; dkim=pass header.d=example.org"], True),  # the parent domain signed it
+        ([f"{MX}; spf=pass smtp.mailfrom=x@elsewhere.example.com"], False),
+        (
+            [
+                f"{MX}; dmarc=fail header.from=clinic.example.org;"
+                " spf=pass smtp.mailfrom=clinic.example.org"
+            ],
+            False,
+        ),
+        (["forger.example.com; dmarc=pass header.from=clinic.example.org"], False),  # not ours
+        ([], False),
+    ],
+)
+def test_only_the_library_servers_results_verify_a_sender(
+    librarian, maya, clinic, settings, results, verified
+):
+    settings.LIAISON_CAPTURE_AUTHSERV_ID = MX
+    content = raw()
+    for result in results:
+        content = f"Authentication-Results: {result}\r\n".encode() + content
+    email = captured(content)
+    assert email.sender_verified is verified
+    assert email.status == (
+        CapturedEmail.Status.FILED if verified else CapturedEmail.Status.UNFILED
+    )
+    assert Touchpoint.objects.exists() is verified
+
+
+def test_without_a_server_to_trust_every_sender_is_taken_as_written(librarian, maya):
+    assert captured(raw()).sender_verified is None

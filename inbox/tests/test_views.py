@@ -43,7 +43,7 @@ def test_filing_from_the_page_with_the_sender_as_a_contact(librarian_client, lib
         {
             "organization_name": "Eastside Food Pantry",
             "organization": pantry.pk,
-            "add_sender": "on",
+            "add_people": "on",
         },
     )
     assert answer.status_code == 302 and answer["Location"] == pantry.get_absolute_url()
@@ -179,3 +179,62 @@ def test_a_librarian_lists_the_other_addresses_she_writes_from(librarian_client,
     assert answer.status_code == 302
     librarian.refresh_from_db()
     assert librarian.profile.other_addresses == ["alice.home@example.net"]
+
+
+def test_a_captured_touchpoints_page_reads_as_many_queries_however_long_the_conversation(
+    librarian_client, media_root
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clinic = OrganizationFactory(name="Riverside Community Clinic")
+    AffiliationFactory(contact=ContactFactory(email="maya@clinic.example.org"), organization=clinic)
+
+    def queries_with(replies: int) -> int:
+        root = f"<root{replies}@clinic.example.org>"
+        email_capture(raw=raw(message_id=root, subject=f"Thread {replies}"))
+        for n in range(replies):
+            email_capture(
+                raw=raw(message_id=f"<{replies}-{n}@x.org>", headers={"In-Reply-To": root})
+            )
+        touchpoint = Touchpoint.objects.get(subject=f"Thread {replies}")
+        url = reverse("outreach:touchpoint_detail", args=[touchpoint.pk])
+        librarian_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert librarian_client.get(url).status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(12) <= 10
+
+
+def test_another_persons_address_is_refused_as_ones_own(librarian_client, librarian, settings):
+    settings.LIAISON_CAPTURE_ADDRESS = "liaison@library.example.org"
+    ContactFactory(email="maya@clinic.example.org")
+    for taken in ("Maya@Clinic.example.org", "liaison@library.example.org"):
+        answer = librarian_client.post(
+            reverse("profile"), {"form": "other-addresses", "addresses": taken}
+        )
+        assert "Already someone else" in answer.content.decode()
+    assert librarian.profile.other_email_addresses == ""
+
+
+def test_filing_an_email_the_library_sent_adds_whom_it_was_sent_to(librarian_client, librarian):
+    email = email_capture(
+        raw=raw(sender="alice@library.example.org", to="Jordan Ellis <jordan@pantry.example.org>")
+    ).email
+    assert email is not None and email.status == CapturedEmail.Status.UNFILED
+    page = librarian_client.get(reverse("inbox:unfiled_detail", args=[email.pk])).content.decode()
+    assert "Add Jordan Ellis as a contact" in page
+    pantry = OrganizationFactory(name="Eastside Food Pantry")
+    librarian_client.post(
+        reverse("inbox:unfiled_detail", args=[email.pk]),
+        {"organization_name": pantry.name, "organization": pantry.pk, "add_people": "on"},
+    )
+    touchpoint = Touchpoint.objects.get(organization=pantry)
+    assert [c.email for c in touchpoint.contacts.all()] == ["jordan@pantry.example.org"]
+    assert not Contact.objects.filter(email="alice@library.example.org").exists()
+
+
+def test_a_panel_its_page_never_fetches_again_has_no_address_of_its_own(librarian_client):
+    assert librarian_client.get("/panels/touchpoint/touchpoint-email/").status_code == 404
+    assert librarian_client.get("/panels/touchpoint/touchpoint-email/?of=1").status_code == 404
