@@ -35,6 +35,7 @@ from updates.services import (
     last_ended_period,
     progress_subscription_create,
     progress_update_draft,
+    progress_update_log,
     progress_update_skip,
 )
 
@@ -102,7 +103,9 @@ def _record_sent(
         sent_at=at,
     )
     kind = OutgoingEmail.Kind.PROGRESS_UPDATE
-    reached = sum(1 for c in recipients if not suppression_reason(kind=kind, contact=c))
+    people = [c for c in recipients if not suppression_reason(kind=kind, contact=c)]
+    reached = len(people)
+    progress_update_log(update=update, reached=people, by=by, at=at)
     ProgressUpdate.objects.filter(pk=update.pk).update(
         status=ProgressUpdate.Status.SENT,
         sent_at=at,

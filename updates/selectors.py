@@ -92,6 +92,23 @@ def current_recipients(subscription: ProgressSubscription) -> list[Contact]:
     )
 
 
+def organizations_of_recipients(
+    subscription: ProgressSubscription, contacts: list[Contact]
+) -> dict[Organization, list[Contact]]:
+    """Where each of these recipients is now, among the organizations the updates are about:
+    the organizations whose timelines an update sent to them belongs on, with their people."""
+    found: dict[Organization, list[Contact]] = {}
+    roles = (
+        _still_there(subscription)
+        .filter(contact__in=contacts)
+        .select_related("organization", "contact")
+        .order_by("organization__name", "organization_id", "contact__name", "contact_id")
+    )
+    for role in roles:
+        found.setdefault(role.organization, []).append(role.contact)
+    return found
+
+
 @dataclass(frozen=True)
 class RecipientRow:
     contact: Contact

@@ -22,8 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.periods import local_bounds, quarter_of
+from core.profiles import user_time_zone
 from mail.models import OutgoingEmail
 from mail.outbox import emails_queue, suppression_reason
+from outreach.models import Touchpoint
+from outreach.services import touchpoint_log
 from partners.models import LONG_TEXT, Contact, Organization
 from programs.models import Program
 from updates.emails import (
@@ -36,11 +39,14 @@ from updates.emails import (
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.selectors import (
     current_recipients,
+    organizations_of_recipients,
     recipient_candidates,
     unavailable_reason,
 )
 
 logger = logging.getLogger(__name__)
+
+SUBJECT_LENGTH = Touchpoint._meta.get_field("subject").max_length or 200
 
 Cadence, Mode, Status = (
     ProgressSubscription.Cadence,
@@ -325,8 +331,10 @@ def progress_update_send(*, update: ProgressUpdate, by: User | None) -> SendResu
         progress_email(update=locked, contact=contact, summary=summary) for contact in recipients
     )
     kind = OutgoingEmail.Kind.PROGRESS_UPDATE
-    suppressed = sum(1 for c in recipients if suppression_reason(kind=kind, contact=c))
+    reached = [c for c in recipients if not suppression_reason(kind=kind, contact=c)]
+    suppressed = len(recipients) - len(reached)
     now = timezone.now()
+    progress_update_log(update=locked, reached=reached, by=by, at=now)
     locked.status = Status.SENT
     locked.sent_at = now
     locked.approved_by = by
@@ -344,6 +352,42 @@ def progress_update_send(*, update: ProgressUpdate, by: User | None) -> SendResu
     )
     _copy(locked, update)
     return SendResult(queued=len(recipients) - suppressed, suppressed=suppressed)
+
+
+def progress_update_log(
+    *, update: ProgressUpdate, reached: list[Contact], by: User | None, at: dt.datetime
+) -> list[Touchpoint]:
+    """The update, sent at `at` to the people `reached`, on the timeline of each organization
+    they are at: an email touchpoint with them, by whoever sent it (else the owner)."""
+    staff = by or update.subscription.owner
+    when = timezone.localtime(at, user_time_zone(staff) if staff else None)
+    logged = []
+    for organization, people in organizations_of_recipients(update.subscription, reached).items():
+        names = ", ".join(person.name for person in people)
+        logged.append(
+            touchpoint_log(
+                organization=organization,
+                staff=staff,
+                occurred_on=when.date(),
+                occurred_time=when.time().replace(second=0, microsecond=0),
+                channel=Touchpoint.Channel.EMAIL,
+                subject=_shortened(f"Progress update: {update.subject}", SUBJECT_LENGTH),
+                contacts=people,
+                notes=f"Partner progress update for {_period_text(update)}, sent to {names}.",
+            )
+        )
+    return logged
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _period_text(update: ProgressUpdate) -> str:
+    start, end = update.period_start, update.period_end
+    if start.year == end.year:
+        return f"{start:%b %-d} to {end:%b %-d, %Y}"
+    return f"{start:%b %-d, %Y} to {end:%b %-d, %Y}"
 
 
 @transaction.atomic
