@@ -10,7 +10,9 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
+from inbox.models import CapturedEmail
 from mail.models import OutgoingEmail
 from outreach.models import Meeting, Touchpoint
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
@@ -37,6 +39,17 @@ def _opt_out_change() -> OptOutChange:
     )
 
 
+def _captured_email() -> CapturedEmail:
+    return CapturedEmail.objects.create(
+        message_id="<admin-delete-2@x.org>",
+        thread_key="<admin-delete-2@x.org>",
+        direction=CapturedEmail.Direction.IN,
+        from_address="ana@clinic.example.org",
+        sent_at=timezone.now(),
+        status=CapturedEmail.Status.UNFILED,
+    )
+
+
 KEPT: list[tuple[type[models.Model], Callable[[], models.Model]]] = [
     (Organization, OrganizationFactory.create),
     (Contact, ContactFactory.create),
@@ -45,6 +58,7 @@ KEPT: list[tuple[type[models.Model], Callable[[], models.Model]]] = [
     (StageChange, lambda: OrganizationFactory().stage_changes.get()),
     (OutgoingEmail, _email),
     (OptOutChange, _opt_out_change),
+    (CapturedEmail, _captured_email),
 ]
 
 
