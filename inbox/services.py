@@ -66,6 +66,7 @@ def _touchpoint_for(email: CapturedEmail, organization: Organization, contacts: 
         channel=Touchpoint.Channel.EMAIL,
         contacts=contacts,
         notes=notes,
+        conversation=email.thread_key,
     )
     FiledEmail.objects.create(email=email, organization=organization, touchpoint=touchpoint)
     return touchpoint

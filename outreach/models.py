@@ -43,6 +43,9 @@ class Touchpoint(TimeStampedModel):
     notes = models.TextField(max_length=LONG_TEXT, blank=True)
     outcome = models.TextField(max_length=LONG_TEXT, blank=True)
     next_step = models.TextField(max_length=LONG_TEXT, blank=True)
+    # Touchpoints of one email conversation share it (the thread's first Message-ID, set by
+    # inbox): the timeline shows a conversation's messages together.
+    conversation = models.CharField(max_length=250, blank=True, default="")
     # Set when the touchpoint records a held meeting, so a meeting is logged once.
     meeting = models.OneToOneField(
         "Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="touchpoint"

@@ -84,6 +84,7 @@ def touchpoint_log(
     meeting: Meeting | None = None,
     follow_up_on: dt.date | None = None,
     follow_up_title: str = "",
+    conversation: str = "",
 ) -> Touchpoint:
     """Log a contact with a partner and, when asked, the follow-up it promised: named by its
     next step when one is written (kept whole in the follow-up's details), else by its subject."""
@@ -100,6 +101,7 @@ def touchpoint_log(
         outcome=outcome,
         next_step=next_step,
         meeting=meeting,
+        conversation=conversation,
     )
     touchpoint.full_clean()
     touchpoint.save()

@@ -18,6 +18,7 @@ LAYERS = [
     "outreach",
     "programs",
     "updates",
+    "inbox",
     "notifications",
     "reports",
     "transfer",
@@ -57,3 +58,18 @@ def test_an_app_starts_with_only_the_apps_below_it(app):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "LOADED []" in result.stdout, result.stdout
+
+
+def test_every_app_is_layered_and_its_tests_are_collected():
+    """A new app joins LAYERS here and pytest's testpaths (pyproject.toml): else its tests
+    would silently never run."""
+    import tomllib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    ours = [app for app in settings.INSTALLED_APPS if Path(settings.BASE_DIR, app).is_dir()]
+    assert set(ours) - {"demo"} == set(LAYERS)
+    pyproject = tomllib.loads(Path(settings.BASE_DIR, "pyproject.toml").read_text())
+    testpaths = set(pyproject["tool"]["pytest"]["ini_options"]["testpaths"])
+    assert {*LAYERS, "config", "demo"} <= testpaths

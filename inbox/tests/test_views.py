@@ -1,11 +1,14 @@
 """The unfiled list, filing and discarding, set-aside notices and attachments, as staff use them."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from inbox.models import CapturedAttachment, CapturedEmail, SetAside
 from inbox.services import email_capture
+from inbox.tests import messages
 from inbox.tests.messages import raw
 from outreach.models import Touchpoint
 from partners.models import Contact
@@ -238,3 +241,30 @@ def test_filing_an_email_the_library_sent_adds_whom_it_was_sent_to(librarian_cli
 def test_a_panel_its_page_never_fetches_again_has_no_address_of_its_own(librarian_client):
     assert librarian_client.get("/panels/touchpoint/touchpoint-email/").status_code == 404
     assert librarian_client.get("/panels/touchpoint/touchpoint-email/?of=1").status_code == 404
+
+
+def test_a_conversation_shows_together_on_the_timeline(librarian_client):
+    clinic = OrganizationFactory(name="Riverside Community Clinic")
+    AffiliationFactory(contact=ContactFactory(email="maya@clinic.example.org"), organization=clinic)
+    root = "<root@clinic.example.org>"
+    email_capture(raw=raw(message_id=root, subject="Workshop dates"))
+    Touchpoint.objects.create(
+        organization=clinic, occurred_on="2026-11-03", subject="Called about parking",
+        channel=Touchpoint.Channel.PHONE,
+    )  # fmt: skip
+    for n, sender in enumerate(["alice@library.example.org", "maya@clinic.example.org"]):
+        email_capture(
+            raw=raw(
+                sender=sender, to="maya@clinic.example.org", subject="Re: Workshop dates",
+                message_id=f"<reply{n}@x.org>", headers={"In-Reply-To": root, "References": root},
+                when=messages.WHEN + dt.timedelta(hours=n + 1),
+            )
+        )  # fmt: skip
+    html = librarian_client.get(clinic.get_absolute_url()).content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    # The newest reply heads the conversation; the other two are under it, not entries of
+    # their own beside the phone call.
+    assert timeline.count("Earlier in this conversation (2 emails)") == 1
+    top = timeline.index("Earlier in this conversation")
+    assert timeline.index("Workshop dates</a>", top) > top
+    assert timeline.count('class="timeline-entry timeline-touchpoint"') == 4

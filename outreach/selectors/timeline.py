@@ -38,6 +38,9 @@ class TimelineEntry:
     item: Any
     # The people at a touchpoint or a meeting, by name.
     people: list[Contact] = field(default_factory=list)
+    # The older messages of its email conversation on the same page, newest first: shown with
+    # it rather than as entries of their own.
+    earlier: list["TimelineEntry"] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +74,7 @@ COLUMNS: dict[str, ColumnType] = {
     "person_first_name": models.CharField,
     "person_last_name": models.CharField,
     "person_username": models.CharField,
+    "conversation": models.CharField,  # a touchpoint's email conversation
 }
 
 
@@ -91,6 +95,7 @@ class Row(NamedTuple):
     person_first_name: str | None
     person_last_name: str | None
     person_username: str | None
+    conversation: str | None
 
 
 def _rows(qs: QuerySet, kind: str, person: str | None, **values: Any) -> QuerySet:
@@ -133,6 +138,7 @@ def timeline_rows(org: int) -> QuerySet:
             next_step="next_step",
             code="channel",
             clock="occurred_time",
+            conversation="conversation",
         )
         .union(
             _rows(Meeting.objects.filter(organization_id=org), "meeting", None, **meeting),
@@ -210,6 +216,7 @@ def _touchpoint(row: Row) -> Touchpoint:
         channel=row.code,
         occurred_time=row.clock,
         staff_id=row.person_id,
+        conversation=row.conversation or "",
     )
     _with_person(touchpoint, "staff", row)
     return touchpoint
@@ -338,4 +345,19 @@ def timeline_page(organization: Organization, page_number: Any) -> TimelinePage:
         )
         for row in shown
     ]
-    return TimelinePage(entries, number, has_next=len(found) > PAGE_SIZE)
+    return TimelinePage(together(entries), number, has_next=len(found) > PAGE_SIZE)
+
+
+def together(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries with each email conversation's older messages under its newest one."""
+    newest: dict[str, TimelineEntry] = {}
+    shown = []
+    for entry in entries:
+        conversation = entry.kind == "touchpoint" and entry.item.conversation
+        if conversation and conversation in newest:
+            newest[conversation].earlier.append(entry)
+            continue
+        if conversation:
+            newest[conversation] = entry
+        shown.append(entry)
+    return shown

@@ -135,7 +135,24 @@ KINDS = {
 def timeline_entries(entries: Iterable[TimelineEntry]) -> SafeString:
     """The <li>s of these entries (outreach.selectors.timeline)."""
     html = "".join(
-        f'<li class="timeline-entry timeline-{entry.kind}">{KINDS[entry.kind](entry)}</li>\n'
+        f'<li class="timeline-entry timeline-{entry.kind}">{KINDS[entry.kind](entry)}'
+        f"{_earlier(entry)}</li>\n"
         for entry in entries
     )
-    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
+    return mark_safe(html)
+
+
+def _earlier(entry: TimelineEntry) -> str:
+    """The older messages of the entry's email conversation, under it."""
+    if not entry.earlier:
+        return ""
+    items = "".join(
+        f'<li class="timeline-entry timeline-{older.kind}">{KINDS[older.kind](older)}</li>'
+        for older in entry.earlier
+    )
+    count = len(entry.earlier)
+    return (
+        f'<div class="small text-body-secondary mt-2">Earlier in this conversation ({count} '
+        f"{'email' if count == 1 else 'emails'})</div>"
+        f'<ol class="list-unstyled timeline-conversation">{items}</ol>'
+    )  # noqa: S308 — every text from the database is escaped above
