@@ -4,12 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
 
 from core.periods import local_bounds
 from core.prepared import Prepared
 from core.sorting import SortColumn, Sorting
+from core.unions import ColumnType, union_part
 from mail.models import Heartbeat, OutgoingEmail
 
 Status = OutgoingEmail.Status
@@ -92,49 +94,67 @@ class SchedulerHealth:
         return int((self.now - self.oldest_queued).total_seconds() // 60)
 
 
-def _queue(now: dt.datetime, week_ago: dt.datetime) -> QuerySet[OutgoingEmail, tuple]:
-    """The outbox's counts in one row: queued, due, the oldest due, sending, failed this week
-    (an aggregate() as a query that core.prepared can compile). status is the leading column of
-    the outbox_due index: each count is an index range."""
-    return (
+# One row per heartbeat and one for the outbox's counts, in one query (core.unions).
+HEALTH_COLUMNS: dict[str, ColumnType] = {
+    "row": models.CharField,  # a heartbeat's name, or "queue"
+    "last_run_at": models.DateTimeField,
+    "last_result": models.CharField,
+    "queued": models.IntegerField,
+    "due": models.IntegerField,
+    "oldest_queued": models.DateTimeField,
+    "sending": models.IntegerField,
+    "failed": models.IntegerField,
+}
+
+
+def _health(now: dt.datetime, week_ago: dt.datetime) -> QuerySet:
+    """The heartbeats, and the outbox's counts in one row (grouped by a constant: none when
+    nothing is queued, sending or failed this week): queued, due, the oldest due, sending,
+    failed. status is the leading column of the outbox_due index: each count is an index range."""
+    heartbeats = union_part(
+        Heartbeat.objects.all(),
+        HEALTH_COLUMNS,
+        row="name",
+        last_run_at="last_run_at",
+        last_result="last_result",
+    )
+    queue = union_part(
         OutgoingEmail.objects.filter(
             Q(status__in=[Status.QUEUED, Status.SENDING])
             | Q(status=Status.FAILED, created_at__gte=week_ago)
         )
         .annotate(everything=Value(1))
         .order_by()
-        .values("everything")
-        .annotate(
-            queued=Count("id", filter=Q(status=Status.QUEUED)),
-            due=Count("id", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)),
-            oldest_queued=Min(
-                "created_at", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)
-            ),
-            sending=Count("id", filter=Q(status=Status.SENDING)),
-            failed=Count("id", filter=Q(status=Status.FAILED)),
-        )
-        .values_list("queued", "due", "oldest_queued", "sending", "failed")
+        .values("everything"),
+        HEALTH_COLUMNS,
+        row=Value("queue"),
+        queued=Count("id", filter=Q(status=Status.QUEUED)),
+        due=Count("id", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)),
+        oldest_queued=Min("created_at", filter=Q(status=Status.QUEUED, next_attempt_at__lte=now)),
+        sending=Count("id", filter=Q(status=Status.SENDING)),
+        failed=Count("id", filter=Q(status=Status.FAILED)),
     )
+    return heartbeats.union(queue, all=True)
 
 
-# Compiled once per process (core.prepared): every manager's dashboard reads them.
-_QUEUE = Prepared(_queue)
-_HEARTBEATS = Prepared(lambda: Heartbeat.objects.all())
+# Compiled once per process (core.prepared): every manager's dashboard reads it.
+_HEALTH = Prepared(_health)
 
 
 def scheduler_health() -> SchedulerHealth:
-    """Heartbeats and the queue, in two queries whatever the size of the outbox."""
+    """Heartbeats and the queue, in one query whatever the size of the outbox."""
     now = timezone.now()
-    beats = {beat.name: beat for beat in _HEARTBEATS.objects()}
-    found = _QUEUE.rows(limit=None, now=now, week_ago=now - dt.timedelta(days=7))
-    # Grouped by a constant, which Django leaves out: one row, as aggregate() would give.
-    queued, due, oldest_queued, sending, failed = found[0] if found else (0, 0, None, 0, 0)
-    beat = beats.get(Heartbeat.BEAT)
-    sender = beats.get(Heartbeat.SENDER)
+    rows = _HEALTH.rows(limit=None, now=now, week_ago=now - dt.timedelta(days=7))
+    found = {row[0]: row for row in rows}
+    beat = found.get(Heartbeat.BEAT)
+    sender = found.get(Heartbeat.SENDER)
+    # The counts' row is missing when there is nothing to count.
+    no_counts = ("queue", None, None, 0, 0, None, 0, 0)
+    queued, due, oldest_queued, sending, failed = found.get("queue", no_counts)[3:]
     return SchedulerHealth(
-        beat_last_run=beat.last_run_at if beat else None,
-        sender_last_run=sender.last_run_at if sender else None,
-        sender_last_result=sender.last_result if sender else "",
+        beat_last_run=beat[1] if beat else None,
+        sender_last_run=sender[1] if sender else None,
+        sender_last_result=(sender[2] or "") if sender else "",
         queued=queued,
         due=due,
         oldest_queued=oldest_queued,
