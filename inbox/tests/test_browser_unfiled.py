@@ -32,7 +32,9 @@ def test_file_an_unfiled_email_and_add_its_sender_with_the_keyboard_only(page, l
     assert email is not None and email.status == CapturedEmail.Status.UNFILED
     log_in(librarian)
 
-    tab_to(page, "nav a:text('Unfiled email')")
+    tab_to(page, "nav a:text('Touchpoints')")
+    page.keyboard.press("Enter")
+    tab_to(page, "main a:text('Unfiled email')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Unfiled email")
     problems = violations(page, "Unfiled email")
