@@ -1,5 +1,6 @@
 """Staff profiles: created on first use, so every staff user has one."""
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import StaffProfile, calendar_token_hash, new_calendar_token
 from core.roles import is_manager
@@ -22,6 +24,13 @@ def profile_for(user: User) -> StaffProfile:
     )
     user._liaison_profile = profile  # type: ignore[attr-defined]
     return profile
+
+
+def user_localtime(user: User | None, moment: dt.datetime) -> dt.datetime:
+    """`moment` in the user's time zone (the library's for nobody): the day and time a
+    touchpoint logged for them on their behalf carries."""
+    zone = user_time_zone(user) if user is not None else timezone.get_default_timezone()
+    return timezone.localtime(moment, zone)
 
 
 def user_time_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -84,20 +93,36 @@ def calendar_token_rotate(*, user: User) -> str:
 ADDRESS_OWNERS: list[Callable[[list[str]], Iterable[str]]] = []
 
 
-def _addresses_taken(addresses: list[str], *, user: User) -> list[str]:
-    """Those of `addresses` that are another person's: a colleague's (account or profile), the
-    capture mailbox's, or one a higher app says is taken (ADDRESS_OWNERS: a partner's)."""
-    mine = set(addresses)
-    others = set(
-        User.objects.exclude(pk=user.pk).filter(email__in=addresses).values_list("email", flat=True)
+def capture_address() -> str:
+    """The capture mailbox's own address (never a person's), lower-cased; "" if not set."""
+    return settings.LIAISON_CAPTURE_ADDRESS.strip().lower()
+
+
+def staff_by_address() -> dict[str, User]:
+    """Active staff by every address they write from: their account's and their profile's."""
+    found: dict[str, User] = {}
+    for user in User.objects.filter(is_active=True).exclude(email=""):
+        found.setdefault(user.email.strip().lower(), user)
+    profiles = (
+        StaffProfile.objects.filter(user__is_active=True)
+        .exclude(other_email_addresses="")
+        .select_related("user")
     )
-    for listed in StaffProfile.objects.exclude(user=user).exclude(other_email_addresses=""):
-        others |= mine & set(listed.other_addresses)
-    if settings.LIAISON_CAPTURE_ADDRESS.strip().lower() in mine:
-        others.add(settings.LIAISON_CAPTURE_ADDRESS.strip().lower())
+    for profile in profiles:
+        for address in profile.other_addresses:
+            found.setdefault(address, profile.user)
+    return found
+
+
+def _addresses_taken(addresses: list[str], *, user: User) -> list[str]:
+    """Those of `addresses` (lower-cased) that are another person's: a colleague's, the capture
+    mailbox's, or one a higher app says is taken (ADDRESS_OWNERS: a partner's)."""
+    staff = staff_by_address()
+    others = {a for a in addresses if a in staff and staff[a].pk != user.pk}
+    others |= {capture_address()} & set(addresses)
     for owned in ADDRESS_OWNERS:
         others |= set(owned(addresses))
-    return [a for a in addresses if a.lower() in {o.lower() for o in others}]
+    return [a for a in addresses if a in others]
 
 
 def profile_addresses_update(*, user: User, addresses: list[str]) -> StaffProfile:

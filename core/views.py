@@ -73,21 +73,18 @@ EMAIL_PREFERENCES_FORM = "email-preferences"
 OTHER_ADDRESSES_FORM = "other-addresses"
 TIME_ZONE_FORM = "time-zone"
 
-# The profile page's forms by the name each posts in "form": its class, what saving it does,
-# and the message after.
-_PROFILE_FORMS: dict[str, tuple[Any, Callable[[Any, dict], object], Callable[[dict], str]]] = {
+# The profile page's forms by the name each posts in "form": what saving it does, and the
+# message after.
+_PROFILE_FORMS: dict[str, tuple[Callable[[Any, dict], object], Callable[[dict], str]]] = {
     TIME_ZONE_FORM: (
-        ProfileForm,
         lambda user, data: profiles.profile_update(user=user, time_zone=data["time_zone"]),
         lambda data: f"Saved: times are now shown in the {data['time_zone']} time zone.",
     ),
     EMAIL_PREFERENCES_FORM: (
-        EmailPreferencesForm,
         lambda user, data: profiles.email_preferences_update(user=user, **data),
         lambda data: "Saved: your email preferences.",
     ),
     OTHER_ADDRESSES_FORM: (
-        OtherAddressesForm,
         lambda user, data: profiles.profile_addresses_update(
             user=user, addresses=data["addresses"]
         ),
@@ -110,34 +107,35 @@ def _email_preferences(staff_profile: StaffProfile) -> dict:
 
 
 def _profile_forms(
-    request: AuthenticatedHttpRequest, staff_profile: StaffProfile
+    request: AuthenticatedHttpRequest, staff_profile: StaffProfile, posted: str = ""
 ) -> dict[str, Any]:
-    """The profile page's forms as they stand, unbound."""
+    """The profile page's forms: the one named `posted` bound to the request's data."""
+
+    def data(name: str) -> Any:
+        return request.POST if name == posted else None
+
     return {
-        TIME_ZONE_FORM: ProfileForm(current=staff_profile.time_zone),
+        TIME_ZONE_FORM: ProfileForm(data(TIME_ZONE_FORM), current=staff_profile.time_zone),
         EMAIL_PREFERENCES_FORM: EmailPreferencesForm(
-            initial=_email_preferences(staff_profile), manager=is_manager(request.user)
+            data(EMAIL_PREFERENCES_FORM),
+            initial=_email_preferences(staff_profile),
+            manager=is_manager(request.user),
         ),
         OTHER_ADDRESSES_FORM: OtherAddressesForm(
-            initial={"addresses": staff_profile.other_email_addresses}
+            data(OTHER_ADDRESSES_FORM),
+            initial={"addresses": staff_profile.other_email_addresses},
         ),
     }
 
 
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff_profile = profiles.profile_for(request.user)
-    manager = is_manager(request.user)
-    forms = _profile_forms(request, staff_profile)
+    name = request.POST.get("form", TIME_ZONE_FORM)
+    name = name if name in _PROFILE_FORMS else TIME_ZONE_FORM
+    forms = _profile_forms(request, staff_profile, posted=name if request.method == "POST" else "")
     if request.method == "POST":
-        name = request.POST.get("form", TIME_ZONE_FORM)
-        name = name if name in forms else TIME_ZONE_FORM
-        form_class, save, saved = _PROFILE_FORMS[name]
-        kwargs: dict[str, Any] = (
-            {"current": staff_profile.time_zone} if name == TIME_ZONE_FORM else {}
-        )
-        if name == EMAIL_PREFERENCES_FORM:
-            kwargs["manager"] = manager
-        form = forms[name] = form_class(request.POST, **kwargs)
+        form = forms[name]
+        save, saved = _PROFILE_FORMS[name]
         if form.is_valid():
             try:
                 save(request.user, form.cleaned_data)
@@ -164,7 +162,7 @@ def _profile_page(
         "addresses_form": forms[OTHER_ADDRESSES_FORM],
         "email_preferences_form": EMAIL_PREFERENCES_FORM,
         "other_addresses_form": OTHER_ADDRESSES_FORM,
-        "capture_address": settings.LIAISON_CAPTURE_ADDRESS,
+        "capture_address": profiles.capture_address(),
         "has_feed": staff_profile.calendar_token_hash is not None,
     }
     if new_token is None:

@@ -1,5 +1,7 @@
 """Captured email: one row per message read from the capture mailbox, whatever became of it."""
 
+from email.utils import getaddresses
+
 from django.conf import settings
 from django.db import models
 
@@ -82,6 +84,12 @@ class CapturedEmail(TimeStampedModel):
     @property
     def cc_list(self) -> list[str]:
         return [line for line in self.cc_addresses.splitlines() if line]
+
+    @property
+    def recipients(self) -> list[tuple[str, str]]:
+        """(name, address) of everyone it was sent to (To, then Cc), addresses lower-cased."""
+        found = getaddresses(self.to_list + self.cc_list)
+        return [(name, address.lower()) for name, address in found if "@" in address]
 
 
 class CapturedAttachment(TimeStampedModel):

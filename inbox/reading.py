@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DataError, IntegrityError, connection
 
+from core.profiles import staff_by_address
 from inbox import sources
 from inbox.models import SetAside
 from inbox.parsing import Unreadable
@@ -109,6 +110,7 @@ def mailbox_read(source: sources.Source | None = None, *, limit: int = 500) -> P
 
 def _read(source: sources.Source, limit: int) -> Pass:
     done = Pass()
+    staff = staff_by_address()  # once for the pass, not for each message
     try:
         for waiting in source.waiting(limit):
             if waiting.size > settings.LIAISON_INBOUND_MAX_BYTES:
@@ -127,7 +129,7 @@ def _read(source: sources.Source, limit: int) -> Pass:
             except KeyError:
                 continue  # moved by another reader meanwhile
             try:
-                captured = email_capture(raw=raw)
+                captured = email_capture(raw=raw, staff=staff)
             except NOT_FILEABLE as error:
                 # This message, not the mailbox or the database: set aside, and on to the next.
                 reason = str(error) if isinstance(error, Unreadable) else _not_filed(error)

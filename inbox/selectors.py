@@ -1,33 +1,10 @@
-"""Reads for captured email: who is who by address, the unfiled list, an email's conversation."""
+"""Reads for captured email: contacts by address, the unfiled list, an email's conversation
+(staff by address: core.profiles.staff_by_address)."""
 
-from django.conf import settings
-from django.contrib.auth.models import User
 from django.db.models import Min, QuerySet
 
-from core.models import StaffProfile
 from inbox.models import CapturedEmail, SetAside
 from partners.models import Contact
-
-
-def capture_address() -> str:
-    """The capture mailbox's own address (never a partner's), lower-cased; "" if not set."""
-    return settings.LIAISON_CAPTURE_ADDRESS.strip().lower()
-
-
-def staff_by_address() -> dict[str, User]:
-    """Active staff by every address they write from: their account's and their profile's."""
-    found: dict[str, User] = {}
-    for user in User.objects.filter(is_active=True).exclude(email=""):
-        found.setdefault(user.email.strip().lower(), user)
-    profiles = (
-        StaffProfile.objects.filter(user__is_active=True)
-        .exclude(other_email_addresses="")
-        .select_related("user")
-    )
-    for profile in profiles:
-        for address in profile.other_addresses:
-            found.setdefault(address, profile.user)
-    return found
 
 
 def contacts_by_address(addresses: set[str]) -> list[Contact]:

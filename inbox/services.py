@@ -5,12 +5,9 @@ retried, two workers at once or a restart between saving a message and moving it
 make a second row or a second touchpoint — the second attempt finds the first and stops.
 """
 
-import datetime as dt
 import logging
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
-from email.utils import getaddresses
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -19,14 +16,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from core.profiles import user_time_zone
+from core.profiles import capture_address, staff_by_address, user_localtime
 from inbox.models import CapturedAttachment, CapturedEmail, FiledEmail
 from inbox.parsing import ParsedEmail, display, forwarded_original, parse
-from inbox.selectors import capture_address, contacts_by_address, staff_by_address
+from inbox.selectors import contacts_by_address
 from outreach.models import Touchpoint
 from outreach.services import touchpoint_log
 from partners.models import Affiliation, Contact, Organization
+from partners.selectors import people_by_organization
 from partners.services import affiliation_create, contact_create
 
 logger = logging.getLogger(__name__)
@@ -44,16 +43,9 @@ class Captured:
     ignored: str = ""
 
 
-def _local(when: dt.datetime, staff: User | None) -> dt.datetime:
-    zone = user_time_zone(staff) if staff is not None else timezone.get_default_timezone()
-    return timezone.localtime(when, zone)
-
-
 def _touchpoint_for(email: CapturedEmail, organization: Organization, contacts: list[Contact]):
-    when = _local(email.sent_at, email.staff)
-    subject = email.subject or "(no subject)"
-    if len(subject) > SUBJECT_LENGTH:
-        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    when = user_localtime(email.staff, email.sent_at)
+    subject = Truncator(email.subject or "(no subject)").chars(SUBJECT_LENGTH)
     notes = email.text
     if len(notes) > NOTES_LENGTH:
         notes = notes[: NOTES_LENGTH - 80] + "\n\n[Shortened: the whole email is kept with it.]"
@@ -72,29 +64,16 @@ def _touchpoint_for(email: CapturedEmail, organization: Organization, contacts: 
     return touchpoint
 
 
-def _organizations_of(contacts: list[Contact]) -> dict[Organization, list[Contact]]:
-    """Every current organization of these people, with those of them who work there."""
-    found: dict[Organization, list[Contact]] = defaultdict(list)
-    affiliations = (
-        Affiliation.objects.current()
-        .filter(contact__in=contacts, organization__is_archived=False)
-        .select_related("organization", "contact")
-        .order_by("organization__name", "organization_id", "contact__name")
-    )
-    for affiliation in affiliations:
-        found[affiliation.organization].append(affiliation.contact)
-    return found
-
-
 def _forget_files(names: list[str]) -> None:
     """The attachment files of a message whose rows were rolled back."""
     for name in names:
         default_storage.delete(name)
 
 
-def _record(parsed: ParsedEmail, raw: bytes, _written: list[str]) -> CapturedEmail:
+def _record(
+    parsed: ParsedEmail, raw: bytes, staff_map: dict[str, User], _written: list[str]
+) -> CapturedEmail:
     """Save the message and file it where its people are; in the caller's transaction."""
-    staff_map = staff_by_address()
     sender_staff = staff_map.get(parsed.from_address)
     shown = parsed
     # A sender the library's mail server could not vouch for files nothing by itself.
@@ -110,7 +89,11 @@ def _record(parsed: ParsedEmail, raw: bytes, _written: list[str]) -> CapturedEma
     staff = staff_map.get(shown.from_address) or next(
         (staff_map[a] for _, a in (*shown.to, *shown.cc) if a in staff_map), sender_staff
     )
-    organizations = _organizations_of(contacts) if trusted else {}
+    # Every current organization of these people, with those of them who work there.
+    current = Affiliation.objects.current().filter(
+        contact__in=contacts, organization__is_archived=False
+    )
+    organizations = people_by_organization(current) if trusted and contacts else {}
     email = CapturedEmail.objects.create(
         message_id=parsed.message_id,
         thread_key=parsed.thread_key,
@@ -147,9 +130,10 @@ def _record(parsed: ParsedEmail, raw: bytes, _written: list[str]) -> CapturedEma
     return email
 
 
-def email_capture(*, raw: bytes) -> Captured:
+def email_capture(*, raw: bytes, staff: dict[str, User] | None = None) -> Captured:
     """Read one message (RFC 5322 bytes) into the log. Raises inbox.parsing.Unreadable for a
-    message that cannot be read; the caller moves it aside with the reason."""
+    message that cannot be read; the caller moves it aside with the reason. `staff`: the staff
+    by address (core.profiles.staff_by_address), read once for a batch of messages."""
     parsed = parse(raw)
     if parsed.automatic:
         return Captured(None, created=False, ignored=parsed.automatic)
@@ -159,7 +143,7 @@ def email_capture(*, raw: bytes) -> Captured:
     written: list[str] = []
     try:
         with transaction.atomic():
-            email = _record(parsed, raw, written)
+            email = _record(parsed, raw, staff or staff_by_address(), written)
     except IntegrityError:
         _forget_files(written)
         # Another worker saved the same message a moment ago; any other conflict is an error.
@@ -212,9 +196,9 @@ def partners_in(email: CapturedEmail) -> list[tuple[str, str]]:
     if email.direction == CapturedEmail.Direction.IN:
         people = [(email.from_name, email.from_address)]
     else:
-        people = [(n, a.lower()) for n, a in getaddresses(email.to_list + email.cc_list)]
+        people = email.recipients
     ours = {*staff_by_address(), capture_address()}
-    return [(n, a) for n, a in people if "@" in a and a not in ours]
+    return [(n, a) for n, a in people if a not in ours]
 
 
 def _contact_at(organization: Organization, *, name: str, address: str, by: User) -> Contact:
@@ -234,9 +218,7 @@ def _contact_at(organization: Organization, *, name: str, address: str, by: User
 
 
 def _addresses_in(email: CapturedEmail) -> list[str]:
-    found = [email.from_address]
-    found += [a.lower() for _, a in getaddresses(email.to_list + email.cc_list) if "@" in a]
-    return found
+    return [email.from_address, *(address for _, address in email.recipients)]
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import AuthenticatedHttpRequest, paginate
+from core.profiles import capture_address
 from inbox import selectors, services
 from inbox.forms import FileEmailForm
 from inbox.models import CapturedAttachment, CapturedEmail, SetAside
@@ -23,7 +24,7 @@ def unfiled_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "set_aside": selectors.set_aside_messages()[:20],
-        "capture_address": selectors.capture_address(),
+        "capture_address": capture_address(),
     }
     return render(request, "inbox/unfiled_list.html", context)
 

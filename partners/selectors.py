@@ -524,3 +524,16 @@ def board_card(pk: int) -> BoardCard:
 def contact_addresses_among(addresses: list[str]) -> list[str]:
     """Those of these addresses (lower-cased) that are a contact's."""
     return list(Contact.objects.filter(email__in=addresses).values_list("email", flat=True))
+
+
+def people_by_organization(
+    affiliations: QuerySet[Affiliation],
+) -> dict[Organization, list[Contact]]:
+    """The organizations of these roles, by name, each with its people by name: one query."""
+    found: dict[Organization, list[Contact]] = {}
+    roles = affiliations.select_related("organization", "contact").order_by(
+        "organization__name", "organization_id", "contact__name", "contact_id"
+    )
+    for role in roles:
+        found.setdefault(role.organization, []).append(role.contact)
+    return found

@@ -22,6 +22,7 @@ from core.sorting import SortColumn, Sorting
 from mail.models import OutgoingEmail
 from mail.outbox import suppression_reason
 from partners.models import Affiliation, Contact, Organization
+from partners.selectors import people_by_organization
 from programs.models import Program, ProgramPartner
 from updates.emails import library_zone, progress_email_key_prefix
 from updates.models import ProgressSubscription, ProgressUpdate
@@ -97,16 +98,7 @@ def organizations_of_recipients(
 ) -> dict[Organization, list[Contact]]:
     """Where each of these recipients is now, among the organizations the updates are about:
     the organizations whose timelines an update sent to them belongs on, with their people."""
-    found: dict[Organization, list[Contact]] = {}
-    roles = (
-        _still_there(subscription)
-        .filter(contact__in=contacts)
-        .select_related("organization", "contact")
-        .order_by("organization__name", "organization_id", "contact__name", "contact_id")
-    )
-    for role in roles:
-        found.setdefault(role.organization, []).append(role.contact)
-    return found
+    return people_by_organization(_still_there(subscription).filter(contact__in=contacts))
 
 
 @dataclass(frozen=True)

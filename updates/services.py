@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.periods import local_bounds, quarter_of
-from core.profiles import user_time_zone
+from core.profiles import user_localtime
 from mail.models import OutgoingEmail
 from mail.outbox import emails_queue, suppression_reason
 from outreach.models import Touchpoint
@@ -360,7 +361,7 @@ def progress_update_log(
     """The update, sent at `at` to the people `reached`, on the timeline of each organization
     they are at: an email touchpoint with them, by whoever sent it (else the owner)."""
     staff = by or update.subscription.owner
-    when = timezone.localtime(at, user_time_zone(staff) if staff else None)
+    when = user_localtime(staff, at)
     logged = []
     for organization, people in organizations_of_recipients(update.subscription, reached).items():
         names = ", ".join(person.name for person in people)
@@ -371,16 +372,12 @@ def progress_update_log(
                 occurred_on=when.date(),
                 occurred_time=when.time().replace(second=0, microsecond=0),
                 channel=Touchpoint.Channel.EMAIL,
-                subject=_shortened(f"Progress update: {update.subject}", SUBJECT_LENGTH),
+                subject=Truncator(f"Progress update: {update.subject}").chars(SUBJECT_LENGTH),
                 contacts=people,
                 notes=f"Partner progress update for {_period_text(update)}, sent to {names}.",
             )
         )
     return logged
-
-
-def _shortened(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _period_text(update: ProgressUpdate) -> str:

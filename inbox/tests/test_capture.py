@@ -338,10 +338,10 @@ def test_a_message_liaison_cannot_file_is_set_aside_and_the_rest_read(
     _deliver(tmp_path / "inbox", raw(message_id="<bad@x.org>"), raw(message_id="<good@x.org>"))
     real = inbox.reading.email_capture
 
-    def fails_once(*, raw: bytes):
+    def fails_once(*, raw: bytes, **kwargs):
         if b"<bad@x.org>" in raw:
             raise ValueError("a value the database refuses")
-        return real(raw=raw)
+        return real(raw=raw, **kwargs)
 
     monkeypatch.setattr(inbox.reading, "email_capture", fails_once)
     done = mailbox_read(MaildirSource(tmp_path / "inbox"))
