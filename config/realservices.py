@@ -52,6 +52,8 @@ class SmtpSink:
         self.port = port or free_port()
         self.delay = delay
         self._raw: list[bytes] = []
+        # For each message: whom the envelope named (To, Cc and Bcc) and when it arrived.
+        self._envelopes: list[tuple[list[str], float]] = []
         self._ids: Counter = Counter()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -68,6 +70,7 @@ class SmtpSink:
         match = _MESSAGE_ID.search(head)
         with self._lock:
             self._raw.append(raw)
+            self._envelopes.append((list(envelope.rcpt_tos), time.monotonic()))
             self._ids[match.group(1).decode() if match else None] += 1
         return "250 Message accepted for delivery"
 
@@ -95,6 +98,17 @@ class SmtpSink:
         """How many times each Message-ID arrived."""
         with self._lock:
             return Counter(self._ids)
+
+    @property
+    def envelopes(self) -> list[tuple[list[str], float]]:
+        """(envelope recipients, time.monotonic() of arrival) of each message, in order."""
+        with self._lock:
+            return list(self._envelopes)
+
+    @property
+    def raw(self) -> list[bytes]:
+        with self._lock:
+            return list(self._raw)
 
     @property
     def messages(self) -> list[Message]:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "programs",
     "updates",
     "inbox",
+    "compose",
     "notifications",
     "reports",
     "transfer",
@@ -391,6 +392,11 @@ LIAISON_INBOUND_MAX_BYTES = env.int("LIAISON_INBOUND_MAX_BYTES", default=15 * 10
 
 # The library's name as partners know it, in progress updates and on the unsubscribe page.
 LIAISON_LIBRARY_NAME = env.str("LIAISON_LIBRARY_NAME", default="")
+
+# Group email (compose): at most this many messages a minute leave for the library's mail
+# server, and a librarian's group email to more people than this waits for a manager's approval.
+LIAISON_GROUP_EMAIL_PER_MINUTE = env.int("LIAISON_GROUP_EMAIL_PER_MINUTE", default=60)
+LIAISON_GROUP_EMAIL_APPROVAL_OVER = env.int("LIAISON_GROUP_EMAIL_APPROVAL_OVER", default=50)
 
 # Partners not touched for this many days count as quiet (dashboard, reports).
 LIAISON_QUIET_DAYS = env.int("LIAISON_QUIET_DAYS", default=60)

@@ -173,6 +173,14 @@ class OtherAddressesForm(forms.Form):
         help_text="One per line. Email you send from these and copy (BCC) to Liaison's "
         "mailbox is logged as yours.",
     )
+    signature = forms.CharField(
+        label="Your signature",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ends the emails you write in Liaison where they say {sender_signature}. "
+        "Left empty: your name and the library's.",
+    )
 
     def clean_addresses(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]

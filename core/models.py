@@ -61,6 +61,9 @@ class StaffProfile(models.Model):
     # Addresses other than the account's that the person writes from (one per line, lower-cased):
     # email they send from them and BCC to the capture mailbox is theirs (inbox).
     other_email_addresses = models.TextField(blank=True)
+    # Ends the emails they write in Liaison ({sender_signature}); blank: their name and the
+    # library's.
+    email_signature = models.TextField(max_length=1000, blank=True)
     # Email preferences: the daily digest at 08:00 local time, reminders, the manager summary.
     digest = models.CharField(
         "daily digest", max_length=10, choices=Digest.choices, default=Digest.DAILY

@@ -44,7 +44,7 @@ PanelContext = Callable[[AuthenticatedHttpRequest, Any], Mapping[str, Any] | Non
 PAGES = {
     "dashboard": ("top", "main", "side"),
     "organization": ("actions", "main", "side"),
-    "contact": ("main",),
+    "contact": ("actions", "main"),
     "touchpoint": ("main",),
     "program": ("side",),
     # The lists: `actions` beside the count (the export links).

@@ -125,8 +125,11 @@ def _addresses_taken(addresses: list[str], *, user: User) -> list[str]:
     return [a for a in addresses if a in others]
 
 
-def profile_addresses_update(*, user: User, addresses: list[str]) -> StaffProfile:
-    """The other addresses the user writes from (lower-cased, each once, in their order)."""
+def profile_addresses_update(
+    *, user: User, addresses: list[str], signature: str | None = None
+) -> StaffProfile:
+    """The other addresses the user writes from (lower-cased, each once, in their order), and
+    with `signature`, the signature that ends the emails they write in Liaison."""
     profile = profile_for(user)
     cleaned = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
     taken = _addresses_taken(cleaned, user=user)
@@ -135,6 +138,10 @@ def profile_addresses_update(*, user: User, addresses: list[str]) -> StaffProfil
             {"addresses": f"Already someone else's in Liaison: {', '.join(taken)}."}
         )
     profile.other_email_addresses = "\n".join(cleaned)
+    fields = ["other_email_addresses"]
+    if signature is not None:
+        profile.email_signature = signature.strip()
+        fields.append("email_signature")
     profile.full_clean()
-    profile.save(update_fields=["other_email_addresses"])
+    profile.save(update_fields=fields)
     return profile

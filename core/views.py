@@ -86,9 +86,9 @@ _PROFILE_FORMS: dict[str, tuple[Callable[[Any, dict], object], Callable[[dict], 
     ),
     OTHER_ADDRESSES_FORM: (
         lambda user, data: profiles.profile_addresses_update(
-            user=user, addresses=data["addresses"]
+            user=user, addresses=data["addresses"], signature=data["signature"]
         ),
-        lambda data: "Saved: the addresses you write from.",
+        lambda data: "Saved: the addresses you write from and your signature.",
     ),
 }
 
@@ -123,7 +123,10 @@ def _profile_forms(
         ),
         OTHER_ADDRESSES_FORM: OtherAddressesForm(
             data(OTHER_ADDRESSES_FORM),
-            initial={"addresses": staff_profile.other_email_addresses},
+            initial={
+                "addresses": staff_profile.other_email_addresses,
+                "signature": staff_profile.email_signature,
+            },
         ),
     }
 

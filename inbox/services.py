@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core.people import display_name
 from core.profiles import capture_address, staff_by_address, user_localtime
 from inbox.models import CapturedAttachment, CapturedEmail, FiledEmail
 from inbox.parsing import ParsedEmail, display, forwarded_original, parse
@@ -231,4 +232,36 @@ def captured_email_discard(*, email: CapturedEmail, by: User) -> CapturedEmail:
     email.handled_by = by
     email.handled_at = timezone.now()
     email.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+    return email
+
+
+def email_sent_from_liaison_record(
+    *,
+    message_id: str,
+    staff: User,
+    to: tuple[str, str],
+    subject: str,
+    text: str,
+    touchpoint: Touchpoint,
+) -> CapturedEmail:
+    """An email written and sent from Liaison (compose), kept as if captured, filed on its
+    touchpoint: its blind copy to the capture mailbox is then the same Message-ID (nothing
+    logged twice), and a partner's reply threads onto it. In the caller's transaction."""
+    name, address = to
+    email = CapturedEmail.objects.create(
+        message_id=message_id,
+        thread_key=message_id,
+        direction=CapturedEmail.Direction.OUT,
+        from_name=display_name(staff)[:200],
+        from_address=(staff.email or "").lower()[:254],
+        to_addresses=display(name, address),
+        sent_at=timezone.now(),
+        subject=subject[:998],
+        text=text,
+        staff=staff,
+        status=CapturedEmail.Status.FILED,
+    )
+    FiledEmail.objects.create(
+        email=email, organization_id=touchpoint.organization_id, touchpoint=touchpoint
+    )
     return email

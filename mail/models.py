@@ -20,6 +20,10 @@ class OutgoingEmail(models.Model):
         MANAGER_SUMMARY = "manager_summary", "Weekly manager summary"
         FOLLOWUP_ASSIGNED = "followup_assigned", "Follow-up assigned"
         PROGRESS_UPDATE = "progress_update", "Partner progress update"
+        # Written in Liaison by a staff member (compose): to one person, or to many at once.
+        PERSONAL = "personal", "Email from a staff member"
+        GROUP = "group_email", "Group email"
+        GROUP_APPROVAL = "group_email_approval", "Group email to approve"
         # Its body holds a link that sets the account's password: hidden in the delivery log and
         # blanked once sent (mail.password_reset).
         PASSWORD_RESET = "password_reset", "Password reset"
@@ -47,6 +51,8 @@ class OutgoingEmail(models.Model):
         blank=True,
         related_name="emails",
     )
+    # The capture mailbox, copied in (compose), so the library's own copy threads the replies.
+    bcc = models.EmailField("blind copy", max_length=254, blank=True)
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -76,6 +82,8 @@ class OutgoingEmail(models.Model):
             # The sender's claim: due queued rows, and sending rows whose lease ran out.
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["kind", "-created_at"], name="outbox_kind_recent"),
+            # The last group email sent, for the pace of the next (mail.outbox._claim_paced).
+            models.Index(fields=["kind", "-sent_at"], name="outbox_kind_sent"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,6 +36,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -67,6 +68,16 @@ class Email:
     headers: dict = field(default_factory=dict)
     related_label: str = ""
     related_url: str = ""
+    bcc: str = ""
+    # Not sent before this moment (a group email's pace); None: at once.
+    not_before: dt.datetime | None = None
+    # Chosen by the caller when it must know it before queueing (compose threads replies by it).
+    message_id: str = ""
+
+
+def message_id_make() -> str:
+    """A new Message-ID, <…@the site's host>."""
+    return _message_id()
 
 
 def _message_id() -> str:
@@ -81,11 +92,18 @@ def suppression_reason(*, kind: str, contact) -> str:
         return ""
     if contact.do_not_contact:
         return "The contact is marked “do not contact”."
-    if kind == OutgoingEmail.Kind.PROGRESS_UPDATE and contact.opted_out_of_updates:
+    if kind in BULK_KINDS and contact.opted_out_of_updates:
         when = contact.opted_out_at
         day = f" on {timezone.localdate(when):%Y-%m-%d}" if when else ""
-        return f"The contact unsubscribed from progress updates{day}."
+        return f"The contact unsubscribed from progress updates and group email{day}."
     return ""
+
+
+# Email sent to many partners at once: an opted-out contact gets none of it. An email a staff
+# member writes to one person is not bulk: only "do not contact" stops it.
+BULK_KINDS = frozenset({OutgoingEmail.Kind.PROGRESS_UPDATE, OutgoingEmail.Kind.GROUP})
+# Sent one at a time at LIAISON_GROUP_EMAIL_PER_MINUTE, to respect the library's mail server.
+PACED_KINDS = (OutgoingEmail.Kind.GROUP,)
 
 
 def _row(email: Email) -> OutgoingEmail:
@@ -101,11 +119,13 @@ def _row(email: Email) -> OutgoingEmail:
         body_text=email.body_text,
         body_html=email.body_html,
         headers=email.headers,
+        bcc=email.bcc,
         related_label=email.related_label[:200],
         related_url=email.related_url[:500],
         status=Status.SUPPRESSED if reason else Status.QUEUED,
         suppressed_reason=reason,
-        message_id=_message_id(),
+        message_id=email.message_id or _message_id(),
+        next_attempt_at=email.not_before or timezone.now(),
     )
 
 
@@ -203,11 +223,13 @@ def _claimable(now) -> Q:
 
 
 def _claim(*, token: str, batch_size: int) -> list[OutgoingEmail]:
+    """A batch of due emails, leased to this sender; never the paced ones (_claim_paced)."""
     now = timezone.now()
     lease_until = now + dt.timedelta(seconds=settings.LIAISON_EMAIL_LEASE_SECONDS)
     with transaction.atomic():
         ids = list(
             OutgoingEmail.objects.filter(_claimable(now))
+            .exclude(kind__in=PACED_KINDS)
             .order_by("next_attempt_at", "id")
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:batch_size]
@@ -241,6 +263,7 @@ def _build_message(row: OutgoingEmail) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((row.to_name, row.to_address)) if row.to_name else row.to_address],
         headers=headers,
+        bcc=[row.bcc] if row.bcc else None,
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -334,14 +357,101 @@ def _release(rows: list[OutgoingEmail], *, token: str, next_attempt_at=None) -> 
     ).update(**_unclaimed(**fields))
 
 
+def pace_gap() -> dt.timedelta:
+    """The time between two paced emails: LIAISON_GROUP_EMAIL_PER_MINUTE to a minute."""
+    return dt.timedelta(seconds=60 / max(settings.LIAISON_GROUP_EMAIL_PER_MINUTE, 1))
+
+
+# Taken while a sender decides whether a paced email's turn has come, so that two senders never
+# both send one within the gap (PostgreSQL; SQLite's transactions already take turns).
+_PACE_LOCK = 0x1A150E11
+
+
+def _claim_paced(*, token: str) -> tuple[OutgoingEmail | None, float]:
+    """The next paced email if its turn has come, leased; else (None, seconds until its turn,
+    or until the next one is due within a turn), 0 when none is due soon or another sender is
+    sending one (that sender keeps the pace meanwhile)."""
+    now = timezone.now()
+    lease_until = now + dt.timedelta(seconds=settings.LIAISON_EMAIL_LEASE_SECONDS)
+    paced = OutgoingEmail.objects.filter(kind__in=PACED_KINDS)
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PACE_LOCK])
+        row_id = (
+            paced.filter(_claimable(now))
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+            .first()
+        )
+        sending = paced.filter(status=Status.SENDING, lease_expires_at__gte=now)
+        if sending.exists():
+            return None, 0.0
+        if row_id is None:
+            # The next one may be due within a turn (a group email is queued a turn apart).
+            due: dt.datetime | None = (
+                paced.filter(status=Status.QUEUED)
+                .order_by("next_attempt_at")
+                .values_list("next_attempt_at", flat=True)
+                .first()
+            )
+            soon = due is not None and due - now <= pace_gap()
+            return None, (due - now).total_seconds() if soon and due else 0.0
+        last: dt.datetime | None = (
+            paced.filter(sent_at__isnull=False)
+            .order_by("-sent_at")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        turn = last + pace_gap() if last is not None else now
+        if turn > now:
+            return None, (turn - now).total_seconds()
+        OutgoingEmail.objects.filter(_claimable(now), id=row_id).update(
+            status=Status.SENDING, claimed_by=token, lease_expires_at=lease_until
+        )
+    return (
+        OutgoingEmail.objects.filter(id=row_id, claimed_by=token, status=Status.SENDING)
+        .select_related("contact")
+        .first(),
+        0.0,
+    )
+
+
+def _send_batch(batch, *, token: str, connection, report: SendReport, deadline) -> bool:
+    """Deliver a claimed batch; False when the sender must stop (time, lease or server)."""
+    # A message is only started with enough lease left to finish it, with room to record it.
+    lease_margin = dt.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 5)
+    for index, row in enumerate(batch):
+        assert row.lease_expires_at is not None  # claimed, so leased
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        if out_of_time or timezone.now() > row.lease_expires_at - lease_margin:
+            # Give the rest back at once rather than let it wait out the lease.
+            report.released += _release(batch[index:], token=token)
+            report.more_due = True
+            return False
+        try:
+            _deliver(row, token=token, connection=connection, report=report)
+        except _ConnectionDown as error:
+            # The server is down: this row counts an attempt, the rest wait as long.
+            _record_failure(row, token=token, error=error, report=report)
+            retry_at = timezone.now() + dt.timedelta(seconds=retry_delay_seconds(row.attempts + 1))
+            report.released += _release(batch[index + 1 :], token=token, next_attempt_at=retry_at)
+            return False
+    return True
+
+
 def emails_send_due(
     *, batch_size: int | None = None, time_budget: float | None = None
 ) -> SendReport:
-    """Send every due email, batch by batch, until none is due or the time budget is spent."""
+    """Send every due email, batch by batch, until none is due or the time budget is spent.
+
+    Paced emails (group email) go one at a time, each at least pace_gap() after the last, so a
+    backlog (a worker that was down) never leaves in a burst. With a time budget (the task), the
+    sender waits for the next one's turn; without one it leaves it for the next run.
+    """
     batch_size = batch_size or settings.LIAISON_EMAIL_BATCH_SIZE
     deadline = time.monotonic() + time_budget if time_budget else None
-    # A message is only started with enough lease left to finish it, with room to record it.
-    lease_margin = dt.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 5)
     token = f"{socket.gethostname()[:30]}:{uuid.uuid4().hex[:24]}"
     report = SendReport()
     connection = get_connection(fail_silently=False)
@@ -352,27 +462,19 @@ def emails_send_due(
                 break
             batch = _claim(token=token, batch_size=batch_size)
             if not batch:
+                row, wait = _claim_paced(token=token)
+                if row is not None:
+                    batch = [row]
+                elif wait and deadline is not None and time.monotonic() + wait < deadline:
+                    time.sleep(wait)
+                    continue
+                else:
+                    report.more_due = report.more_due or wait > 0
+                    break
+            if not _send_batch(
+                batch, token=token, connection=connection, report=report, deadline=deadline
+            ):
                 break
-            for index, row in enumerate(batch):
-                assert row.lease_expires_at is not None  # _claim() leased it
-                out_of_time = deadline is not None and time.monotonic() > deadline
-                if out_of_time or timezone.now() > row.lease_expires_at - lease_margin:
-                    # Give the rest back at once rather than let it wait out the lease.
-                    report.released += _release(batch[index:], token=token)
-                    report.more_due = True
-                    return report
-                try:
-                    _deliver(row, token=token, connection=connection, report=report)
-                except _ConnectionDown as error:
-                    # The server is down: this row counts an attempt, the rest wait as long.
-                    _record_failure(row, token=token, error=error, report=report)
-                    retry_at = timezone.now() + dt.timedelta(
-                        seconds=retry_delay_seconds(row.attempts + 1)
-                    )
-                    report.released += _release(
-                        batch[index + 1 :], token=token, next_attempt_at=retry_at
-                    )
-                    return report
     finally:
         connection.close()
         heartbeat_record(Heartbeat.SENDER, result=str(report))

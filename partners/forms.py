@@ -196,7 +196,8 @@ class ContactForm(VersionedForm, forms.ModelForm):
     opted_out_of_updates = forms.BooleanField(
         label="Opted out of updates",
         required=False,
-        help_text="Does not want partner progress-update emails. The date is recorded.",
+        help_text="Does not want progress updates or group email (an email written to them "
+        "alone still goes). The date is recorded.",
     )
 
     # Flags that change elsewhere while the form is open: the contact's unsubscribe link, a

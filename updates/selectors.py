@@ -59,14 +59,15 @@ def recipient_candidates(
     )
 
 
-def unavailable_reason(contact: Contact) -> str:
-    """Why this contact cannot be chosen as a recipient, or "" if they can."""
+def unavailable_reason(contact: Contact, *, what: str = "progress updates") -> str:
+    """Why this contact cannot be chosen as a recipient of `what` (email to many at once:
+    progress updates, group email), or "" if they can."""
     if contact.do_not_contact:
         return "marked “do not contact”"
     if contact.opted_out_of_updates:
         when = contact.opted_out_at
         day = f" on {timezone.localtime(when, library_zone()):%b %-d, %Y}" if when else ""
-        return f"unsubscribed from progress updates{day}"
+        return f"unsubscribed from {what}{day}"
     if not contact.email:
         return "no email address"
     return ""

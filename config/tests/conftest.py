@@ -49,6 +49,17 @@ def demo(settings, librarian, media_root):
         "email": _an_outgoing_email().pk,
         "unsubscribe": unsubscribe_token(_first(Contact.objects.exclude(email=""))),
         **_captured_email(),
+        **_written_email(),
+    }
+
+
+def _written_email() -> dict[str, int]:
+    """The demo's past group email and one of its templates."""
+    from compose.models import EmailTemplate, GroupEmail
+
+    return {
+        "group-email": _first(GroupEmail.objects.all()).pk,
+        "email-templates": _first(EmailTemplate.objects.all()).pk,
     }
 
 

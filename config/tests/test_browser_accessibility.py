@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
+from compose.models import GroupEmail
 from core.tests.axe import violations as _violations
 from inbox.models import CapturedEmail
 from outreach.models import FollowUp, Meeting, Touchpoint
@@ -60,6 +61,9 @@ def _pages() -> list[tuple[str, str]]:
     captured = Touchpoint.objects.filter(captured_email__isnull=False).order_by("pk").first()
     assert contact and touchpoint and meeting and program and grant_program and draft
     assert unfiled and captured, "seed_demo captured no email"
+    group_email = GroupEmail.objects.order_by("pk").first()
+    sent = Touchpoint.objects.filter(sent_email__isnull=False).order_by("pk").first()
+    assert group_email and sent, "seed_demo sent no group email"
     return [
         ("Dashboard", reverse("home")),
         ("Organization list", reverse("partners:organization_list")),
@@ -99,6 +103,13 @@ def _pages() -> list[tuple[str, str]]:
         ("Unfiled email", reverse("inbox:unfiled_list")),
         ("Unfiled email: file", reverse("inbox:unfiled_detail", args=[unfiled.pk])),
         ("Touchpoint from an email", reverse("outreach:touchpoint_detail", args=[captured.pk])),
+        # Email written in Liaison: to an organization's people, to a list, what was sent.
+        ("Write an email", f"{reverse('compose:personal_email')}?organization={organization.pk}"),
+        ("New group email", reverse("compose:group_email_new") + "?from=contacts&kind=health"),
+        ("Group emails", reverse("compose:group_email_list")),
+        ("Group email", group_email.get_absolute_url()),
+        ("Touchpoint of a group email", reverse("outreach:touchpoint_detail", args=[sent.pk])),
+        ("Email templates", reverse("compose:template_list")),
     ]
 
 
@@ -186,6 +197,7 @@ def _manager_pages(page) -> list[str]:
         ("Follow-up detail", followup.get_absolute_url()),
         ("Follow-up edit form", reverse("outreach:followup_edit", args=[followup.pk])),
         ("Follow-up cancel", reverse("outreach:followup_cancel", args=[followup.pk])),
+        ("Email template form", reverse("compose:template_create")),
         *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),
     ]:
         response = page.goto(path)

@@ -19,6 +19,7 @@ LAYERS = [
     "programs",
     "updates",
     "inbox",
+    "compose",
     "notifications",
     "reports",
     "transfer",

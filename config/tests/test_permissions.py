@@ -140,6 +140,18 @@ PERMISSIONS = {
     "inbox:unfiled_discard": EVERYONE,
     "inbox:set_aside_seen": EVERYONE,
     "inbox:attachment_download": EVERYONE,
+    # Email written in Liaison: everyone writes and reads; managers keep the templates and
+    # approve the group emails a librarian may not send alone.
+    "compose:personal_email": EVERYONE,
+    "compose:group_email_list": EVERYONE,
+    "compose:group_email_new": EVERYONE,
+    "compose:group_email_detail": EVERYONE,
+    "compose:group_email_approve": MANAGERS,
+    "compose:group_email_decline": MANAGERS,
+    "compose:template_list": EVERYONE,
+    "compose:template_create": MANAGERS,
+    "compose:template_edit": MANAGERS,
+    "compose:template_archive": MANAGERS,
     # Imports.
     "transfer:import_list": MANAGERS,
     "transfer:import_upload": MANAGERS,

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from compose.models import EmailTemplate, GroupEmail
 from inbox.models import CapturedEmail
 from partners.models import Contact, Organization
 from programs.models import Program
@@ -22,3 +23,5 @@ def forget_partners() -> None:
     Contact.objects.all().delete()
     Organization.objects.all().delete()
     CapturedEmail.objects.all().delete()  # the demo's captured email, filed or not
+    GroupEmail.objects.all().delete()  # and the emails written in Liaison, with their templates
+    EmailTemplate.objects.all().delete()

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from core.history import history_context
 from demo.bulk import record_loaded
 from demo.captured_email import demo_captured_email_load
+from demo.group_email import demo_group_email_load
 from demo.outreach import demo_outreach_load
 from demo.partners import (
     DEMO_PASSWORD,
@@ -85,7 +86,7 @@ class Command(BaseCommand):
                 )
             staff = demo_users_ensure()
             counts = outreach = programs = progress = None
-            captured = 0
+            captured = group_sent = 0
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
@@ -94,6 +95,9 @@ class Command(BaseCommand):
                 )
                 progress = demo_progress_load(staff=staff)
                 captured = demo_captured_email_load(staff=staff)
+                group_sent = (
+                    demo_group_email_load(staff=staff).recipients.filter(left_out="").count()
+                )
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (Organization, Contact, Affiliation, Program):
@@ -160,7 +164,8 @@ class Command(BaseCommand):
                     f"draft{'' if progress.drafts == 1 else 's'} awaiting review."
                 )
             self.stdout.write(
-                f"Captured email: {captured} messages, as if read from Liaison's mailbox."
+                f"Captured email: {captured} messages, as if read from Liaison's mailbox. "
+                f"Email templates, and a past group email to {group_sent} partners."
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:

@@ -1,0 +1,136 @@
+"""Reads for writing email: whom an email may go to, group emails, what became of each email."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from compose.audiences import left_out_reason
+from compose.models import GroupEmail, SentEmail
+from mail.models import OutgoingEmail
+from partners.models import Affiliation, Contact, Organization
+
+
+@dataclass
+class Addressees:
+    """Whom an email written from a contact's or an organization's page may go to."""
+
+    people: list[Contact] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    # (contact, why not) for the people it cannot go to.
+    cannot: list[tuple[Contact, str]] = field(default_factory=list)
+    # Who is ticked when the form opens: the contact, or the organization's primary contacts.
+    ticked: list[int] = field(default_factory=list)
+
+
+def addressees_of_contact(contact: Contact) -> Addressees:
+    """The contact, and the organizations they are at now (where the email is logged)."""
+    found = Addressees()
+    reason = left_out_reason(contact) if contact.do_not_contact or not contact.email else ""
+    if reason:
+        found.cannot.append((contact, reason))
+    else:
+        found.people.append(contact)
+        found.ticked.append(contact.pk)
+    found.organizations = list(
+        Organization.objects.filter(
+            is_archived=False,
+            pk__in=Affiliation.objects.current().filter(contact=contact).values("organization"),
+        ).order_by("name")
+    )
+    return found
+
+
+def addressees_of_organization(organization: Organization) -> Addressees:
+    """The organization's people now, primary first; those who cannot be written to apart."""
+    found = Addressees(organizations=[organization])
+    current = (
+        Affiliation.objects.current()
+        .filter(organization=organization)
+        .select_related("contact")
+        .order_by("-is_primary", "contact__name", "pk")
+    )
+    for affiliation in current:
+        contact = affiliation.contact
+        # Opted out matters for group email only: a personal email may still go.
+        reason = left_out_reason(contact) if contact.do_not_contact or not contact.email else ""
+        if reason:
+            found.cannot.append((contact, reason))
+        elif contact not in found.people:
+            found.people.append(contact)
+            if affiliation.is_primary:
+                found.ticked.append(contact.pk)
+    return found
+
+
+def group_emails() -> QuerySet[GroupEmail]:
+    """Group emails, newest first, each with how many it went to and how many were left out."""
+    return (
+        GroupEmail.objects.select_related("written_by")
+        .annotate(
+            sent_count=Count("recipients", filter=Q(recipients__left_out="")),
+            left_out_count=Count("recipients", filter=~Q(recipients__left_out="")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def recipients_of(group_email: GroupEmail) -> QuerySet[SentEmail]:
+    """Each person on a group email's list, with their message's outbox row and organization."""
+    return (
+        SentEmail.objects.filter(group_email=group_email)
+        .select_related("contact", "organization", "outgoing", "touchpoint")
+        .order_by("contact__name", "pk")
+    )
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    waiting: int = 0
+    failed: int = 0
+    not_sent: int = 0
+    left_out: int = 0
+    unsubscribed: int = 0
+
+
+def tally_of(group_email: GroupEmail, recipients: list[SentEmail]) -> Tally:
+    """The group email's counts, from its recipient rows as read for its page."""
+    tally = Tally()
+    Status = OutgoingEmail.Status
+    for recipient in recipients:
+        row = recipient.outgoing
+        if row is None:
+            tally.left_out += 1
+            continue
+        if row.status == Status.SENT:
+            tally.sent += 1
+        elif row.status == Status.FAILED:
+            tally.failed += 1
+        elif row.status == Status.SUPPRESSED:
+            tally.not_sent += 1
+        else:
+            tally.waiting += 1
+        if unsubscribed_since(recipient, group_email):
+            tally.unsubscribed += 1
+    return tally
+
+
+def unsubscribed_since(recipient: SentEmail, group_email: GroupEmail) -> bool:
+    """Whether the person opted out after this group email was sent to them."""
+    contact = recipient.contact
+    return bool(
+        recipient.outgoing is not None
+        and contact.opted_out_of_updates
+        and contact.opted_out_at
+        and group_email.sent_at
+        and contact.opted_out_at >= group_email.sent_at
+    )
+
+
+def sent_email_of_touchpoint(touchpoint_id: int) -> SentEmail | None:
+    """The email written in Liaison that a touchpoint logged, with its outbox row."""
+    return (
+        SentEmail.objects.filter(touchpoint_id=touchpoint_id)
+        .select_related("outgoing", "group_email", "contact")
+        .first()
+    )
