@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils.text import capfirst
 
+from core.forms import FilterForm
 from core.people import display_name
 from partners.forms import ContactFilterForm, OrganizationFilterForm
 from partners.models import Affiliation, Contact, Organization
@@ -37,6 +38,9 @@ class Audience:
     description: str
     recipients: list[Recipient] = field(default_factory=list)
     too_many: bool = False
+    # The list's filters that no longer hold (a staff member gone, a stage renamed): a group
+    # email written with them is not sent to the wider list that remains.
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def included(self) -> list[Recipient]:
@@ -71,18 +75,18 @@ def audience_of(query: QueryDict) -> Audience:
     """The recipients a list's query string describes (`from`, `who` and the list's filters)."""
     source = query.get("from")
     if source == CONTACTS:
-        people = ContactFilterForm(query)
-        contacts = contact_list(people.filters())
-        description = _describe(people, ["Contacts"])
+        list_form: FilterForm = ContactFilterForm(query)
+        contacts = contact_list(list_form.filters())
+        description = _describe(list_form, ["Contacts"])
         ids = list(contacts.values_list("pk", flat=True)[: MAX_RECIPIENTS + 1])
         current = Affiliation.objects.current().filter(contact_id__in=ids)
         order = {pk: index for index, pk in enumerate(ids)}
     else:
-        form = OrganizationFilterForm(query)
-        organizations = organization_list(form.filters())
+        list_form = OrganizationFilterForm(query)
+        organizations = organization_list(list_form.filters())
         primary = query.get("who") != EVERYONE
         words = ["Primary contacts" if primary else "Everyone now", "of organizations"]
-        description = _describe(form, words)
+        description = _describe(list_form, words)
         current = Affiliation.objects.current().filter(
             organization__in=organizations.order_by().values("pk")
         )
@@ -95,11 +99,26 @@ def audience_of(query: QueryDict) -> Audience:
         .order_by("organization__name", "-is_primary", "contact__name", "pk")
     )
     audience = _audience(description, affiliations, order)
+    audience.dropped = _dropped(list_form, query)
+    if source not in (ORGANIZATIONS, CONTACTS):
+        audience.dropped.append("which list")
+    if query.get("who", PRIMARY) not in (PRIMARY, EVERYONE):
+        audience.dropped.append("who at each organization")
     if source == CONTACTS and len(order) > MAX_RECIPIENTS:
         audience.too_many = True
     elif source == CONTACTS:
         _nowhere(audience, set(order) - {r.contact.pk for r in audience.recipients})
     return audience
+
+
+def _dropped(form, query: QueryDict) -> list[str]:
+    """The list filters in `query` that its form no longer accepts, by label."""
+    kept = form.filters()
+    return [
+        str(form[name].label).lower()
+        for name in form.fields
+        if name != "sort" and query.get(name) and name not in kept
+    ]
 
 
 def _nowhere(audience: Audience, ids: set[int]) -> None:

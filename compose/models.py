@@ -59,7 +59,7 @@ class GroupEmail(TimeStampedModel):
     # Who it was for, in words: "Primary contacts of organizations: kind Health organization".
     audience = models.CharField(max_length=500)
     # The list's filters, to choose the recipients again when a manager approves it.
-    audience_query = models.CharField(max_length=1000, blank=True)
+    audience_query = models.TextField(blank=True)
     template = models.ForeignKey(
         EmailTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -109,9 +109,6 @@ class SentEmail(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["group_email", "contact"], name="sent_email_once_per_group_email"
-            ),
             models.CheckConstraint(
                 condition=models.Q(left_out="", outgoing__isnull=False)
                 | (~models.Q(left_out="") & models.Q(outgoing__isnull=True)),

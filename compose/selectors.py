@@ -93,26 +93,24 @@ class Tally:
     unsubscribed: int = 0
 
 
-def tally_of(group_email: GroupEmail, recipients: list[SentEmail]) -> Tally:
-    """The group email's counts, from its recipient rows as read for its page."""
-    tally = Tally()
+def tally_of(group_email: GroupEmail) -> Tally:
+    """How many of a group email's people its messages reached, in one query."""
     Status = OutgoingEmail.Status
-    for recipient in recipients:
-        row = recipient.outgoing
-        if row is None:
-            tally.left_out += 1
-            continue
-        if row.status == Status.SENT:
-            tally.sent += 1
-        elif row.status == Status.FAILED:
-            tally.failed += 1
-        elif row.status == Status.SUPPRESSED:
-            tally.not_sent += 1
-        else:
-            tally.waiting += 1
-        if unsubscribed_since(recipient, group_email):
-            tally.unsubscribed += 1
-    return tally
+    status = "outgoing__status"
+    since = Q(
+        outgoing__isnull=False,
+        contact__opted_out_of_updates=True,
+        contact__opted_out_at__gte=group_email.sent_at or group_email.created_at,
+    )
+    counts = SentEmail.objects.filter(group_email=group_email).aggregate(
+        sent=Count("pk", filter=Q(**{status: Status.SENT})),
+        waiting=Count("pk", filter=Q(**{f"{status}__in": [Status.QUEUED, Status.SENDING]})),
+        failed=Count("pk", filter=Q(**{status: Status.FAILED})),
+        not_sent=Count("pk", filter=Q(**{status: Status.SUPPRESSED})),
+        left_out=Count("pk", filter=Q(outgoing__isnull=True)),
+        unsubscribed=Count("pk", filter=since),
+    )
+    return Tally(**counts)
 
 
 def unsubscribed_since(recipient: SentEmail, group_email: GroupEmail) -> bool:

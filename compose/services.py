@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import QueryDict
 from django.urls import reverse
@@ -28,7 +28,7 @@ from core.profiles import capture_address, user_localtime
 from core.roles import ADMIN, MANAGER, is_manager
 from inbox.services import email_sent_from_liaison_record
 from mail.models import OutgoingEmail
-from mail.outbox import Email, email_queue, message_id_make
+from mail.outbox import Email, email_queue, message_id_make, pace_gap, sender_wake
 from mail.rendering import absolute_url
 from outreach.models import Touchpoint
 from outreach.services import touchpoint_log
@@ -137,9 +137,15 @@ def personal_email_send(
     writer = Sender.of(sender)
     bcc = capture_address()
     sent = []
+    figures: dict[int, dict[str, str]] = {}
     for contact in contacts:
         written = written_for(
-            contact=contact, organization=organization, sender=writer, subject=subject, body=body
+            contact=contact,
+            organization=organization,
+            sender=writer,
+            subject=subject,
+            body=body,
+            figures=figures,
         )
         message_id = message_id_make()
         row = email_queue(
@@ -196,6 +202,12 @@ def needs_approval(*, by: User, audience: Audience) -> bool:
 
 
 def audience_check(audience: Audience) -> None:
+    if audience.dropped:
+        names = ", ".join(audience.dropped)
+        raise ValidationError(
+            f"The list's filters no longer hold ({names}): nothing was sent. Write it again "
+            "from the list as it is now."
+        )
     if audience.too_many:
         raise ValidationError(
             "This list has more than "
@@ -227,16 +239,21 @@ def group_email_create(
     audience = audience_of(query)
     audience_check(audience)
     waiting = needs_approval(by=by, audience=audience)
-    group_email = GroupEmail.objects.create(
-        key=key,
-        subject=subject.strip(),
-        body=body,
-        audience=audience.description[:500],
-        audience_query=query.urlencode()[:1000],
-        template=template,
-        written_by=by,
-        status=Status.WAITING if waiting else Status.SENT,
-    )
+    try:
+        with transaction.atomic():
+            group_email = GroupEmail.objects.create(
+                key=key,
+                subject=subject.strip(),
+                body=body,
+                audience=audience.description[:500],
+                audience_query=query.urlencode(),
+                template=template,
+                written_by=by,
+                status=Status.WAITING if waiting else Status.SENT,
+            )
+    except IntegrityError:
+        # The same form posted twice at once: the other request made it (and sends it).
+        return GroupEmail.objects.get(key=key)
     if waiting:
         _ask_managers(group_email, count=len(audience.included))
     else:
@@ -283,7 +300,7 @@ def _pace_start(interval: dt.timedelta) -> dt.datetime:
 def _send(group_email: GroupEmail, audience: Audience) -> None:
     """Queue each included person's message, paced, and log it; record who was left out."""
     writer = Sender.of(group_email.written_by)
-    interval = dt.timedelta(seconds=60 / settings.LIAISON_GROUP_EMAIL_PER_MINUTE)
+    interval = pace_gap()
     start = _pace_start(interval)
     figures: dict[int, dict[str, str]] = {}
     note = f"Group email ({group_email.audience})"
@@ -298,7 +315,9 @@ def _send(group_email: GroupEmail, audience: Audience) -> None:
             group=True,
             figures=figures,
         )
-        row = email_queue(_group_message(group_email, written, start + index * interval))
+        row = email_queue(
+            _group_message(group_email, written, start + index * interval), wake=False
+        )
         if row is None:
             continue
         touchpoint = _log(written, sender=group_email.written_by, row=row, note=note)
@@ -311,9 +330,14 @@ def _send(group_email: GroupEmail, audience: Audience) -> None:
             outgoing=row,
             touchpoint=touchpoint,
         )
-    SentEmail.objects.bulk_create(
-        [_left_out(group_email, r) for r in audience.left_out], ignore_conflicts=True
+    # Recorded once, however often this runs (each person's own row is their outbox key's).
+    recorded = set(
+        SentEmail.objects.filter(group_email=group_email).values_list("contact", flat=True)
     )
+    SentEmail.objects.bulk_create(
+        [_left_out(group_email, r) for r in audience.left_out if r.contact.pk not in recorded]
+    )
+    sender_wake()  # once for the whole group email
     group_email.sent_at = timezone.now()
     group_email.save(update_fields=["sent_at", "updated_at"])
 

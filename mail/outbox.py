@@ -129,10 +129,11 @@ def _row(email: Email) -> OutgoingEmail:
     )
 
 
-def email_queue(email: Email) -> OutgoingEmail | None:
+def email_queue(email: Email, *, wake: bool = True) -> OutgoingEmail | None:
     """Queue one email; None if an email with the same key was queued before.
 
-    The sender is woken after the surrounding transaction commits.
+    The sender is woken after the surrounding transaction commits; a caller queueing many in
+    one transaction passes `wake=False` and calls sender_wake() once.
     """
     row = _row(email)
     try:
@@ -142,7 +143,7 @@ def email_queue(email: Email) -> OutgoingEmail | None:
         if not OutgoingEmail.objects.filter(idempotency_key=email.key).exists():
             raise
         return None
-    if row.status == Status.QUEUED:
+    if row.status == Status.QUEUED and wake:
         sender_wake()
     return row
 
@@ -397,14 +398,16 @@ def _claim_paced(*, token: str) -> tuple[OutgoingEmail | None, float]:
                 .first()
             )
             soon = due is not None and due - now <= pace_gap()
-            return None, (due - now).total_seconds() if soon and due else 0.0
+            # A due row locked by another transaction (skipped above) is no reason to wait.
+            return None, max((due - now).total_seconds(), 0.0) if soon and due else 0.0
         last: dt.datetime | None = (
             paced.filter(sent_at__isnull=False)
             .order_by("-sent_at")
             .values_list("sent_at", flat=True)
             .first()
         )
-        turn = last + pace_gap() if last is not None else now
+        # A last sending stamped in the future (a clock stepped back) waits one turn, no more.
+        turn = min(last, now) + pace_gap() if last is not None else now
         if turn > now:
             return None, (turn - now).total_seconds()
         OutgoingEmail.objects.filter(_claimable(now), id=row_id).update(

@@ -265,3 +265,31 @@ def test_the_lists_offer_a_group_email_with_their_filters(librarian_client, part
     assert f"{NEW}?from=organizations&amp;kind=health" in page.content.decode()
     page = librarian_client.get(reverse("partners:contact_list") + "?kind=school")
     assert f"{NEW}?from=contacts&amp;kind=school" in page.content.decode()
+
+
+def test_a_filter_that_no_longer_holds_is_never_widened_on_approval(
+    librarian, manager, partners, settings
+):
+    """Written for one owner's partners; the owner left before a manager approved: the list
+    would be everyone's, so nothing is sent."""
+    settings.LIAISON_GROUP_EMAIL_APPROVAL_OVER = 0
+    owner = UserFactory(username="rosa", role="Librarian")
+    Organization.objects.update(owner=owner)
+    group_email = _create(librarian, query=HEALTH_ACTIVE + f"&owner={owner.pk}")
+    assert group_email.status == GroupEmail.Status.WAITING
+    owner.is_active = False
+    owner.save()
+    with pytest.raises(Exception, match="no longer hold \\(owner\\)"):
+        group_email_approve(group_email=group_email, by=manager)
+    assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.GROUP).exists()
+
+
+def test_a_group_email_wakes_the_sender_once(
+    librarian, partners, django_capture_on_commit_callbacks
+):
+    for n in range(5):
+        partner(f"Extra{n} Clinic", email=f"x{n}@extra.example.org")
+    with django_capture_on_commit_callbacks() as callbacks:
+        _create(librarian)
+    assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.GROUP).count() == 7
+    assert len(callbacks) == 1

@@ -223,3 +223,9 @@ def test_the_email_buttons(librarian_client, clinic, maya):
     assert f'href="{URL}?contact={maya.pk}">Email</a>' in contact_page
     organization_page = librarian_client.get(clinic.get_absolute_url()).content.decode()
     assert f'href="{URL}?organization={clinic.pk}">Email</a>' in organization_page
+
+
+@pytest.mark.parametrize("value", ["²", "1e3", "-1", "", "99999999999999999999"])
+def test_a_tampered_link_is_not_found(librarian_client, value):
+    assert librarian_client.get(f"{URL}?contact={value}").status_code == 404
+    assert librarian_client.get(f"{URL}?organization={value}").status_code == 404

@@ -21,11 +21,12 @@ def group_email_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def group_email_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group_email = get_object_or_404(GroupEmail.objects.select_related("written_by"), pk=pk)
-    recipients = list(selectors.recipients_of(group_email))
+    page = paginate(request, selectors.recipients_of(group_email))
     context = {
         "group_email": group_email,
-        "recipients": [(r, selectors.unsubscribed_since(r, group_email)) for r in recipients],
-        "tally": selectors.tally_of(group_email, recipients),
+        "page": page,
+        "recipients": [(r, selectors.unsubscribed_since(r, group_email)) for r in page],
+        "tally": selectors.tally_of(group_email),
     }
     return render(request, "compose/group_email_detail.html", context)
 

@@ -24,13 +24,18 @@ PREVIEW_COUNT = 3
 def _addressees(request: AuthenticatedHttpRequest):
     """Whom the email is to, from ?contact= or ?organization=, and the page to go back to."""
     source = request.GET
-    if source.get("contact", "").isdigit():
+    if _number(source.get("contact")):
         contact = get_object_or_404(Contact, pk=source["contact"])
         return selectors.addressees_of_contact(contact), contact
-    if source.get("organization", "").isdigit():
+    if _number(source.get("organization")):
         organization = get_object_or_404(Organization, pk=source["organization"], is_archived=False)
         return selectors.addressees_of_organization(organization), organization
     raise Http404("Write an email from a contact’s or an organization’s page.")
+
+
+def _number(value: str | None) -> bool:
+    """A record's number as a link writes it: ASCII digits only ("²" is a digit to Python)."""
+    return bool(value) and value.isascii() and value.isdecimal()  # type: ignore[union-attr]
 
 
 def _action(request: AuthenticatedHttpRequest, form) -> str:
@@ -59,24 +64,33 @@ def personal_email(request: AuthenticatedHttpRequest) -> HttpResponse:
         if sent:
             return redirect(form.cleaned_data["organization"])
     elif action == "preview":
-        chosen = form.cleaned_data
-        context["preview"] = [
-            _written(request, contact, chosen["organization"], chosen)
-            for contact in chosen["recipients"]
-        ]
+        context["preview"] = _previews(request, form.cleaned_data, chosen=None)
     context["template_form"] = TemplateChoiceForm(initial={"template": template})
     return render(request, "compose/personal_email.html", context)
 
 
-def _written(request: AuthenticatedHttpRequest, contact, organization, chosen, group=False):
-    return written_for(
-        contact=contact,
-        organization=organization,
-        sender=Sender.of(request.user),
-        subject=chosen["subject"],
-        body=chosen["body"],
-        group=group,
+def _previews(request: AuthenticatedHttpRequest, data: dict, chosen) -> list:
+    """Each person's email as it will be sent: the form's recipients at its organization, or
+    for a group email the first `chosen` people of the list (compose.audiences.Recipient)."""
+    people = (
+        [(contact, data["organization"]) for contact in data["recipients"]]
+        if chosen is None
+        else [(r.contact, r.organization) for r in chosen]
     )
+    sender = Sender.of(request.user)  # read once for them all
+    figures: dict[int, dict[str, str]] = {}
+    return [
+        written_for(
+            contact=contact,
+            organization=organization,
+            sender=sender,
+            subject=data["subject"],
+            body=data["body"],
+            group=chosen is not None,
+            figures=figures,
+        )
+        for contact, organization in people
+    ]
 
 
 def _personal_sent(request: AuthenticatedHttpRequest, form: PersonalEmailForm) -> bool:
@@ -141,11 +155,8 @@ def group_email_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if group_email is not None:
             return redirect(group_email)
     elif action == "preview":
-        shown = audience.included[:PREVIEW_COUNT]
-        context["preview"] = [
-            _written(request, r.contact, r.organization, form.cleaned_data, group=True)
-            for r in shown
-        ]
+        chosen = audience.included[:PREVIEW_COUNT]
+        context["preview"] = _previews(request, form.cleaned_data, chosen=chosen)
         context["approval"] = services.needs_approval(by=request.user, audience=audience)
     context["template_form"] = TemplateChoiceForm(initial={"template": template})
     context["list_query"] = query

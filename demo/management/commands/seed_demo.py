@@ -95,9 +95,9 @@ class Command(BaseCommand):
                 )
                 progress = demo_progress_load(staff=staff)
                 captured = demo_captured_email_load(staff=staff)
-                group_sent = (
-                    demo_group_email_load(staff=staff).recipients.filter(left_out="").count()
-                )
+                group_email = demo_group_email_load(staff=staff)
+                if group_email is not None:
+                    group_sent = group_email.recipients.filter(left_out="").count()
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (Organization, Contact, Affiliation, Program):
