@@ -78,7 +78,21 @@ def recipients_of(group_email: GroupEmail) -> QuerySet[SentEmail]:
     """Each person on a group email's list, with their message's outbox row and organization."""
     return (
         SentEmail.objects.filter(group_email=group_email)
-        .select_related("contact", "organization", "outgoing", "touchpoint")
+        .select_related("contact", "organization", "outgoing")
+        # The columns the page shows: not the organizations' profiles nor the emails' bodies.
+        .only(
+            "address",
+            "left_out",
+            "touchpoint_id",
+            "contact__name",
+            "contact__opted_out_of_updates",
+            "contact__opted_out_at",
+            "organization__name",
+            "outgoing__status",
+            "outgoing__last_error",
+            "outgoing__suppressed_reason",
+            "outgoing__next_attempt_at",
+        )
         .order_by("contact__name", "pk")
     )
 

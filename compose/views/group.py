@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compose import selectors, services
-from compose.models import GroupEmail
-from core.http import AuthenticatedHttpRequest, paginate
+from compose.models import GroupEmail, SentEmail
+from core.http import AuthenticatedHttpRequest, paginate, pk_url
 from core.roles import manager_required
 
 
@@ -25,10 +25,18 @@ def group_email_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     context = {
         "group_email": group_email,
         "page": page,
-        "recipients": [(r, selectors.unsubscribed_since(r, group_email)) for r in page],
+        "recipients": [
+            (r, selectors.unsubscribed_since(r, group_email), _touchpoint_url(r)) for r in page
+        ],
         "tally": selectors.tally_of(group_email),
     }
     return render(request, "compose/group_email_detail.html", context)
+
+
+def _touchpoint_url(recipient: SentEmail) -> str:
+    if recipient.touchpoint_id is None:
+        return ""
+    return pk_url("outreach:touchpoint_detail", recipient.touchpoint_id)
 
 
 def _decided(request: AuthenticatedHttpRequest, pk: int, decide, said: str) -> HttpResponse:
