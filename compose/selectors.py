@@ -1,11 +1,14 @@
 """Reads for writing email: whom an email may go to, group emails, what became of each email."""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from compose.audiences import left_out_reason
 from compose.models import GroupEmail, SentEmail
+from core.prepared import Prepared, PreparedList, PreparedLists
 from mail.models import OutgoingEmail
 from partners.models import Affiliation, Contact, Organization
 
@@ -74,10 +77,21 @@ def group_emails() -> QuerySet[GroupEmail]:
     )
 
 
-def recipients_of(group_email: GroupEmail) -> QuerySet[SentEmail]:
-    """Each person on a group email's list, with their message's outbox row and organization."""
+def group_email_page(pk: int) -> GroupEmail | None:
+    """A group email with who wrote and who decided it, for its page."""
+    found = _GROUP_EMAIL.objects(pk=pk)
+    return found[0] if found else None
+
+
+def recipients_of(group_email: GroupEmail) -> PreparedList:
+    """Each person on a group email's list, with their message's outbox row and organization,
+    by name: read a page at a time through queries compiled once per process (core.prepared)."""
+    return _RECIPIENTS.of(group_email_id=group_email.pk)
+
+
+def _recipients(group_email_id: int) -> QuerySet[SentEmail]:
     return (
-        SentEmail.objects.filter(group_email=group_email)
+        SentEmail.objects.filter(group_email_id=group_email_id)
         .select_related("contact", "organization", "outgoing")
         # The columns the page shows: not the organizations' profiles nor the emails' bodies.
         .only(
@@ -92,6 +106,8 @@ def recipients_of(group_email: GroupEmail) -> QuerySet[SentEmail]:
             "outgoing__last_error",
             "outgoing__suppressed_reason",
             "outgoing__next_attempt_at",
+            "outgoing__attempts",
+            "outgoing__sent_at",
         )
         .order_by("contact__name", "pk")
     )
@@ -105,26 +121,46 @@ class Tally:
     not_sent: int = 0
     left_out: int = 0
     unsubscribed: int = 0
+    total: int = 0
 
 
 def tally_of(group_email: GroupEmail) -> Tally:
     """How many of a group email's people its messages reached, in one query."""
+    since = group_email.sent_at or group_email.created_at
+    rows = _TALLY.objects(group_email_id=group_email.pk, since=since)
+    return Tally(**{k: v for k, v in rows[0].items() if k != "group_email"}) if rows else Tally()
+
+
+def _tally(group_email_id: int, since: dt.datetime) -> QuerySet[SentEmail, dict[str, Any]]:
     Status = OutgoingEmail.Status
     status = "outgoing__status"
-    since = Q(
+    unsubscribed = Q(
         outgoing__isnull=False,
         contact__opted_out_of_updates=True,
-        contact__opted_out_at__gte=group_email.sent_at or group_email.created_at,
+        contact__opted_out_at__gte=since,
     )
-    counts = SentEmail.objects.filter(group_email=group_email).aggregate(
-        sent=Count("pk", filter=Q(**{status: Status.SENT})),
-        waiting=Count("pk", filter=Q(**{f"{status}__in": [Status.QUEUED, Status.SENDING]})),
-        failed=Count("pk", filter=Q(**{status: Status.FAILED})),
-        not_sent=Count("pk", filter=Q(**{status: Status.SUPPRESSED})),
-        left_out=Count("pk", filter=Q(outgoing__isnull=True)),
-        unsubscribed=Count("pk", filter=since),
+    return (
+        SentEmail.objects.filter(group_email_id=group_email_id)
+        .values("group_email")
+        .annotate(
+            sent=Count("pk", filter=Q(**{status: Status.SENT})),
+            waiting=Count("pk", filter=Q(**{f"{status}__in": [Status.QUEUED, Status.SENDING]})),
+            failed=Count("pk", filter=Q(**{status: Status.FAILED})),
+            not_sent=Count("pk", filter=Q(**{status: Status.SUPPRESSED})),
+            left_out=Count("pk", filter=Q(outgoing__isnull=True)),
+            unsubscribed=Count("pk", filter=unsubscribed),
+            total=Count("pk"),
+        )
+        .order_by()
     )
-    return Tally(**counts)
+
+
+# Compiled once per process (core.prepared): a group email's page reads them at every visit.
+_GROUP_EMAIL = Prepared(
+    lambda pk: GroupEmail.objects.select_related("written_by", "decided_by").filter(pk=pk)
+)
+_RECIPIENTS = PreparedLists(_recipients)
+_TALLY = Prepared(_tally)
 
 
 def unsubscribed_since(recipient: SentEmail, group_email: GroupEmail) -> bool:

@@ -23,6 +23,8 @@ renders the panel inside an element that fetches it again whenever a response an
 follow-ups changed (`core.http.changed(response, "followups")`, an htmx event). `deferred=True`
 (with a `title`) leaves a panel that is slow to compute and not the page's first concern out of
 the page's own response: the page shows its heading and fetches it as soon as it has loaded.
+`shown_to` (a test of the user, such as core.roles.is_manager) leaves a panel off the page for
+everyone else, without computing it: a deferred panel's heading too.
 The page that owns an object says how to load it for a lone panel with `panel_object`.
 """
 
@@ -65,6 +67,7 @@ class Panel:
     refresh_on: tuple[str, ...] = ()
     deferred: bool = False
     title: str = ""
+    shown_to: Callable[[Any], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -99,10 +102,11 @@ def panel(
     refresh_on: tuple[str, ...] = (),
     deferred: bool = False,
     title: str = "",
+    shown_to: Callable[[Any], bool] | None = None,
 ) -> Callable[[PanelContext], Any]:
     """Register the decorated function as the context of a panel on `page`, in `slot`: fetched
     again when one of the `refresh_on` changes is announced, and after the page when
-    `deferred` (its `title` shows meanwhile)."""
+    `deferred` (its `title` shows meanwhile); only for users `shown_to` accepts, if given."""
     if slot not in PAGES.get(page, ()):
         raise ValueError(f"The page {page!r} has no slot {slot!r}.")
     if deferred and not title:
@@ -113,7 +117,7 @@ def panel(
         # ready() may run twice (tests, autoreload): registering the same function is a no-op.
         if all((p.page, p.context.__module__, p.context.__qualname__) != key for p in _registry):
             _registry.append(
-                Panel(page, slot, order, template, context, refresh_on, deferred, title)
+                Panel(page, slot, order, template, context, refresh_on, deferred, title, shown_to)
             )
         return context
 
@@ -190,6 +194,8 @@ def panels_for(
     for slot in PAGES[page]:
         shown[slot] = []
     for registered in _on_page(page, len(_registry)):
+        if registered.shown_to is not None and not registered.shown_to(request.user):
+            continue
         if registered.deferred:
             shown[registered.slot].append(_shown(registered, {}, obj))
             continue

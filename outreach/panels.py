@@ -29,14 +29,12 @@ if TYPE_CHECKING:
 # queries (outreach/selectors/dashboard.py; counted in config/tests/test_dashboard.py).
 
 
-def _figures(request: AuthenticatedHttpRequest) -> dashboard.Figures:
-    """Read once per request: the follow-ups panel and both team tables show these figures."""
-    if not hasattr(request, "_dashboard_figures"):
-        figures = dashboard.figures(
-            request.user, timezone.localdate(), team=is_manager(request.user)
-        )
-        request._dashboard_figures = figures  # type: ignore[attr-defined]
-    return request._dashboard_figures  # type: ignore[attr-defined]
+def _team(request: AuthenticatedHttpRequest) -> dashboard.Team:
+    """Read once per request: both team tables show these figures."""
+    if not hasattr(request, "_dashboard_team"):
+        figures = dashboard.figures(request.user, timezone.localdate(), team=True)
+        request._dashboard_team = figures.team  # type: ignore[attr-defined]
+    return request._dashboard_team  # type: ignore[attr-defined]
 
 
 @panel(
@@ -48,8 +46,7 @@ def _figures(request: AuthenticatedHttpRequest) -> dashboard.Figures:
 )
 def my_followups(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     today = timezone.localdate()
-    figures = _figures(request)
-    counts = figures.due
+    counts = dashboard.figures(request.user, today, team=False).due
     due = dashboard.due_by_section(request.user, today) if counts.due else []
     groups = group_by_due(due, today)
     return {
@@ -63,8 +60,7 @@ def my_followups(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]
         ],
         "followups_due": counts.due,
         "followup_total": counts.open,
-        # Managers reassign from each row; `next` brings a plain form post back here.
-        "staff": figures.team.staff if figures.team else [],
+        # `next` brings a plain form post back here.
         "next": request.path,
     }
 
@@ -95,10 +91,12 @@ def my_meetings(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
     order=20,
     template="outreach/panels/dashboard_team_overdue.html",
     refresh_on=("followups",),
+    deferred=True,
+    title="Team follow-ups overdue",
+    shown_to=is_manager,
 )
 def team_overdue(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
-    team = _figures(request).team
-    return {"team_overdue": team.overdue} if team else None
+    return {"team_overdue": _team(request).overdue} if is_manager(request.user) else None
 
 
 @panel(
@@ -106,13 +104,15 @@ def team_overdue(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]
     slot="side",
     order=40,
     template="outreach/panels/dashboard_team_touchpoints.html",
+    deferred=True,
+    title="Touchpoints this month by person",
+    shown_to=is_manager,
 )
 def team_touchpoints(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any] | None:
-    team = _figures(request).team
-    if team is None:
+    if not is_manager(request.user):
         return None
     return {
-        "team_touchpoints": team.touchpoints,
+        "team_touchpoints": _team(request).touchpoints,
         "month_start": timezone.localdate().replace(day=1),
     }
 

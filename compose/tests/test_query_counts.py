@@ -59,6 +59,14 @@ def test_the_group_email_pages(manager_client, manager):
     }
     assert counts_small == counts_large
     assert max(counts_large.values()) <= 12, counts_large
+    # 32 people: a page of 25 by name, then the rest; a group email that is not there is a 404.
+    first = manager_client.get(large.get_absolute_url()).content.decode()
+    rest = manager_client.get(large.get_absolute_url() + "?page=2").content.decode()
+    assert first.count('<td data-label="Person">') == 25
+    assert rest.count('<td data-label="Person">') == large.recipients.count() - 25
+    assert "Page 2 of 2" in rest
+    missing = reverse("compose:group_email_detail", args=[99999])
+    assert manager_client.get(missing).status_code == 404
 
 
 def test_writing_to_an_organization(librarian_client, librarian, clinic):

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compose import selectors, services
-from compose.models import GroupEmail, SentEmail
-from core.http import AuthenticatedHttpRequest, paginate, pk_url
+from compose.models import GroupEmail
+from core.http import AuthenticatedHttpRequest, paginate
 from core.roles import manager_required
 
 
@@ -20,23 +20,13 @@ def group_email_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def group_email_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    group_email = get_object_or_404(GroupEmail.objects.select_related("written_by"), pk=pk)
-    page = paginate(request, selectors.recipients_of(group_email))
-    context = {
-        "group_email": group_email,
-        "page": page,
-        "recipients": [
-            (r, selectors.unsubscribed_since(r, group_email), _touchpoint_url(r)) for r in page
-        ],
-        "tally": selectors.tally_of(group_email),
-    }
+    group_email = selectors.group_email_page(pk)
+    if group_email is None:
+        raise Http404("No such group email.")
+    tally = selectors.tally_of(group_email)
+    page = paginate(request, selectors.recipients_of(group_email), count=tally.total)
+    context = {"group_email": group_email, "page": page, "tally": tally}
     return render(request, "compose/group_email_detail.html", context)
-
-
-def _touchpoint_url(recipient: SentEmail) -> str:
-    if recipient.touchpoint_id is None:
-        return ""
-    return pk_url("outreach:touchpoint_detail", recipient.touchpoint_id)
 
 
 def _decided(request: AuthenticatedHttpRequest, pk: int, decide, said: str) -> HttpResponse:

@@ -26,7 +26,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.prepared import Prepared
-from core.roles import ALL_ROLES
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.activity import quiet_partners_since, quiet_since
 from outreach.selectors.followups import ROW_FIELDS, week_end
@@ -60,10 +59,8 @@ class DueCounts:
 
 @dataclass
 class Team:
-    """A manager's view of the team."""
+    """A manager's view of the team (its panels come after the page: outreach.panels)."""
 
-    # Reassign choices: active users with a role, by name (core.forms.staff_users).
-    staff: list[User] = field(default_factory=list)
     # Who has follow-ups overdue, most first: {"assignee", "assignee__first_name", …, "overdue"}.
     overdue: list[dict[str, Any]] = field(default_factory=list)
     # Touchpoints since the first day, most first: {"staff", "staff__first_name", …,
@@ -84,7 +81,7 @@ def figures(user: User, today: dt.date, *, team: bool) -> Figures:
     the person's open follow-ups by section (followup_assignee_due), and for a manager the
     overdue ones of each person and this month's touchpoints of each (touchpoint_staff_day). So
     the cost follows the team and what is on its plate, never the size of the log. A manager's
-    page reads the people first: their names and roles, and the ids the branches list (driven by
+    team's figures read the people first: their names, and the ids the branches list (driven by
     auth_user instead, whose statistics a small team may never trigger, the plan was priced for
     40 people and JIT-compiled: 160 ms). Both are compiled once per process (core.prepared).
     """
@@ -161,12 +158,9 @@ def _counts(
 
 
 def _people() -> QuerySet[User]:
-    """Everyone who has signed in to Liaison, by name, with whether they have a role now."""
-    roles = User.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=ALL_ROLES)
-    return (
-        User.objects.annotate(has_role=Exists(roles))
-        .only("pk", "first_name", "last_name", "username", "is_active")
-        .order_by("first_name", "last_name", "username")
+    """Everyone who has signed in to Liaison, by name."""
+    return User.objects.only("pk", "first_name", "last_name", "username").order_by(
+        "first_name", "last_name", "username"
     )
 
 
@@ -176,7 +170,7 @@ _PEOPLE = Prepared(_people)
 
 
 def _team(people: list[User], counts: dict[tuple[str, int | None], int]) -> Team:
-    result = Team(staff=[p for p in people if p.is_active and p.has_role])  # type: ignore[attr-defined]
+    result = Team()
     # Most first; the sorts are stable, so by name within a count.
     overdue = [(p, counts.get(("team_overdue", p.pk), 0)) for p in people]
     result.overdue = [
@@ -299,7 +293,9 @@ def quiet_partners_shown(user: User, today: dt.date) -> tuple[list[Organization]
 def _quiet(user_id: int, since: dt.date) -> QuerySet[Organization]:
     mine = quiet_partners_since(since).filter(owner_id=user_id)
     total = mine.order_by().values("owner_id").annotate(n=Count("*")).values("n")
-    return mine.annotate(quiet_total=Subquery(total))[:LIST_LIMIT]
+    # The columns the panel shows, not the partners' profiles.
+    shown = mine.only("name", "last_touchpoint_on")
+    return shown.annotate(quiet_total=Subquery(total))[:LIST_LIMIT]
 
 
 # Compiled once per process (core.prepared): every dashboard reads it.

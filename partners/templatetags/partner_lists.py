@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core.aggregates import split_names
+from core.http import pk_url
 from core.people import display_name
-from core.rows import escape, month_day, muted, names, short_date
+from core.rows import escape, month_day, month_year, muted, names, short_date
 from core.templatetags.liaison import days_ago, quiet_class
-from partners.models import TALKING_STAGES, Contact, Organization, Stage
+from partners.models import TALKING_STAGES, Affiliation, Contact, Organization, Stage
 
 register = template.Library()
 
@@ -116,4 +117,47 @@ def _contact_row(contact: Contact) -> str:
 def contact_rows(contacts: Iterable[Contact]) -> SafeString:
     """The <tr>s of the contact list (partners/partials/contact_results.html)."""
     html = "".join(_contact_row(contact) for contact in contacts)
+    return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
+
+
+def _affiliation_item(affiliation: Affiliation) -> str:
+    """One current contact on an organization's page: name, badges, role, email and phone, and
+    the buttons to edit the role or record that they have left."""
+    contact = affiliation.contact
+    name = escape(contact.name)
+    badges = ""
+    if affiliation.is_primary:
+        badges += ' <span class="badge text-bg-primary">Primary contact</span>'
+    if contact.do_not_contact:
+        badges += ' <span class="badge text-bg-danger">Do not contact</span>'
+    role = escape(affiliation.title) if affiliation.title else "No role recorded"
+    if affiliation.start_date:
+        role += f" · since {month_year(affiliation.start_date)}"
+    reach = []
+    if contact.email:
+        email = escape(contact.email)
+        reach.append(f'<a href="mailto:{email}">{email}</a>')
+    if contact.phone:
+        phone = escape(contact.phone)
+        reach.append(f'<a href="tel:{phone}">{phone}</a>')
+    edit = pk_url("partners:affiliation_edit", affiliation.pk)
+    end = pk_url("partners:affiliation_end", affiliation.pk)
+    return (
+        '<li class="list-group-item"><div class="d-flex flex-wrap justify-content-between gap-2">'
+        f'<div><a href="{contact.get_absolute_url()}" class="fw-semibold">{name}</a>{badges}'
+        f'<div class="small text-body-secondary">{role}</div>'
+        f'<div class="small">{" · ".join(reach)}</div></div>'
+        '<div class="d-flex gap-2 align-items-start">'
+        f'<a class="btn btn-sm btn-outline-secondary" href="{edit}">Edit role'
+        f'<span class="visually-hidden"> of {name}</span></a>'
+        f'<a class="btn btn-sm btn-outline-secondary" href="{end}">Has left'
+        f'<span class="visually-hidden">: {name}</span></a>'
+        "</div></div></li>\n"
+    )
+
+
+@register.simple_tag
+def affiliation_items(affiliations: Iterable[Affiliation]) -> SafeString:
+    """The <li>s of an organization's current contacts (partners/organization_detail.html)."""
+    html = "".join(_affiliation_item(affiliation) for affiliation in affiliations)
     return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
