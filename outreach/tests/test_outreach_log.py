@@ -418,8 +418,12 @@ def test_manager_dashboard_adds_the_team(client, manager, librarian, due_list):
         organization=OrganizationFactory(), staff=librarian, occurred_on=TODAY, subject="x"
     )
     client.force_login(manager)
-    context = client.get(reverse("home")).context
+    # The team's tables come after the page (deferred panels).
+    panel = reverse("panel", args=["dashboard", "team-overdue"])
+    context = client.get(panel, HTTP_HX_REQUEST="true").context
     assert [(r["assignee"], r["overdue"]) for r in context["team_overdue"]] == [(librarian.pk, 2)]
+    panel = reverse("panel", args=["dashboard", "team-touchpoints"])
+    context = client.get(panel, HTTP_HX_REQUEST="true").context
     assert [(r["staff"], r["touchpoints"]) for r in context["team_touchpoints"]] == [
         (librarian.pk, 1)
     ]
