@@ -118,9 +118,10 @@ def clinic(db):
     return OrganizationFactory(name="Eastside Community Clinic")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploads land in a temporary folder, never in var/media."""
+    """Uploads (survey files, documents, the demo's) land in a temporary folder, never in
+    var/media: for every test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 

@@ -4,8 +4,8 @@
 timeout = 120
 
 # Request size. gunicorn caps the request line and the headers, never the body: the proxy in
-# front caps the body (nginx: client_max_body_size 6m; uploads take 5 MB, LIAISON_MAX_UPLOAD_BYTES)
-# and Liaison stops reading an upload past its limit (core.uploads).
+# front caps the body (nginx: client_max_body_size 26m; documents take 25 MB,
+# LIAISON_MAX_UPLOAD_BYTES) and Liaison stops reading an upload past its limit (core.uploads).
 # The longest URL Liaison makes is a survey answer picked for an outcome (12 answers of up to 100
 # characters, percent-encoded): 8190 bytes, gunicorn's largest, leaves room for it.
 limit_request_line = 8190

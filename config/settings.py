@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import default_storage_from_url
+
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     # Liaison's apps, lowest layer first (the README's Architecture section).
     "core",
     "partners",
+    "documents",
     "mail",
     "outreach",
     "programs",
@@ -232,7 +235,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # collectstatic target for production (whitenoise serves it); in DEBUG runserver serves static/.
 STATIC_ROOT = None if DEBUG else env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: var/media/, or an S3-compatible service (config/storage.py).
+    "default": default_storage_from_url(env.str("STORAGE_URL", default="")),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -241,10 +245,12 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Uploads: the largest file any form accepts (survey results and imports take 5 MB; a test in
-# config holds this equal to the largest). core.uploads stops reading a request once a file
-# passes it, before Django writes the file to a temporary file.
-LIAISON_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Documents (the documents app) up to this size, checked while the upload is read.
+LIAISON_DOCUMENT_MAX_BYTES = env.int("LIAISON_DOCUMENT_MAX_MB", default=25) * 1024 * 1024
+# Uploads: the largest file any form accepts (survey results and imports take 5 MB, documents
+# LIAISON_DOCUMENT_MAX_BYTES; a test in config holds this equal to the largest). core.uploads
+# stops reading a request once a file passes it, before Django writes it to a temporary file.
+LIAISON_MAX_UPLOAD_BYTES = max(5 * 1024 * 1024, LIAISON_DOCUMENT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.UploadLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

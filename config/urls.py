@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("", include("programs.urls")),
     path("", include("updates.urls")),
+    path("", include("documents.urls")),
     path("", include("inbox.urls")),
     path("", include("compose.urls")),
     path("reports/", include("reports.urls")),

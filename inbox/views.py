@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.files import file_response
 from core.http import AuthenticatedHttpRequest, paginate
 from core.profiles import capture_address
 from inbox import selectors, services
@@ -14,10 +15,8 @@ from inbox.forms import FileEmailForm
 from inbox.models import CapturedAttachment, CapturedEmail, SetAside
 from partners.organization_picker import OrganizationPickerForm
 
+
 # Attachments a browser may show itself; anything else is always downloaded.
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif"}
-
-
 @require_GET
 def unfiled_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.unfiled_emails())
@@ -96,13 +95,4 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing from storage.") from error
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    return response
+    return file_response(handle, filename=attachment.filename, content_type=attachment.content_type)

@@ -50,7 +50,16 @@ def demo(settings, librarian, media_root):
         "unsubscribe": unsubscribe_token(_first(Contact.objects.exclude(email=""))),
         **_captured_email(),
         **_written_email(),
+        **_documents(),
     }
+
+
+def _documents() -> dict[str, int]:
+    """A document of the demo's (a signed MOU) and its file."""
+    from documents.models import Document
+
+    document = _first(Document.objects.filter(kind="agreement"))
+    return {"documents": document.pk, "document-files": document.versions.get().pk}
 
 
 def _written_email() -> dict[str, int]:

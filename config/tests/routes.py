@@ -26,6 +26,9 @@ def concrete(route: str, demo: dict) -> str:
     # One panel of a page, fetched on its own (core.views.panel): an organization's history.
     panel = f"organization/organization-history/?of={demo['organizations']}"
     path = path.replace("<slug:page>/<slug:name>/", panel)
+    # Uploading a document names the record it goes to.
+    if path == "/documents/upload/":
+        path += f"?to=organization&of={demo['organizations']}"
     # The record kind is the segment before the number: /organizations/<pk>/…,
     # /unfiled-email/set-aside/<pk>/seen/.
     match = re.match(r"/([\w-]+)/<int:pk>", path) or re.search(r"/([\w-]+)/<int:pk>", path)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from compose.models import GroupEmail
 from core.tests.axe import violations as _violations
+from documents.models import Document
 from inbox.models import CapturedEmail
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization
@@ -110,6 +111,13 @@ def _pages() -> list[tuple[str, str]]:
         ("Group email", group_email.get_absolute_url()),
         ("Touchpoint of a group email", reverse("outreach:touchpoint_detail", args=[sent.pk])),
         ("Email templates", reverse("compose:template_list")),
+        # Documents: the list, one document with its versions, uploading to a partner.
+        ("Documents", reverse("documents:document_list")),
+        ("Document", Document.objects.order_by("pk")[0].get_absolute_url()),
+        (
+            "Upload a document",
+            f"{reverse('documents:document_upload')}?to=organization&of={organization.pk}",
+        ),
     ]
 
 

@@ -35,13 +35,14 @@ pytestmark = pytest.mark.django_db
 # say what they are.
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
-    # of events, the people in them); programs; progress updates. Its people's names come from
-    # its own rows. History follows on its own (core.panels: deferred).
+    # of events, the people in them); programs; progress updates; documents. Its people's
+    # names come from its own rows. History follows on its own (core.panels: deferred).
     "organization": 8,
     # The organization and its people; History (each table's latest rows, the staff they name).
     "organization_history": 5,
     "timeline": 3,  # the organization; a page of events; the people in them
-    # The contact; their roles; consent log; both counts; a page of touchpoints, of meetings.
+    # The contact; their roles; consent log; both counts; a page of touchpoints, of meetings;
+    # documents.
     "contact": 7,
     "contact_history": 5,  # the contact, roles, consent log; History (latest rows, who)
     # The program with its focus areas; partners; sessions; the grant's deliverables and
@@ -50,8 +51,10 @@ OWN_QUERIES = {
     "program_history": 3,  # the program; History (its latest rows, the staff they name)
     # The update; its recipients; the email's impact summary (programs/selectors/impact.py).
     "progress_update": 8,
-    "meeting": 4,
-    "touchpoint": 3,
+    # The meeting with its people; its documents. The touchpoint; its people; follow-ups from
+    # it; its documents.
+    "meeting": 5,
+    "touchpoint": 4,
 }
 STAGES = list(Stage.values)
 

@@ -14,6 +14,7 @@ import pytest
 LAYERS = [
     "core",
     "partners",
+    "documents",
     "mail",
     "outreach",
     "programs",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from compose.models import GroupEmail, SentEmail
 from core.history import is_historical
+from documents.models import Document
 from inbox.models import CapturedEmail, FiledEmail
 from mail.models import OutgoingEmail
 from outreach.models import FollowUp
@@ -170,6 +171,7 @@ def duplicates(manager, librarian, areas):
     FiledEmail.objects.create(email=emails[0], organization=other, touchpoint=shared_email)
     FiledEmail.objects.create(email=emails[1], organization=other, touchpoint=own_email)
     SentEmail.objects.create(contact=both, organization=other, left_out="No email address")
+    Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
     MeetingFactory(organization=other, contacts=[both])
     MeetingFactory(organization=survivor, other_organizations=[other])  # both at once
     MeetingFactory(organization=other, other_organizations=[survivor])  # both at once
@@ -238,6 +240,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.Merge.organization": 1,
         "inbox.FiledEmail.organization": 1,
         "compose.SentEmail.organization": 1,
+        "documents.Document.organization": 1,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -254,6 +257,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.Merge.organization": 0,
         "inbox.FiledEmail.organization": 1,
         "compose.SentEmail.organization": 0,
+        "documents.Document.organization": 0,
     }
 
 
@@ -412,6 +416,7 @@ def people(manager):
     group = GroupEmail.objects.create(key=uuid.uuid4(), written_by=manager, status="sent")
     for contact, group_email in ((survivor, group), (other, group), (other, None)):
         SentEmail.objects.create(group_email=group_email, contact=contact, left_out="Opted out")
+    Document.objects.create(title="Photo consent", contact=other, file_name="consent.pdf", size=1)
     earlier = ContactFactory(name="M. Delgado")
     merge.contact_merge(survivor=other, other=earlier, fields={}, by=manager)
     return {"survivor": survivor, "other": other, "clinic": clinic, "touchpoint": touchpoint}
@@ -435,6 +440,7 @@ def test_contact_merge_moves_every_related_row_and_leaves_no_orphan(people, mana
         "partners.OptOutChange.contact": 0,
         "partners.Merge.contact": 0,
         "compose.SentEmail.contact": 0,
+        "documents.Document.contact": 0,
     }
     assert list(people["touchpoint"].contacts.all()) == [survivor]
     # The other was the clinic's primary contact: the survivor's listing there takes over.

@@ -152,6 +152,15 @@ PERMISSIONS = {
     "compose:template_create": MANAGERS,
     "compose:template_edit": MANAGERS,
     "compose:template_archive": MANAGERS,
+    # Documents: everyone uploads, describes, archives and downloads; managers purge files.
+    "documents:document_list": EVERYONE,
+    "documents:document_upload": EVERYONE,
+    "documents:document_detail": EVERYONE,
+    "documents:document_edit": EVERYONE,
+    "documents:version_add": EVERYONE,
+    "documents:document_archive": EVERYONE,
+    "documents:document_purge": MANAGERS,
+    "documents:version_download": EVERYONE,
     # Imports.
     "transfer:import_list": MANAGERS,
     "transfer:import_upload": MANAGERS,

@@ -15,7 +15,7 @@ def gunicorn_settings() -> dict[str, object]:
 
 
 def test_the_upload_limit_is_the_largest_file_a_form_accepts():
-    largest = max(surveys.MAX_BYTES, parsing.MAX_BYTES)
+    largest = max(surveys.MAX_BYTES, parsing.MAX_BYTES, settings.LIAISON_DOCUMENT_MAX_BYTES)
     limit = settings.LIAISON_MAX_UPLOAD_BYTES
     assert limit == largest
 

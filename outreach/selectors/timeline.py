@@ -1,4 +1,5 @@
-"""An organization's timeline: touchpoints, meetings, stage changes and follow-ups, newest first.
+"""An organization's timeline: touchpoints, meetings, stage changes, follow-ups and documents
+uploaded, newest first.
 
 One UNION query (compiled to SQL once per process: core.prepared) reads a page of
 events from every source, each row carrying what its entry
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from core.prepared import Prepared
 from core.unions import ColumnType, column, loaded, union_part
+from documents.models import Document
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, Organization, StageChange
 
@@ -31,7 +33,7 @@ PAGE_SIZE = 20
 
 @dataclass
 class TimelineEntry:
-    # touchpoint | meeting | stage_change | followup_created | followup_done
+    # touchpoint | meeting | stage_change | followup_created | followup_done | document
     kind: str
     day: dt.date
     at: dt.datetime
@@ -178,6 +180,16 @@ def timeline_rows(org: int) -> QuerySet:
                 at="completed_at",
                 **followup,
             ),
+            _rows(
+                Document.objects.filter(organization_id=org),
+                "document",
+                "uploaded_by",
+                event_id="pk",
+                day=TruncDate("created_at", tzinfo=tz),
+                at="created_at",
+                title="title",
+                code="kind",
+            ),
             all=True,
         )
         .order_by(*(column(name) for name in ("-day", "-at", "-kind", "-event_id")))
@@ -254,12 +266,21 @@ def _followup_done(row: Row) -> FollowUp:
     return followup
 
 
+def _document(row: Row) -> Document:
+    document = loaded(
+        Document, id=row.event_id, title=row.title, kind=row.code, uploaded_by_id=row.person_id
+    )
+    _with_person(document, "uploaded_by", row)
+    return document
+
+
 ITEMS: dict[str, Callable[[Row], models.Model]] = {
     "touchpoint": _touchpoint,
     "meeting": _meeting,
     "stage_change": _stage_change,
     "followup_created": _followup_created,
     "followup_done": _followup_done,
+    "document": _document,
 }
 
 

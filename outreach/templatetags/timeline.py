@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.http import pk_url
 from core.people import display_name
 from core.rows import clock, escape, local, month_day, short_date, shortened
+from documents.models import Document
 from outreach.models import FollowUp, Meeting, Touchpoint
 from outreach.selectors.timeline import TimelineEntry
 from partners.models import Stage
@@ -22,6 +23,7 @@ register = template.Library()
 CHANNELS = dict(Touchpoint.Channel.choices)
 MEETING_STATUSES = dict(Meeting.Status.choices)
 STAGES = dict(Stage.choices)
+DOCUMENT_KINDS = dict(Document.Kind.choices)
 HEADER = '<div class="d-flex flex-wrap justify-content-between gap-1">'
 
 
@@ -122,12 +124,25 @@ def _followup_done(entry: TimelineEntry) -> str:
     )
 
 
+def _document(entry: TimelineEntry) -> str:
+    item, at = entry.item, local(entry.at)
+    kind = escape(DOCUMENT_KINDS.get(item.kind, item.kind))
+    who = escape(display_name(item.uploaded_by)) if item.uploaded_by_id else "Someone"
+    return (
+        f'{HEADER}<span>Uploaded: <a href="{pk_url("documents:document_detail", item.pk)}">'
+        f'{escape(item.title)}</a> <span class="small text-body-secondary">({kind})</span></span>'
+        f"{_when(short_date(at), at.isoformat())}</div>"
+        f'<div class="small text-body-secondary">{who}</div>'
+    )
+
+
 KINDS = {
     "touchpoint": _touchpoint,
     "meeting": _meeting,
     "stage_change": _stage_change,
     "followup_created": _followup_created,
     "followup_done": _followup_done,
+    "document": _document,
 }
 
 

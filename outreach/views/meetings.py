@@ -16,6 +16,7 @@ from core.conflicts import save_unless_changed
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import apply_service_errors
 from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from documents.panels import documents_section
 from outreach import ical, services
 from outreach.forms.meetings import MeetingForm, MeetingHeldForm, posted_ids
 from outreach.models import Meeting, Touchpoint
@@ -292,6 +293,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "touchpoint": getattr(meeting, "touchpoint", None),
             "time_zone": timezone.get_current_timezone_name(),
             "started": meeting.starts_at <= timezone.now(),
+            **documents_section(meeting),
         },
     )
 

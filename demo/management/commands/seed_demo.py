@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from core.history import history_context
 from demo.bulk import record_loaded
 from demo.captured_email import demo_captured_email_load
+from demo.documents import demo_documents_load
 from demo.group_email import demo_group_email_load
 from demo.outreach import demo_outreach_load
 from demo.partners import (
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 )
             staff = demo_users_ensure()
             counts = outreach = programs = progress = None
-            captured = group_sent = 0
+            captured = group_sent = documents = 0
             if not existing:
                 counts = demo_partners_load(staff=staff, scale=scale)
                 outreach = demo_outreach_load(staff=staff)
@@ -94,10 +95,7 @@ class Command(BaseCommand):
                     demo_programs_load(staff=staff), demo_program_history_load(staff=staff)
                 )
                 progress = demo_progress_load(staff=staff)
-                captured = demo_captured_email_load(staff=staff)
-                group_email = demo_group_email_load(staff=staff)
-                if group_email is not None:
-                    group_sent = group_email.recipients.filter(left_out="").count()
+                captured, group_sent, documents = _email_and_documents(staff, scale)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (Organization, Contact, Affiliation, Program):
@@ -165,11 +163,20 @@ class Command(BaseCommand):
                 )
             self.stdout.write(
                 f"Captured email: {captured} messages, as if read from Liaison's mailbox. "
-                f"Email templates, and a past group email to {group_sent} partners."
+                f"Email templates, and a past group email to {group_sent} partners. "
+                f"{documents} documents (signed MOUs, flyers, sign-in sheets, a grant narrative)."
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} – {user.role}")
+
+
+def _email_and_documents(staff: list[User], scale: int) -> tuple[int, int, int]:
+    """Captured email, the group email (how many it went to) and documents: how many of each."""
+    captured = demo_captured_email_load(staff=staff)
+    group_email = demo_group_email_load(staff=staff)
+    group_sent = group_email.recipients.filter(left_out="").count() if group_email else 0
+    return captured, group_sent, demo_documents_load(staff=staff, scale=scale)
 
 
 def _added(now: ProgramCounts, past: ProgramCounts) -> ProgramCounts:
