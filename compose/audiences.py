@@ -56,6 +56,13 @@ def left_out_reason(contact: Contact) -> str:
     return capfirst(unavailable_reason(contact, what="group email"))
 
 
+def personal_email_refusal(contact: Contact) -> str:
+    """Why an email written to this one person cannot go (marked do not contact, or no
+    address), or "": opting out of updates and group email does not stop a personal one
+    (compose.services.personal_email_check says it in a sentence)."""
+    return left_out_reason(contact) if contact.do_not_contact or not contact.email else ""
+
+
 def _describe(form, words: list[str]) -> str:
     """ "Primary contacts of organizations (kind: Health organization; stage: Active partner)"."""
     form.is_valid()

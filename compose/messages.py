@@ -9,6 +9,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from compose.merge import Values, merge
 from core.people import display_name
@@ -44,7 +45,7 @@ def signature_of(sender: User) -> str:
     """The sender's signature from their profile, else their name and the library's."""
     written = profile_for(sender).email_signature.strip()
     library = library_name()
-    return written or f"{display_name(sender)}\n{library[:1].upper()}{library[1:]}"
+    return written or f"{display_name(sender)}\n{capfirst(library)}"
 
 
 def from_header(sender: User) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from compose.audiences import left_out_reason
+from compose.audiences import personal_email_refusal
 from compose.models import GroupEmail, SentEmail
 from core.prepared import Prepared, PreparedList, PreparedLists
 from mail.models import OutgoingEmail
@@ -28,7 +28,7 @@ class Addressees:
 def addressees_of_contact(contact: Contact) -> Addressees:
     """The contact, and the organizations they are at now (where the email is logged)."""
     found = Addressees()
-    reason = left_out_reason(contact) if contact.do_not_contact or not contact.email else ""
+    reason = personal_email_refusal(contact)
     if reason:
         found.cannot.append((contact, reason))
     else:
@@ -54,8 +54,7 @@ def addressees_of_organization(organization: Organization) -> Addressees:
     )
     for affiliation in current:
         contact = affiliation.contact
-        # Opted out matters for group email only: a personal email may still go.
-        reason = left_out_reason(contact) if contact.do_not_contact or not contact.email else ""
+        reason = personal_email_refusal(contact)
         if reason:
             found.cannot.append((contact, reason))
         elif contact not in found.people:
