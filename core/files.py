@@ -16,8 +16,12 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "imag
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'"
 
 
-def file_response(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
-    inline = content_type in INLINE_TYPES
+def file_response(
+    handle: IO[bytes], *, filename: str, content_type: str, download: bool = False
+) -> FileResponse:
+    """The file, shown in the browser if it is a PDF or an image (unless `download`: a Download
+    button saves it whatever it is)."""
+    inline = content_type in INLINE_TYPES and not download
     response = FileResponse(
         handle,
         as_attachment=not inline,

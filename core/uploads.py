@@ -117,7 +117,9 @@ class UploadLimitHandler(FileUploadHandler):
             field_name=self.field_name,
             file_name=self.file_name or "",
             content_type=self.content_type or "",
-            size=max(counted, self._size_from_request()),
+            # The largest of what was read, what the request says and what the file's own
+            # part says: refused for its size, it must read as over the limit.
+            size=max(counted, self._size_from_request(), self.content_length or 0),
         )
         if self.request is not None:
             refused = getattr(self.request, REFUSED, [])

@@ -21,6 +21,14 @@ from typing import IO
 from django.core.exceptions import ValidationError
 
 HEAD = 8192
+CHUNK = 1024 * 1024
+# A document has dozens of parts; a zip of hundreds of thousands is a trap.
+MAX_ZIP_ENTRIES = 10_000
+CONTENT_TYPES_BYTES = 64 * 1024
+MACROS = "This file contains macros (programs): save it without them."
+# A legacy Office file's macro storages, as its directory names them (UTF-16).
+LEGACY_MACROS = tuple(name.encode("utf-16-le") for name in ("_VBA_PROJECT", "Macros", "VBA"))
+LONGEST_MACRO_NAME = max(len(name) for name in LEGACY_MACROS)
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ def file_type_of(upload: IO[bytes], name: str) -> FileType:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
     if head.startswith(OLE):
-        return LEGACY_OFFICE.get(extension, LEGACY_OFFICE[".doc"])
+        return _legacy_office(upload, extension)
     if head.startswith(b"PK\x03\x04"):
         return _zipped(upload)
     if head.startswith(PROGRAMS):
@@ -115,36 +123,83 @@ def file_type_of(upload: IO[bytes], name: str) -> FileType:
     return _text(head, extension)
 
 
+def _legacy_office(upload: IO[bytes], extension: str) -> FileType:
+    """A Word, Excel or PowerPoint file of before 2007, by its name among the three (the
+    container is shared with installers and other programs' files, which are refused), and
+    without a macro project: its storage names (UTF-16) are looked for through the whole file,
+    a megabyte at a time."""
+    found = LEGACY_OFFICE.get(extension)
+    if found is None:
+        raise _refused("Liaison cannot tell what this file is (an installer, perhaps).")
+    tail = b""
+    while chunk := upload.read(CHUNK):
+        window = tail + chunk
+        if any(name in window for name in LEGACY_MACROS):
+            upload.seek(0)
+            raise _refused(MACROS)
+        tail = window[-LONGEST_MACRO_NAME:]
+    upload.seek(0)
+    return found
+
+
 def _zipped(upload: IO[bytes]) -> FileType:
-    """An Office Open XML or OpenDocument file, told by the parts inside its zip."""
+    """An Office Open XML or OpenDocument file, told by the parts inside its zip. Nothing is
+    unpacked but what is needed, and never more than a few kilobytes of it: a small zip can
+    unpack to gigabytes."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            mimetype = (
-                archive.read("mimetype")[:100].decode("ascii", "replace")
-                if ("mimetype" in names)
-                else ""
-            )
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES:
+                raise _refused("This file holds too many parts to be a document.")
+            names = {entry.filename for entry in entries}
+            mimetype = _odf_mimetype(archive, names)
+            types = ""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as listing:
+                    types = listing.read(CONTENT_TYPES_BYTES).decode("utf-8", "replace").lower()
+    except ValidationError:
+        raise
+    except Exception as error:  # zipfile raises many kinds for a damaged or odd zip
         raise _refused("This file looks damaged: it could not be opened.") from error
     finally:
         upload.seek(0)
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise _refused("This file contains macros (programs): save it without them.")
-    for part, found in OPEN_XML.items():
-        if part in names and "[Content_Types].xml" in names:
+    lowered = {name.lower() for name in names}
+    if (
+        any(name.endswith("vbaproject.bin") or "macrosheets/" in name for name in lowered)
+        or any(marker in types for marker in ("macroenabled", "vbaproject", "macrosheet"))
+        or any(name.startswith(("basic/", "scripts/")) for name in lowered)
+    ):
+        raise _refused(MACROS)
+    for main_part, found in OPEN_XML.items():
+        if main_part in names and "[Content_Types].xml" in names:
             return found
     if mimetype in OPEN_DOCUMENT:
         return OPEN_DOCUMENT[mimetype]
     raise _refused("This file is a zip archive: upload the documents inside it one by one.")
 
 
+def _odf_mimetype(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """An OpenDocument file's type, as its first part says it: stored uncompressed and short,
+    as the format requires (anything else is not read)."""
+    if "mimetype" not in names:
+        return ""
+    info = archive.getinfo("mimetype")
+    if info.compress_type != zipfile.ZIP_STORED or info.file_size > 200:
+        return ""
+    with archive.open(info) as part:
+        return part.read(200).decode("ascii", "replace")
+
+
 def _text(head: bytes, extension: str) -> FileType:
-    """Plain text (UTF-8 or a Windows code page, as spreadsheets save CSV), never a web page."""
+    """Plain text (UTF-8, UTF-16 with its byte-order mark, or a Windows code page, as
+    spreadsheets save CSV), never a web page: markup from its first character (text that only
+    mentions a tag is text; a text file is only ever downloaded, never shown, anyway)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "replace").encode()
     if b"\x00" in head:
         raise _refused("Liaison cannot tell what this file is.")
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if any(marker in lowered for marker in WEB_PAGE):
+    if lowered.startswith(b"<") and any(marker in lowered for marker in WEB_PAGE):
         raise _refused("This file is a web page (HTML or SVG), which could run in a browser.")
     try:
         text = head.decode("utf-8")

@@ -23,14 +23,18 @@ def documents_section(record: Model) -> dict[str, Any]:
     kind = kind_of(record)
     shown = documents_of(record)
     query = urlencode({"to": kind.name, "of": record.pk})
-    all_url = ""
+    # A partner's list has its own filter (its touchpoints' and meetings' documents too).
     if kind.name == "organization":
         all_url = f"{fixed_url('documents:document_list')}?organization={record.pk}"
+    else:
+        all_url = f"{fixed_url('documents:document_list')}?{query}"
+    more = len(shown) > RECORD_LIMIT
     return {
         "documents": shown[:RECORD_LIMIT],
-        "documents_more": len(shown) > RECORD_LIMIT,
+        "documents_more": more,
         "documents_shown": RECORD_LIMIT,
-        "documents_all_url": all_url if (all_url and shown) else "",
+        # Every partner's page links to its list; another record's when it has more than shown.
+        "documents_all_url": all_url if (kind.name == "organization" and shown) or more else "",
         "documents_record_title": record_title(record),
         "documents_upload_url": f"{fixed_url('documents:document_upload')}?{query}",
         "documents_kinds": KIND_OPTIONS,

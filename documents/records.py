@@ -54,7 +54,8 @@ KINDS_BY_MODEL = {kind.model.lower(): kind for kind in KINDS.values()}
 def record_of(kind_name: str, pk: Any) -> Model | None:
     """The record a form or an address names (`?to=touchpoint&of=7`), or None."""
     kind = KINDS.get(kind_name)
-    if kind is None or not str(pk).isdigit():
+    pk = str(pk)
+    if kind is None or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     try:
         return kind.model_class()._default_manager.get(pk=int(pk))

@@ -3,10 +3,14 @@
 from django import forms
 
 from documents.models import Document
+from documents.records import KINDS
 from partners.models import Organization
 
 
 class DocumentFilterForm(forms.Form):
+    """The filters that hold are used, those that do not are left out (a bad value never
+    widens the list to everything that another filter would have narrowed)."""
+
     q = forms.CharField(label="Search", required=False, max_length=200)
     kind = forms.ChoiceField(
         label="Kind",
@@ -20,8 +24,23 @@ class DocumentFilterForm(forms.Form):
         queryset=Organization.objects.all(),
         widget=forms.HiddenInput,
     )
+    # One record's: the kind and number, as a record's Documents section links here.
+    to = forms.ChoiceField(required=False, choices=[("", ""), *((k, k) for k in KINDS)])
+    of = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     archived = forms.BooleanField(
         label="Show archived documents",
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+def filters_of(form: DocumentFilterForm) -> dict[str, object]:
+    """The filters that hold; for a partner or a record given but not found, one that matches
+    nothing."""
+    form.is_valid()
+    found: dict[str, object] = dict(form.cleaned_data)
+    if form.data.get("organization") and not found.get("organization"):
+        found["nothing"] = True
+    if form.data.get("q") and "q" not in found:
+        found["nothing"] = True
+    return found

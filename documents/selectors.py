@@ -8,7 +8,7 @@ from django.db.models import F, Model, Q, QuerySet, Value
 
 from core.prepared import Prepared
 from documents.models import Document, DocumentVersion
-from documents.records import KINDS_BY_MODEL, RecordKind, kind_of
+from documents.records import KINDS, KINDS_BY_MODEL, RecordKind, kind_of
 
 # A record's page lists its newest documents and links to the rest.
 RECORD_LIMIT = 10
@@ -77,6 +77,10 @@ def document_search(filters: dict[str, Any]) -> QuerySet[Document]:
     """Every document, newest first: words in the title, description or file name (`q`), a
     kind, a partner; archived ones only when asked (`archived`)."""
     found = Document.objects.all()
+    if filters.get("nothing"):
+        return _listed(found.none())
+    if filters.get("to") and filters.get("of"):
+        found = found.filter(_of_record_filter(filters["to"], filters["of"]))
     if not filters.get("archived"):
         found = found.current()
     if words := (filters.get("q") or "").split():
@@ -91,6 +95,15 @@ def document_search(filters: dict[str, Any]) -> QuerySet[Document]:
     if filters.get("organization"):
         found = found.filter(organization=filters["organization"])
     return _listed(found).order_by("-created_at", "-id")
+
+
+def _of_record_filter(kind_name: str, pk: int) -> Q:
+    """A record's documents (`?to=meeting&of=7`), as its Documents section lists them."""
+    kind = KINDS[kind_name]
+    if kind.name in ("organization", "contact"):
+        return Q(**{f"{kind.name}_id": pk})
+    app_label, model = kind.model.lower().split(".")
+    return Q(record_type__app_label=app_label, record_type__model=model, record_id=pk)
 
 
 def document_page(pk: int) -> Document | None:

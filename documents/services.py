@@ -6,6 +6,7 @@ file is removed again, so nothing is kept half. Purging removes the files only o
 transaction that records it has committed.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import IO
 
@@ -22,6 +23,9 @@ from core.tabular import size_error
 from documents.checks import FileType, file_type_of, safe_file_name
 from documents.models import Document, DocumentVersion, stored_name
 from documents.records import attachment_fields
+
+logger = logging.getLogger(__name__)
+PURGED = "This document's files were purged: upload it as a new document."
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,14 @@ def document_upload(
 def document_version_add(*, document: Document, upload: Upload, by: User) -> DocumentVersion:
     """A new version of the document; the old ones stay."""
     if document.is_purged:
-        raise ValidationError("This document's files were purged: upload it as a new document.")
+        raise ValidationError(PURGED)
     found = file_check(upload=upload)
     name = _stored(upload, found)
     try:
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)
+            if locked.is_purged:  # meanwhile: the file just stored is removed below
+                raise ValidationError(PURGED)
             version = _version(locked, upload, found, name, locked.versions_count + 1, by)
             locked.save(update_fields=["file_name", "content_type", "size", "versions_count"])
     except BaseException:
@@ -129,11 +135,13 @@ def document_archive(*, document: Document, by: User) -> None:
 
 @transaction.atomic
 def document_restore(*, document: Document, by: User) -> None:
-    if document.is_purged:
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.is_purged:
         raise ValidationError("A purged document stays archived: its files are gone.")
-    document.is_archived = False
-    document.archived_at = None
-    document.save(update_fields=["is_archived", "archived_at", "updated_at"])
+    locked.is_archived = False
+    locked.archived_at = None
+    locked.save(update_fields=["is_archived", "archived_at", "updated_at"])
+    document.refresh_from_db()
 
 
 @transaction.atomic
@@ -160,8 +168,13 @@ def document_purge(*, document: Document, reason: str, by: User) -> None:
 
 
 def _files_delete(names: list[str]) -> None:
+    """Each file on its own: one the storage fails to remove is logged for a person to remove
+    by hand, and the others still go."""
     for name in names:
-        default_storage.delete(name)
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("A purged document's file could not be removed: %s", name)
 
 
 @transaction.atomic

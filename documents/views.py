@@ -15,7 +15,7 @@ from documents import selectors, services
 from documents.forms import DocumentForm, DocumentUploadForm, PurgeForm, VersionUploadForm
 from documents.models import Document, DocumentVersion
 from documents.records import kind_of, record_of, record_title, record_url
-from documents.search import DocumentFilterForm
+from documents.search import DocumentFilterForm, filters_of
 
 
 def document_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -55,8 +55,8 @@ def _status(form: DocumentUploadForm | VersionUploadForm) -> int:
 
 @require_GET
 def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters = DocumentFilterForm(request.GET or None)
-    found = selectors.document_search(filters.cleaned_data if filters.is_valid() else {})
+    filters = DocumentFilterForm(request.GET)
+    found = selectors.document_search(filters_of(filters))
     page = paginate(request, found, count_limit=COUNT_LIMIT)
     return render(request, "documents/document_list.html", {"filters": filters, "page": page})
 
@@ -148,7 +148,8 @@ def document_purge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def version_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """One version's file, to signed-in staff only (core.files)."""
+    """One version's file, to signed-in staff only (core.files): a PDF or an image shown in the
+    browser, anything else (or with ?download) saved."""
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     if not version.file:
         raise Http404("This file was purged.")
@@ -156,4 +157,9 @@ def version_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse
         handle = version.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing from storage.") from error
-    return file_response(handle, filename=version.file_name, content_type=version.content_type)
+    return file_response(
+        handle,
+        filename=version.file_name,
+        content_type=version.content_type,
+        download="download" in request.GET,
+    )

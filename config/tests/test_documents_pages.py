@@ -123,3 +123,26 @@ def test_a_documents_page_reads_the_same_few_queries_for_one_version_or_many(
         assert count(make(record, librarian).get_absolute_url()) == few
     html = librarian_client.get(on_a_meeting.get_absolute_url()).content.decode()
     assert html.count('data-label="Version"') == 13
+
+
+def test_a_bad_filter_never_widens_the_list(librarian_client, librarian):
+    clinic = OrganizationFactory(name="Clinic")
+    make(clinic, librarian, title="Signed MOU")
+    make(OrganizationFactory(), librarian, title="Other", name="other.pdf")
+    assert titles(librarian_client, "?organization=abc") == []
+    assert titles(librarian_client, "?kind=bogus&q=mou") == ["Signed MOU"]
+    assert titles(librarian_client, "?q=" + "x" * 300) == []
+    page = librarian_client.get(LIST + "?organization=abc").content.decode()
+    assert "Of one partner only" not in page and "Show every partner" not in page
+
+
+def test_a_record_with_more_documents_than_shown_links_to_all_of_them(librarian_client, librarian):
+    meeting = MeetingFactory()
+    for n in range(11):
+        make(meeting, librarian, title=f"Sheet {n}", name=f"sheet{n}.pdf")
+    html = section(librarian_client.get(reverse("outreach:meeting_detail", args=[meeting.pk])))
+    link = f"{LIST}?to=meeting&amp;of={meeting.pk}"
+    assert link in html
+    assert len(titles(librarian_client, f"?to=meeting&of={meeting.pk}")) == 11
+    make(OrganizationFactory(), librarian, title="Elsewhere")
+    assert "Elsewhere" not in titles(librarian_client, f"?to=meeting&of={meeting.pk}")

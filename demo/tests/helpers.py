@@ -5,6 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from compose.models import EmailTemplate, GroupEmail
+from documents.models import Document, DocumentVersion
 from inbox.models import CapturedEmail
 from partners.models import Contact, Organization
 from programs.models import Program
@@ -19,6 +20,8 @@ def seed(*args: str) -> str:
 def forget_partners() -> None:
     """Empty the partner tables (and with them the log and the programs) so that seed_demo
     loads again."""
+    DocumentVersion.objects.all().delete()  # documents keep their partners and contacts
+    Document.objects.all().delete()
     Program.objects.all().delete()  # a program outlives its partner organizations
     Contact.objects.all().delete()
     Organization.objects.all().delete()

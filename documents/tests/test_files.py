@@ -172,3 +172,45 @@ def test_editing_the_description_notices_a_change_made_meanwhile(
     assert response.status_code == 200 and response.context["form"].conflict
     document.refresh_from_db()
     assert document.title == "Signed MOU"
+
+
+def test_a_page_opened_before_a_purge_neither_adds_a_version_nor_restores(
+    librarian, manager, clinic
+):
+    import io
+
+    from django.core.exceptions import ValidationError
+
+    document = make(clinic, librarian)
+    stale = Document.objects.get(pk=document.pk)
+    services.document_purge(document=document, reason="Consent withdrawn", by=manager)
+    with pytest.raises(ValidationError):
+        services.document_version_add(
+            document=stale,
+            upload=Upload(file=io.BytesIO(PDF), name="v2.pdf", size=len(PDF)),
+            by=librarian,
+        )
+    with pytest.raises(ValidationError):
+        services.document_restore(document=stale, by=librarian)
+    document.refresh_from_db()
+    assert document.is_archived and document.versions.count() == 1
+
+
+def test_a_file_the_storage_cannot_remove_does_not_stop_the_others(
+    librarian, manager, clinic, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    document = make(clinic, librarian)
+    add_version(document, librarian, docx_bytes(), "v2.docx")
+    first, second = (v.file.name for v in document.versions.order_by("number"))
+    real_delete = default_storage.delete
+
+    def failing(name: str) -> None:
+        if name == first:
+            raise OSError("storage unavailable")
+        real_delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_purge(document=document, reason="Duplicate", by=manager)
+    assert not default_storage.exists(second)
+    assert "could not be removed" in caplog.text

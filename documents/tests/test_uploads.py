@@ -159,3 +159,117 @@ def test_an_unknown_record_is_not_found(librarian_client, clinic):
     assert librarian_client.get(url).status_code == 404
     url = f"{reverse('documents:document_upload')}?to=organization&of=1e9"
     assert librarian_client.get(url).status_code == 404
+
+
+def _zip(entries: list[tuple[str, bytes, int]]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data, compression in entries:
+            archive.writestr(zipfile.ZipInfo(name), data, compress_type=compression)
+    return out.getvalue()
+
+
+def test_a_small_zip_that_unpacks_to_gigabytes_is_never_unpacked(librarian_client, clinic):
+    import tracemalloc
+    import zipfile
+
+    bomb = _zip([("mimetype", b"\0" * (200 * 1024 * 1024), zipfile.ZIP_DEFLATED)])
+    assert len(bomb) < 300 * 1024
+    tracemalloc.start()
+    response = post(librarian_client, clinic, upload("report.odt", bomb))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert response.status_code == 400 and "zip archive" in response.content.decode()
+    assert peak < 20 * 1024 * 1024
+
+
+def _central(data: bytes, offset: int, value: bytes) -> bytes:
+    """The zip with `value` written at `offset` of its first central directory entry."""
+    at = data.index(b"PK\x01\x02") + offset
+    return data[:at] + value + data[at + len(value) :]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        # The first part's compressed bytes corrupted.
+        lambda data: data[:52] + bytes(b ^ 0xFF for b in data[52:70]) + data[70:],
+        # Marked encrypted.
+        lambda data: _central(data, 8, b"\x01\x00"),
+        # An unknown compression method.
+        lambda data: _central(data, 10, b"\x63\x00"),
+    ],
+)
+def test_a_damaged_document_is_refused_not_an_error(librarian_client, clinic, damage):
+    import zipfile
+
+    data = _zip(
+        [
+            ("[Content_Types].xml", b"<Types>" * 200, zipfile.ZIP_DEFLATED),
+            ("word/document.xml", b"<w/>", zipfile.ZIP_STORED),
+        ]
+    )
+    response = post(librarian_client, clinic, upload("minutes.docx", damage(data)))
+    assert response.status_code == 400
+    assert "damaged" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("macro.odt", None),
+        ("renamed.docx", None),
+        ("sheet.xlsx", None),
+        (
+            "old.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 900 + "_VBA_PROJECT".encode("utf-16-le"),
+        ),
+        ("setup.msi", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+    ],
+)
+def test_macros_and_installers_are_refused(librarian_client, clinic, name, data):
+    import zipfile
+
+    stored = zipfile.ZIP_STORED
+    made = {
+        "macro.odt": [
+            ("mimetype", b"application/vnd.oasis.opendocument.text", stored),
+            ("content.xml", b"<x/>", stored),
+            ("Basic/Standard/Module1.xml", b"<script/>", stored),
+        ],
+        "renamed.docx": [
+            (
+                "[Content_Types].xml",
+                b'<Override ContentType="application/vnd.ms-office.vbaProject"/>',
+                stored,
+            ),
+            ("word/document.xml", b"<w/>", stored),
+            ("word/evil.bin", b"\0", stored),
+        ],
+        "sheet.xlsx": [
+            ("[Content_Types].xml", b"<Types/>", stored),
+            ("xl/workbook.xml", b"<w/>", stored),
+            ("xl/macrosheets/sheet1.xml", b"<m/>", stored),
+        ],
+    }
+    response = post(librarian_client, clinic, upload(name, data or _zip(made[name])))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "macros" in text or "installer" in text
+    assert not Document.objects.exists()
+
+
+def test_text_that_mentions_markup_and_unicode_text_are_kept(librarian_client, clinic):
+    csv = b"name,notes\nAna,said <body> text is fine\n"
+    assert post(librarian_client, clinic, upload("notes.csv", csv)).status_code == 302
+    utf16 = "Notes in Unicode text\r\n".encode("utf-16")
+    assert post(librarian_client, clinic, upload("notes.txt", utf16)).status_code == 302
+    assert Document.objects.count() == 2
+
+
+def test_a_record_number_in_other_digits_is_not_found(librarian_client, clinic):
+    url = f"{reverse('documents:document_upload')}?to=organization&of=²"
+    assert librarian_client.get(url).status_code == 404
