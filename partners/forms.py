@@ -125,6 +125,11 @@ class OrganizationForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args: Any, can_reassign: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        # Focus areas still offered, and those the organization has even if retired since.
+        kept = self.instance.focus_areas.values_list("pk", flat=True) if self.instance.pk else []
+        areas = self.fields["focus_areas"]
+        assert isinstance(areas, forms.ModelMultipleChoiceField)
+        areas.queryset = FocusArea.objects.offered(keeping=kept)
         if not can_reassign:
             # Only managers and admins give a partnership to someone else.
             self.fields["owner"].disabled = True

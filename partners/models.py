@@ -1,6 +1,6 @@
 """Partner organizations, the people in them, and where each partnership stands."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,10 +19,22 @@ from partners.search import NameWords, full_text_filter, search_words
 LONG_TEXT = 10_000
 
 
+class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
+    def offered(self, *, keeping: Iterable[int] = ()) -> "FocusAreaQuerySet":
+        """Those a form offers: not retired, and those a record has already (`keeping`: their
+        ids), so that saving it never drops one quietly."""
+        return self.filter(models.Q(is_retired=False) | models.Q(pk__in=list(keeping)))
+
+
 class FocusArea(models.Model):
-    """A theme a partner works on: education, health literacy, workforce…"""
+    """A theme a partner works on: education, health literacy, workforce… Managers keep the
+    list (partners.focus_areas): add, rename, merge two, retire one."""
 
     name = models.CharField(max_length=80, unique=True)
+    # No longer offered for new records; kept on those that have it, and in the filters.
+    is_retired = models.BooleanField(default=False)
+
+    objects = FocusAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

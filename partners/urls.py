@@ -1,10 +1,17 @@
 from django.urls import path
 
-from partners import board, new_views, views
+from partners import board, focus_area_views, new_views, views
 
 app_name = "partners"
 
 urlpatterns = [
+    path("focus-areas/", focus_area_views.focus_area_list, name="focus_area_list"),
+    path("focus-areas/new/", focus_area_views.focus_area_create, name="focus_area_create"),
+    path("focus-areas/<int:pk>/edit/", focus_area_views.focus_area_edit, name="focus_area_edit"),
+    path(
+        "focus-areas/<int:pk>/retire/", focus_area_views.focus_area_retire, name="focus_area_retire"
+    ),
+    path("focus-areas/<int:pk>/merge/", focus_area_views.focus_area_merge, name="focus_area_merge"),
     path("pipeline/", board.board, name="board"),
     path("pipeline/move/", board.board_move, name="board_move"),
     path("organizations/", views.organization_list, name="organization_list"),

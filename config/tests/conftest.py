@@ -8,7 +8,7 @@ from django.db.models import Model, QuerySet
 
 from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
-from partners.models import Affiliation, Contact, Organization
+from partners.models import Affiliation, Contact, FocusArea, Organization
 from programs.models import Program, ProgramSession, SurveyResult
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
@@ -51,6 +51,7 @@ def demo(settings, librarian, media_root):
         **_captured_email(),
         **_written_email(),
         **_documents(),
+        "focus-areas": _first(FocusArea.objects.all()).pk,
     }
 
 

@@ -17,7 +17,7 @@ from core.tests.axe import violations as _violations
 from documents.models import Document
 from inbox.models import CapturedEmail
 from outreach.models import FollowUp, Meeting, Touchpoint
-from partners.models import Contact, Organization
+from partners.models import Contact, FocusArea, Organization
 from programs.models import Program
 from reports.views import REPORTS
 from updates.models import ProgressUpdate
@@ -187,6 +187,8 @@ def _manager_pages(page) -> list[str]:
             status=status, last_error="550 No", lease_expires_at=row.created_at
         )
     failed = OutgoingEmail.objects.get(status=OutgoingEmail.Status.FAILED)
+    area = FocusArea.objects.order_by("pk")[0]
+    document = Document.objects.order_by("pk")[0]
     followup = FollowUp.objects.filter(status=FollowUp.Status.OPEN).order_by("pk").first()
     assert followup is not None
     page.context.clear_cookies()
@@ -206,6 +208,9 @@ def _manager_pages(page) -> list[str]:
         ("Follow-up edit form", reverse("outreach:followup_edit", args=[followup.pk])),
         ("Follow-up cancel", reverse("outreach:followup_cancel", args=[followup.pk])),
         ("Email template form", reverse("compose:template_create")),
+        ("Focus areas", reverse("partners:focus_area_list")),
+        ("Focus area merge", reverse("partners:focus_area_merge", args=[area.pk])),
+        ("Purge a document's files", reverse("documents:document_purge", args=[document.pk])),
         *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),
     ]:
         response = page.goto(path)

@@ -68,6 +68,12 @@ PERMISSIONS = {
     "partners:affiliation_edit": EVERYONE,
     "partners:affiliation_end": EVERYONE,
     "partners:board": EVERYONE,
+    # Focus areas: managers keep the list.
+    "partners:focus_area_list": MANAGERS,
+    "partners:focus_area_create": MANAGERS,
+    "partners:focus_area_edit": MANAGERS,
+    "partners:focus_area_retire": MANAGERS,
+    "partners:focus_area_merge": MANAGERS,
     "partners:board_move": EVERYONE,
     # The outreach log.
     "outreach:touchpoint_list": EVERYONE,

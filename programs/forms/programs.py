@@ -199,6 +199,10 @@ class ProgramForm(VersionedForm, forms.ModelForm):
             else staff_users()
         )
         lead.empty_label = "Nobody yet"
+        # Focus areas still offered, and those the program has even if retired since.
+        kept = self.instance.focus_areas.values_list("pk", flat=True) if self.instance.pk else []
+        areas = form_field(self, "focus_areas", forms.ModelMultipleChoiceField)
+        areas.queryset = FocusArea.objects.offered(keeping=kept)
         if self.instance.pk is None and not self.initial.get("lead"):
             self.initial["lead"] = user.pk
 
