@@ -303,6 +303,14 @@ def a_new_database() -> Iterator[str]:
         server.close()
 
 
+def demo_document_files() -> list[str]:
+    """The stored names of the demo's documents (seed_demo uploads some: documents app)."""
+    from django.apps import apps
+
+    versions = apps.get_model("documents", "DocumentVersion")._default_manager
+    return list(versions.exclude(file="").values_list("file", flat=True))
+
+
 @pytest.mark.django_db(transaction=True)  # pg_dump, another process, sees committed rows only
 def test_postgresql_backup_restores_every_row_into_a_new_database(
     tmp_path: Path, settings: Settings
@@ -317,8 +325,10 @@ def test_postgresql_backup_restores_every_row_into_a_new_database(
 
     archive = back_up(tmp_path / "backups")
 
+    # The survey file, and the demo's documents.
+    media = {f"media/{SURVEY}", *(f"media/{name}" for name in demo_document_files())}
     with tarfile.open(archive) as tar:
-        assert set(tar.getnames()) == {"database.dump", f"media/{SURVEY}", "manifest.json"}
+        assert set(tar.getnames()) == {"database.dump", "manifest.json", *media}
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
     source = postgresql_row_counts(server_url(connection.settings_dict["NAME"]))
     assert manifest["tables"] == source
@@ -330,5 +340,5 @@ def test_postgresql_backup_restores_every_row_into_a_new_database(
     print(f"Round trip in {time.monotonic() - started:.1f} s")
     assert restored == source
     assert sum(source.values()) > 1000 and source["partners_organization"] == 40
-    assert "every count as in the manifest; 1 media file" in output
+    assert f"every count as in the manifest; {len(media)} media files" in output
     assert (tmp_path / "restored" / SURVEY).read_bytes() == SURVEY_BYTES
