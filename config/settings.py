@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mail",
     "outreach",
     "programs",
+    "agreements",
     "updates",
     "inbox",
     "compose",
@@ -245,6 +246,12 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Records retention: years each kind is kept after it ends (an agreement after it ended, a
+# document after it was archived, a touchpoint after it happened) before Reports → Records past
+# retention lists it for a person to review. Nothing is deleted by itself.
+LIAISON_RETAIN_AGREEMENTS_YEARS = env.int("LIAISON_RETAIN_AGREEMENTS_YEARS", default=7)
+LIAISON_RETAIN_DOCUMENTS_YEARS = env.int("LIAISON_RETAIN_DOCUMENTS_YEARS", default=7)
+LIAISON_RETAIN_TOUCHPOINTS_YEARS = env.int("LIAISON_RETAIN_TOUCHPOINTS_YEARS", default=10)
 # Documents (the documents app) up to this size, checked while the upload is read.
 LIAISON_DOCUMENT_MAX_BYTES = env.int("LIAISON_DOCUMENT_MAX_MB", default=25) * 1024 * 1024
 # Uploads: the largest file any form accepts (survey results and imports take 5 MB, documents
@@ -363,6 +370,8 @@ CELERY_BEAT_SCHEDULE = {
     # Captured email: the capture mailbox (IMAP, or var/inbox/) read for new messages.
     "read-captured-email": {"task": "inbox.read_mailbox", "schedule": 60.0},
     "delete-old-import-files": {"task": "transfer.delete_old_import_files", "schedule": 86400.0},
+    # Agreements past their end date become expired (idempotent: hourly keeps it within the day).
+    "expire-agreements": {"task": "agreements.expire", "schedule": 3600.0},
 }
 
 # The outbox (mail.outbox): a sender holds a claimed email for this long before another sender

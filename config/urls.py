@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("updates.urls")),
     path("", include("documents.urls")),
+    path("", include("agreements.urls")),
     path("", include("inbox.urls")),
     path("", include("compose.urls")),
     path("reports/", include("reports.urls")),

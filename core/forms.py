@@ -326,3 +326,15 @@ class FilterForm(forms.Form):
     def filters(self) -> dict[str, Any]:
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+def filters_that_hold(form: forms.Form) -> dict[str, Any]:
+    """A list's filters as asked for, where one that does not hold (a partner not found, a
+    choice not offered, a search too long) matches nothing (`"nothing": True`) rather than
+    being dropped, which would widen the list to everything the others allow."""
+    form.is_valid()
+    found: dict[str, Any] = dict(form.cleaned_data)
+    for name in form.fields:
+        if form.data.get(name) and found.get(name) in (None, ""):
+            found["nothing"] = True
+    return found

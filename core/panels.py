@@ -45,7 +45,8 @@ PanelContext = Callable[[AuthenticatedHttpRequest, Any], Mapping[str, Any] | Non
 # The pages that have panels, and the slots each one lays out.
 PAGES = {
     "dashboard": ("top", "main", "side"),
-    "organization": ("actions", "main", "side"),
+    # `badges`: under the organization's name (a data-sharing agreement in force).
+    "organization": ("actions", "badges", "main", "side"),
     "contact": ("actions", "main"),
     "touchpoint": ("main",),
     "program": ("side",),

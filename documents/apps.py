@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class DocumentsConfig(AppConfig):
-    """Documents attached to partners, contacts, touchpoints, meetings and programs: uploaded
-    with their type checked, kept in versions, served only to staff, archived, never deleted."""
+    """Documents attached to partners, contacts, touchpoints, meetings, programs and
+    agreements: uploaded with their type checked, kept in versions, served only to staff,
+    archived, never deleted."""
 
     name = "documents"
     verbose_name = "Documents"

@@ -1,9 +1,9 @@
 """Documents: the MOU, the flyer, the grant narrative, kept with the record they belong to.
 
 A document is attached to one record: an organization or a contact (foreign keys, so merging
-moves them: documents.merge_links), or a touchpoint, a meeting or a program (apps above this
-one, named by content type and id). A document on a touchpoint or a meeting also names the
-touchpoint's organization, so it is on that partner's documents and timeline too.
+moves them: documents.merge_links), or a touchpoint, a meeting, a program or an agreement (apps
+above this one, named by content type and id). A document on a touchpoint or a meeting also
+names the touchpoint's organization, so it is on that partner's documents and timeline too.
 
 Each upload of a document is a version; a new version keeps the old ones. The bytes are in the
 storage (Django's storage API: var/media/ by default, S3 when STORAGE_URL says so) under a name
@@ -50,7 +50,7 @@ class Document(TimeStampedModel):
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
-    # A touchpoint, a meeting or a program (documents.records): apps above this one.
+    # A touchpoint, a meeting, a program or an agreement (documents.records): higher apps.
     record_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

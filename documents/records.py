@@ -1,8 +1,8 @@
 """The records a document can be attached to, by the name forms and addresses use.
 
-Organizations and contacts are this app's foreign keys; touchpoints, meetings and programs
-belong to apps above this one, so they are found by app label and model name (never imported)
-and named by content type and id.
+Organizations and contacts are this app's foreign keys; touchpoints, meetings, programs and
+agreements belong to apps above this one, so they are found by app label and model name (never
+imported) and named by content type and id.
 """
 
 from dataclasses import dataclass
@@ -44,6 +44,9 @@ KINDS = {
         ),
         RecordKind("meeting", "meeting", "outreach.Meeting", "outreach:meeting_detail", "title"),
         RecordKind("program", "program", "programs.Program", "programs:program_detail", "title"),
+        RecordKind(
+            "agreement", "agreement", "agreements.Agreement", "agreements:agreement_detail", "title"
+        ),
     )
 }
 

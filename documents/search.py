@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import filters_that_hold
 from documents.models import Document
 from documents.records import KINDS
 from partners.models import Organization
@@ -35,12 +36,4 @@ class DocumentFilterForm(forms.Form):
 
 
 def filters_of(form: DocumentFilterForm) -> dict[str, object]:
-    """The filters that hold; for a partner or a record given but not found, one that matches
-    nothing."""
-    form.is_valid()
-    found: dict[str, object] = dict(form.cleaned_data)
-    if form.data.get("organization") and not found.get("organization"):
-        found["nothing"] = True
-    if form.data.get("q") and "q" not in found:
-        found["nothing"] = True
-    return found
+    return filters_that_hold(form)

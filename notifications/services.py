@@ -38,6 +38,8 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import Agreement
+from agreements.selectors import agreements_ending_between
 from core.models import StaffProfile
 from core.people import display_name, display_name_of_row
 from core.periods import local_bounds
@@ -71,6 +73,10 @@ REMINDER_AT = dt.time(14, 0)  # on the day before the meeting
 SUMMARY_AT = dt.time(8, 0)  # on Monday
 DIGEST_GRANT_DAYS = 7
 SUMMARY_GRANT_DAYS = 14
+# Agreements in force that end this soon: the owner's, in the digest; everyone's (the quarter
+# ahead), in the managers' summary.
+DIGEST_AGREEMENT_DAYS = 30
+SUMMARY_AGREEMENT_DAYS = 90
 # A follow-up this many days overdue is mentioned to the assignee's manager.
 ESCALATE_AFTER_DAYS = 7
 SUMMARY_WEEK_DAYS = 7
@@ -233,6 +239,12 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
         grants[lead_id].append(grant)
     # Progress updates waiting for the person's review: partners hear nothing until they act.
     drafts = drafts_to_review(user_ids)
+    agreements: dict[int, list[Agreement]] = defaultdict(list)
+    for agreement in agreements_ending_between(
+        min(days), max(days) + dt.timedelta(days=DIGEST_AGREEMENT_DAYS), owner_ids=user_ids
+    ):
+        assert agreement.owner_id is not None  # chosen by owner
+        agreements[agreement.owner_id].append(agreement)
 
     def build(key: str, item: tuple[User, dt.date]) -> Email | None:
         user, day = item
@@ -241,7 +253,10 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
         todays_meetings = [m for m in meetings.get(user.pk, []) if start <= m.starts_at < end]
         deadlines = _deadlines(grants[user.pk], day, DIGEST_GRANT_DAYS)
         to_review = drafts.get(user.pk, [])
-        if not (groups.overdue or groups.today or todays_meetings or deadlines or to_review):
+        ending = _ending(agreements[user.pk], day, DIGEST_AGREEMENT_DAYS)
+        if not (
+            groups.overdue or groups.today or todays_meetings or deadlines or to_review or ending
+        ):
             return None  # Nothing to say: no email.
         parts = [
             _counted(len(groups.overdue), "overdue follow-up"),
@@ -249,6 +264,7 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
             _counted(len(todays_meetings), "meeting"),
             _counted(len(deadlines), "grant deadline"),
             _counted(len(to_review), "progress update to review", "progress updates to review"),
+            _counted(len(ending), "agreement ending soon", "agreements ending soon"),
         ]
         how_often = "weekdays only" if profile_for(user).digest == Digest.WEEKDAYS else "every day"
         context = {
@@ -263,6 +279,8 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
             "meetings": todays_meetings,
             "deadlines": deadlines,
             "drafts": to_review[:LIST_LIMIT],
+            "agreements": ending,
+            "agreement_days": DIGEST_AGREEMENT_DAYS,
             "reason": f"You get this digest at 8:00 AM {how_often} because your profile asks "
             "for it, and only on days with something in it.",
         }
@@ -284,6 +302,12 @@ def _counted(count: int, one: str, many: str = "") -> str:
     if not count:
         return ""
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _ending(agreements: list[Agreement], today: dt.date, days: int) -> list[Agreement]:
+    """Those that end from `today` to `days` later (a list read for the latest day asked)."""
+    last = today + dt.timedelta(days=days)
+    return [a for a in agreements if a.ends_on is not None and today <= a.ends_on <= last]
 
 
 def _deadlines(
@@ -413,6 +437,9 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
                     today,
                     SUMMARY_GRANT_DAYS,
                 ),
+                "agreements": agreements_ending_between(
+                    today, today + dt.timedelta(days=SUMMARY_AGREEMENT_DAYS)
+                ),
                 "week_start": week_start,
                 "week_end": today - dt.timedelta(days=1),
                 "touchpoint_counts": [
@@ -449,6 +476,7 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             overdue_people
             or shared["quiet_count"]
             or shared["deadlines"]
+            or shared["agreements"]
             or shared["touchpoint_total"]
         ):
             return None  # A quiet week with nothing to report: no email.
@@ -457,6 +485,7 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             _counted(overdue_count, "follow-up a week overdue", "follow-ups a week overdue"),
             _counted(shared["quiet_count"], "quiet partner"),
             _counted(len(shared["deadlines"]), "grant deadline"),
+            _counted(len(shared["agreements"]), "agreement ending", "agreements ending"),
             _counted(shared["touchpoint_total"], "touchpoint"),
         ]
         context = {
@@ -467,6 +496,7 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             "escalate_after_days": ESCALATE_AFTER_DAYS,
             "quiet_days": settings.LIAISON_QUIET_DAYS,
             "grant_days": SUMMARY_GRANT_DAYS,
+            "agreement_days": SUMMARY_AGREEMENT_DAYS,
             "reason": "You get this summary on Mondays because you are a manager in Liaison "
             "and the weekly manager summary is on in your profile.",
             **shared,

@@ -56,6 +56,14 @@ REPORTS: dict[str, tuple[str, str, Builder]] = {
         "Programs by status and kind, sessions and attendance per quarter, outcomes, grants.",
         lambda start, end, today, limit: selectors.programs_report(start=start, end=end),
     ),
+    "retention": (
+        "Records past retention",
+        "Agreements, archived documents and touchpoints kept longer than the library's "
+        "retention settings, for a person to review: nothing is deleted by itself.",
+        lambda start, end, today, limit: selectors.retention_report(
+            start=start, end=end, today=today, limit=limit
+        ),
+    ),
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Model, QuerySet
 
+from agreements.models import Agreement
 from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, FocusArea, Organization
@@ -51,7 +52,9 @@ def demo(settings, librarian, media_root):
         **_captured_email(),
         **_written_email(),
         **_documents(),
-        "focus-areas": _first(FocusArea.objects.all()).pk,
+        # Made by a migration, so gone from a transactional test's flushed database.
+        "focus-areas": FocusArea.objects.get_or_create(name="Health literacy")[0].pk,
+        "agreements": _first(Agreement.objects.all()).pk,
     }
 
 

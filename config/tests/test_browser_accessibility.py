@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
+from agreements.models import Agreement
 from compose.models import GroupEmail
 from core.tests.axe import violations as _violations
 from documents.models import Document
@@ -111,6 +112,13 @@ def _pages() -> list[tuple[str, str]]:
         ("Group email", group_email.get_absolute_url()),
         ("Touchpoint of a group email", reverse("outreach:touchpoint_detail", args=[sent.pk])),
         ("Email templates", reverse("compose:template_list")),
+        # Agreements: the list (ending within 90 days), one, a new one for a partner.
+        ("Agreements", reverse("agreements:agreement_list") + "?ending=90"),
+        ("Agreement", Agreement.objects.order_by("pk")[0].get_absolute_url()),
+        (
+            "New agreement",
+            f"{reverse('agreements:agreement_create')}?organization={organization.pk}",
+        ),
         # Documents: the list, one document with its versions, uploading to a partner.
         ("Documents", reverse("documents:document_list")),
         ("Document", Document.objects.order_by("pk")[0].get_absolute_url()),
@@ -188,6 +196,7 @@ def _manager_pages(page) -> list[str]:
         )
     failed = OutgoingEmail.objects.get(status=OutgoingEmail.Status.FAILED)
     area = FocusArea.objects.order_by("pk")[0]
+    agreement = Agreement.objects.order_by("pk")[0]
     document = Document.objects.order_by("pk")[0]
     followup = FollowUp.objects.filter(status=FollowUp.Status.OPEN).order_by("pk").first()
     assert followup is not None
@@ -209,6 +218,7 @@ def _manager_pages(page) -> list[str]:
         ("Follow-up cancel", reverse("outreach:followup_cancel", args=[followup.pk])),
         ("Email template form", reverse("compose:template_create")),
         ("Focus areas", reverse("partners:focus_area_list")),
+        ("Agreement edit form", reverse("agreements:agreement_edit", args=[agreement.pk])),
         ("Focus area merge", reverse("partners:focus_area_merge", args=[area.pk])),
         ("Purge a document's files", reverse("documents:document_purge", args=[document.pk])),
         *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),

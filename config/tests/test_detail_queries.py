@@ -35,9 +35,10 @@ pytestmark = pytest.mark.django_db
 # say what they are.
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
-    # of events, the people in them); programs; progress updates; documents. Its people's
-    # names come from its own rows. History follows on its own (core.panels: deferred).
-    "organization": 8,
+    # of events, the people in them); programs; progress updates; documents; agreements (its
+    # section and the data-sharing badge, one query). Its people's names come from its own
+    # rows. History follows on its own (core.panels: deferred).
+    "organization": 9,
     # The organization and its people; History (each table's latest rows, the staff they name).
     "organization_history": 5,
     "timeline": 3,  # the organization; a page of events; the people in them
@@ -46,8 +47,9 @@ OWN_QUERIES = {
     "contact": 7,
     "contact_history": 5,  # the contact, roles, consent log; History (latest rows, who)
     # The program with its focus areas; partners; sessions; the grant's deliverables and
-    # letters; outcomes, stories and surveys; related outreach; progress updates.
-    "program": 9,
+    # letters; outcomes, stories and surveys; related outreach; progress updates; documents;
+    # agreements.
+    "program": 10,
     "program_history": 3,  # the program; History (its latest rows, the staff they name)
     # The update; its recipients; the email's impact summary (programs/selectors/impact.py).
     "progress_update": 8,

@@ -18,6 +18,7 @@ LAYERS = [
     "mail",
     "outreach",
     "programs",
+    "agreements",
     "updates",
     "inbox",
     "compose",

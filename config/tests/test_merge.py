@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.db.models import ForeignObjectRel, ManyToManyRel
 from django.urls import reverse
 
+from agreements.models import Agreement
 from compose.models import GroupEmail, SentEmail
 from core.history import is_historical
 from documents.models import Document
@@ -112,6 +113,13 @@ def areas():
     return list(FocusArea.objects.order_by("name")[:3])
 
 
+def _papers(survivor: Organization, other: Organization) -> None:
+    """A document of the other's; an agreement with both (the survivor once), one with it."""
+    Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
+    Agreement.objects.create(title="Coalition MOU").organizations.set([survivor, other])
+    Agreement.objects.create(title="Facility use").organizations.set([other])
+
+
 @pytest.fixture
 def duplicates(manager, librarian, areas):
     survivor = OrganizationFactory(
@@ -171,7 +179,7 @@ def duplicates(manager, librarian, areas):
     FiledEmail.objects.create(email=emails[0], organization=other, touchpoint=shared_email)
     FiledEmail.objects.create(email=emails[1], organization=other, touchpoint=own_email)
     SentEmail.objects.create(contact=both, organization=other, left_out="No email address")
-    Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
+    _papers(survivor, other)
     MeetingFactory(organization=other, contacts=[both])
     MeetingFactory(organization=survivor, other_organizations=[other])  # both at once
     MeetingFactory(organization=other, other_organizations=[survivor])  # both at once
@@ -241,6 +249,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "inbox.FiledEmail.organization": 1,
         "compose.SentEmail.organization": 1,
         "documents.Document.organization": 1,
+        "agreements.Agreement_organizations.organization": 1,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -258,6 +267,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "inbox.FiledEmail.organization": 1,
         "compose.SentEmail.organization": 0,
         "documents.Document.organization": 0,
+        "agreements.Agreement_organizations.organization": 1,
     }
 
 

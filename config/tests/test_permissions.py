@@ -135,6 +135,8 @@ PERMISSIONS = {
     "reports:portfolio_csv": MANAGERS,
     "reports:programs": MANAGERS,
     "reports:programs_csv": MANAGERS,
+    "reports:retention": MANAGERS,
+    "reports:retention_csv": MANAGERS,
     # Email.
     "mail:delivery_log": MANAGERS,
     "mail:email_detail": MANAGERS,
@@ -158,6 +160,11 @@ PERMISSIONS = {
     "compose:template_create": MANAGERS,
     "compose:template_edit": MANAGERS,
     "compose:template_archive": MANAGERS,
+    # Agreements: everyone keeps them.
+    "agreements:agreement_list": EVERYONE,
+    "agreements:agreement_create": EVERYONE,
+    "agreements:agreement_detail": EVERYONE,
+    "agreements:agreement_edit": EVERYONE,
     # Documents: everyone uploads, describes, archives and downloads; managers purge files.
     "documents:document_list": EVERYONE,
     "documents:document_upload": EVERYONE,

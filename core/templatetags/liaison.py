@@ -53,6 +53,36 @@ def nav_link(context: dict, name: str, label: str, exact: bool = False) -> str:
     return format_html('<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>', url, label)
 
 
+@register.simple_tag(takes_context=True)
+def nav_menu(context: dict, label: str, *entries: str) -> str:
+    """A navigation menu of sections (`entries`: view name, label, view name, label…), marked
+    current when the page is in one of them: the top bar keeps one line on a laptop."""
+    path = context["request"].path
+    items = []
+    current = False
+    for name, entry_label in zip(entries[::2], entries[1::2], strict=True):
+        url = fixed_url(name)
+        here = path.startswith(url)
+        current = current or here
+        items.append(
+            format_html(
+                '<li><a class="dropdown-item{}" href="{}"{}>{}</a></li>',
+                " active" if here else "",
+                url,
+                mark_safe(' aria-current="page"') if here else "",  # noqa: S308 — our own markup
+                entry_label,
+            )
+        )
+    return format_html(
+        '<li class="nav-item dropdown"><a class="nav-link dropdown-toggle{}" href="#" role="button"'
+        ' data-bs-toggle="dropdown" aria-expanded="false">{}</a><ul class="dropdown-menu">{}</ul>'
+        "</li>",
+        " active" if current else "",
+        label,
+        mark_safe("".join(items)),  # noqa: S308 — each escaped by format_html
+    )
+
+
 @register.filter
 def days_ago(day: "dt.date | None") -> str:
     """“today”, “yesterday”, “12 days ago” for a past date."""

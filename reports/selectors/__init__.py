@@ -1,10 +1,11 @@
-"""The four reports for managers and admins, each built from a few grouped queries."""
+"""The reports for managers and admins, each built from a few grouped queries."""
 
 from reports.selectors.activity import activity_report
 from reports.selectors.common import Chart, Report, Table
 from reports.selectors.pipeline import pipeline_report
 from reports.selectors.portfolio import portfolio_report
 from reports.selectors.programs import programs_report
+from reports.selectors.retention import retention_report
 
 __all__ = [
     "Chart",
@@ -14,4 +15,5 @@ __all__ = [
     "pipeline_report",
     "portfolio_report",
     "programs_report",
+    "retention_report",
 ]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core.history import history_context
+from demo.agreements import demo_agreements_load
 from demo.bulk import record_loaded
 from demo.captured_email import demo_captured_email_load
 from demo.documents import demo_documents_load
@@ -164,7 +165,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Captured email: {captured} messages, as if read from Liaison's mailbox. "
                 f"Email templates, and a past group email to {group_sent} partners. "
-                f"{documents} documents (signed MOUs, flyers, sign-in sheets, a grant narrative)."
+                f"{documents} documents (signed MOUs, flyers, sign-in sheets, a grant narrative) "
+                "and agreements with partners."
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
@@ -176,7 +178,9 @@ def _email_and_documents(staff: list[User], scale: int) -> tuple[int, int, int]:
     captured = demo_captured_email_load(staff=staff)
     group_email = demo_group_email_load(staff=staff)
     group_sent = group_email.recipients.filter(left_out="").count() if group_email else 0
-    return captured, group_sent, demo_documents_load(staff=staff, scale=scale)
+    documents = demo_documents_load(staff=staff, scale=scale)
+    demo_agreements_load(staff=staff, scale=scale)  # after the documents: it files the MOUs
+    return captured, group_sent, documents
 
 
 def _added(now: ProgramCounts, past: ProgramCounts) -> ProgramCounts:
