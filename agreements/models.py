@@ -3,8 +3,8 @@ consent, a grant sub-award — what a city attorney asks about first.
 
 An agreement names its partner organizations (one or more) and the program it serves, if any.
 Its owner gets a renewal follow-up `renewal_notice_days` before it ends (moved, never doubled,
-when the date changes: agreements.services); one past its end becomes expired by itself (a
-daily task). Its signed copies are documents attached to it (the documents app).
+when the date changes: agreements.services); one past its end becomes expired by itself (an
+hourly task). Its signed copies are documents attached to it (the documents app).
 """
 
 from django.conf import settings
@@ -82,6 +82,12 @@ class Agreement(TimeStampedModel):
     renewal_followup = models.OneToOneField(
         FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="agreement"
     )
+    # The term the follow-up was made for: its end less the notice (before it was brought
+    # forward to today). The follow-up moves, or a new one is made, only when this changes.
+    renewal_term = models.DateField(null=True, blank=True, editable=False)
+    # When it ended: expired (its end date) or terminated (the day it was); records retention
+    # counts from it.
+    ended_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -104,6 +110,13 @@ class Agreement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return pk_url("agreements:agreement_detail", self.pk)
+
+    @property
+    def document_organization_id(self) -> int | None:
+        """The partner whose page a document of this agreement is on too (documents.records):
+        the first by name."""
+        first = self.organizations.order_by("name").values_list("pk", flat=True).first()
+        return first
 
     @property
     def in_force(self) -> bool:

@@ -22,7 +22,8 @@ from programs.models import Program
 @require_GET
 def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = AgreementFilterForm(request.GET)
-    page = paginate(request, selectors.agreement_search(filters.filters()))
+    found = selectors.agreement_search(filters.filters())
+    page = paginate(request, found)
     return render(request, "agreements/agreement_list.html", {"filters": filters, "page": page})
 
 

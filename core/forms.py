@@ -335,6 +335,6 @@ def filters_that_hold(form: forms.Form) -> dict[str, Any]:
     form.is_valid()
     found: dict[str, Any] = dict(form.cleaned_data)
     for name in form.fields:
-        if form.data.get(name) and found.get(name) in (None, ""):
+        if str(form.data.get(name) or "").strip() and found.get(name) in (None, ""):
             found["nothing"] = True
     return found

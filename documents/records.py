@@ -80,10 +80,15 @@ def attachment_fields(record: Model) -> dict[str, Any]:
     kind = kind_of(record)
     if kind.name in ("organization", "contact"):
         return {kind.name: record}
+    # The partner a record belongs to (a touchpoint's, a meeting's) or names
+    # (an agreement's `document_organization_id`).
+    partner = getattr(record, "organization_id", None) or getattr(
+        record, "document_organization_id", None
+    )
     return {
         "record_type": ContentType.objects.get_for_model(record),
         "record_id": record.pk,
-        "organization_id": getattr(record, "organization_id", None),
+        "organization_id": partner,
     }
 
 

@@ -218,3 +218,134 @@ def test_pages_read_the_same_few_queries_for_few_or_many(
         signed([clinic, OrganizationFactory()], librarian, title=f"Agreement {n}", ends_in=30 + n)
     assert [count(url) for url in urls] == few
     assert timezone.localdate() == TODAY
+
+
+def test_a_done_reminder_stays_done_whatever_is_edited_later(
+    librarian, clinic, today, time_machine
+):
+    agreement = signed([clinic], librarian, ends_in=100)
+    first = renewal_of(agreement)
+    time_machine.move_to(dt.datetime(2027, 1, 18, 15, 0, tzinfo=dt.UTC))  # past the notice day
+    first.status, first.completed_at = FollowUp.Status.DONE, timezone.now()
+    first.save()
+    agreement.obligations = "Share attendance figures each quarter."
+    agreement_save(agreement=agreement, organizations=[clinic], by=librarian)
+    assert list(FollowUp.objects.values_list("status", flat=True)) == ["done"]
+
+
+def test_an_unrelated_edit_never_moves_an_overdue_reminder(librarian, clinic, today, time_machine):
+    agreement = signed([clinic], librarian, ends_in=20)
+    assert renewal_of(agreement).due_on == TODAY
+    time_machine.move_to(dt.datetime(2026, 12, 14, 15, 0, tzinfo=dt.UTC))
+    agreement.obligations = "A note"
+    agreement_save(agreement=agreement, organizations=[clinic], by=librarian)
+    assert renewal_of(agreement).due_on == TODAY  # still ten days overdue
+
+
+def test_back_in_force_after_a_review_it_has_a_reminder_again(librarian, clinic, today):
+    agreement = signed([clinic], librarian, ends_in=200)
+    agreement.status = Agreement.Status.IN_REVIEW
+    agreement_save(agreement=agreement, organizations=[clinic], by=librarian)
+    assert not FollowUp.objects.filter(status=FollowUp.Status.OPEN).exists()
+    agreement.status = Agreement.Status.ACTIVE
+    agreement_save(agreement=agreement, organizations=[clinic], by=librarian)
+    assert FollowUp.objects.filter(status=FollowUp.Status.OPEN).count() == 1
+
+
+def test_editing_an_expired_agreement_keeps_its_reminder_open(
+    librarian, clinic, today, time_machine
+):
+    agreement = signed([clinic], librarian, ends_in=10)
+    time_machine.move_to(dt.datetime(2026, 12, 20, 15, 0, tzinfo=dt.UTC))
+    agreements_expire()
+    agreement.refresh_from_db()
+    assert agreement.ended_on == TODAY + dt.timedelta(days=10)
+    agreement.obligations = "A note"
+    agreement_save(agreement=agreement, organizations=[clinic], by=librarian)
+    assert renewal_of(agreement).status == FollowUp.Status.OPEN
+
+
+def test_the_reminder_moves_to_a_partner_still_on_the_agreement(librarian, clinic, today):
+    school = OrganizationFactory(name="School")
+    agreement = signed([clinic, school], librarian)
+    assert renewal_of(agreement).organization == clinic
+    agreement_save(agreement=agreement, organizations=[school], by=librarian)
+    assert renewal_of(agreement).organization == school
+
+
+def test_a_partner_added_meanwhile_is_a_conflict_not_lost(
+    client, librarian, manager, clinic, today
+):
+    agreement = signed([clinic], librarian)
+    url = reverse("agreements:agreement_edit", args=[agreement.pk])
+    client.force_login(librarian)
+    opened = client.get(url).context["form"]
+    data = {name: opened[name].value() or "" for name in opened.fields}
+    school = OrganizationFactory(name="Harlow School")
+    agreement_save(agreement=agreement, organizations=[clinic, school], by=manager)
+    data["obligations"] = "A note"
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["form"].conflict
+    assert set(agreement.organizations.all()) == {clinic, school}
+
+
+def test_dates_out_of_range_and_partners_sharing_a_name_are_handled(
+    librarian_client, clinic, today
+):
+    new = reverse("agreements:agreement_create")
+    for field, day in (
+        ("ends_on", "0001-01-01"),
+        ("signed_on", "0001-01-01"),
+        ("ends_on", "2300-01-01"),
+    ):
+        response = librarian_client.post(new, form_data(**{field: day, "starts_on": ""}))
+        assert response.status_code == 200, (field, day)
+        assert "Pick a day from 1990 to 2100." in response.content.decode(), (field, day)
+    twin = OrganizationFactory(name="Eastside Community Clinic")
+    agreement = signed([clinic], librarian_client.get(new).wsgi_request.user)
+    form = librarian_client.get(reverse("agreements:agreement_edit", args=[agreement.pk])).context[
+        "form"
+    ]
+    assert form["partners"].value() == f"Eastside Community Clinic (#{clinic.pk})"
+    assert twin.pk != clinic.pk
+    assert not Agreement.objects.filter(title="Data-sharing: workshop attendance").exists()
+
+
+def test_the_program_must_be_one_of_the_partners(librarian_client, librarian, clinic, today):
+    from programs.models import Program, ProgramPartner
+
+    theirs = Program.objects.create(title="Health literacy series")
+    ProgramPartner.objects.create(program=theirs, organization=clinic)
+    elsewhere = Program.objects.create(title="Story walk")
+    new = f"{reverse('agreements:agreement_create')}?organization={clinic.pk}"
+    response = librarian_client.post(new, form_data(program=str(elsewhere.pk)))
+    assert response.status_code == 200 and "Story walk" in response.content.decode()
+    assert librarian_client.post(new, form_data(program=str(theirs.pk))).status_code == 302
+    assert Agreement.objects.get().program == theirs
+
+
+def test_a_signed_copy_uploaded_to_the_agreement_is_on_the_partners_page(
+    librarian_client, librarian, clinic, today
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+    from documents.samples import pdf_bytes
+
+    agreement = signed([clinic], librarian)
+    upload = f"{reverse('documents:document_upload')}?to=agreement&of={agreement.pk}"
+    data = {"kind": "agreement", "file": SimpleUploadedFile("signed.pdf", pdf_bytes("Signed"))}
+    librarian_client.post(upload, data)
+    assert Document.objects.get().organization == clinic
+
+
+def test_the_list_finds_a_partner_by_name(librarian_client, librarian, clinic, today):
+    signed([clinic], librarian, title="Clinic MOU")
+    signed([OrganizationFactory(name="School")], librarian, title="School MOU")
+    page = librarian_client.get(
+        reverse("agreements:agreement_list") + "?partner=eastside+community+clinic"
+    )
+    assert [a.title for a in page.context["page"].object_list] == ["Clinic MOU"]
+    page = librarian_client.get(reverse("agreements:agreement_list") + "?partner=Nowhere")
+    assert list(page.context["page"].object_list) == []
+    assert "No organization is called" in page.content.decode()

@@ -30,10 +30,14 @@ def retention_cutoffs(today: dt.date) -> dict[str, dt.date]:
 
 
 def _years_before(today: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (March 1st for a February 29th that year has not)."""
+    year = today.year - years
+    if year < dt.MINYEAR:
+        return dt.date.min
     try:
-        return today.replace(year=today.year - years)
+        return today.replace(year=year)
     except ValueError:  # February 29th
-        return today.replace(year=today.year - years, day=28)
+        return dt.date(year, 3, 1)
 
 
 def _shown(total: int, limit: int | None) -> dict[str, Any]:
@@ -44,10 +48,11 @@ def retention_report(
     *, start: dt.date, end: dt.date, today: dt.date, limit: int | None = None
 ) -> Report:
     cutoffs = retention_cutoffs(today)
+    # From the day each ended: expired at its end, terminated on the day it was.
     agreements = Agreement.objects.filter(
         status__in=[Agreement.Status.EXPIRED, Agreement.Status.TERMINATED],
-        ends_on__lt=cutoffs["agreements"],
-    ).order_by("ends_on", "pk")
+        ended_on__lt=cutoffs["agreements"],
+    ).order_by("ended_on", "pk")
     zone = timezone.get_current_timezone()
     archived_before = dt.datetime.combine(cutoffs["documents"], dt.time.min, tzinfo=zone)
     documents = Document.objects.filter(
@@ -67,7 +72,7 @@ def retention_report(
                 Link(a.title, a.get_absolute_url()),
                 a.get_kind_display(),
                 a.get_status_display(),
-                a.ends_on,
+                a.ended_on,
             ]
             for a in agreements[:limit]
         ],
