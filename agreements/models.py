@@ -10,11 +10,15 @@ hourly task). Its signed copies are documents attached to it (the documents app)
 from django.conf import settings
 from django.db import models
 
+from core.aggregates import split_names
 from core.http import pk_url
 from core.models import TimeStampedModel
 from outreach.models import FollowUp
 from partners.models import LONG_TEXT, Organization
 from programs.models import Program
+
+# Between a partner's name and its number in `partner_names` (a control character no name has).
+NAME_AND_NUMBER = "\x1e"
 
 
 class Agreement(TimeStampedModel):
@@ -93,6 +97,8 @@ class Agreement(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "ends_on"], name="agreement_status_end"),
+            # The list, soonest to end first (open-ended last: PostgreSQL's own order).
+            models.Index(fields=["ends_on", "id"], name="agreement_end"),
             models.Index(fields=["-created_at", "-id"], name="agreement_newest"),
         ]
         constraints = [
@@ -110,6 +116,19 @@ class Agreement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return pk_url("agreements:agreement_detail", self.pk)
+
+    @property
+    def partners_named(self) -> list[tuple[str, int]]:
+        """(name, number) of each partner, by name: from `partner_names`, read with the
+        agreement (agreements.selectors), else from the database."""
+        joined = getattr(self, "partner_names", None)
+        if joined is None and not hasattr(self, "partner_names"):
+            return list(self.organizations.order_by("name").values_list("name", "pk"))
+        found = []
+        for item in split_names(joined):
+            name, _, number = item.rpartition(NAME_AND_NUMBER)
+            found.append((name, int(number)))
+        return found
 
     @property
     def document_organization_id(self) -> int | None:

@@ -4,10 +4,21 @@ program's, the data-sharing agreement a partner's page names, those ending soon.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.models import NAME_AND_NUMBER, Agreement
+from core.aggregates import JoinedNames
 from core.prepared import Prepared
 from partners.models import Organization
 
@@ -17,10 +28,17 @@ ENDING_WITHIN = (30, 60, 90)
 
 
 def _with_partners(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    partners = Organization.objects.only("name").order_by("name")
-    return agreements.select_related("owner", "program").prefetch_related(
-        Prefetch("organizations", queryset=partners)
+    """With the owner, the program, and the partners' names and numbers read in the same query
+    (`partner_names`: core.aggregates; partners_of() splits them), not by a prefetch."""
+    named = Concat("name", Value(NAME_AND_NUMBER), Cast("pk", CharField()))
+    names = (
+        Organization.objects.filter(agreements=OuterRef("pk"))
+        .order_by()
+        .values("agreements")
+        .annotate(names=JoinedNames(named))
+        .values("names")
     )
+    return agreements.select_related("owner", "program").annotate(partner_names=Subquery(names))
 
 
 def agreement_search(filters: dict[str, Any], today: dt.date | None = None) -> QuerySet[Agreement]:
@@ -38,7 +56,7 @@ def agreement_search(filters: dict[str, Any], today: dt.date | None = None) -> Q
         found = found.filter(organizations=filters["organization"])
     if filters.get("program"):
         found = found.filter(program=filters["program"])
-    ordered = found.order_by(F("ends_on").asc(nulls_last=True), "title", "pk")
+    ordered = found.order_by(F("ends_on").asc(nulls_last=True), "pk")
     if filters.get("nothing"):
         ordered = ordered.none()
     return _with_partners(ordered)

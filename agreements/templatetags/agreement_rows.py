@@ -41,8 +41,8 @@ def _ends(agreement: Agreement) -> str:
 
 def _agreement_row(agreement: Agreement) -> str:
     partners = ", ".join(
-        f'<a href="{partner.get_absolute_url()}">{escape(partner.name)}</a>'
-        for partner in agreement.organizations.all()
+        f'<a href="{pk_url("partners:organization_detail", number)}">{escape(name)}</a>'
+        for name, number in agreement.partners_named
     )
     owner = escape(display_name(agreement.owner)) if agreement.owner else muted("Nobody")
     return (

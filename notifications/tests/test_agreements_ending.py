@@ -52,3 +52,21 @@ def test_the_owner_hears_of_theirs_ending_within_30_days_and_managers_of_the_qua
     assert "Data-sharing with the clinic" in text and "Facility use in spring" in text
     assert "Media consent" not in text and "Sub-award" not in text
     assert "Alice Reyes's" in text
+
+
+@pytest.mark.parametrize("many", [2, 20])
+def test_the_scan_reads_the_same_queries_for_few_or_many_agreements(
+    alice, maria, time_machine, many
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(local(MONDAY, 7))
+    for n in range(many):
+        agreement(alice if n % 2 else maria, f"Agreement {n}", 5 + n)
+    with CaptureQueriesContext(connection) as queries:
+        scan(local(MONDAY, 8))
+    # Staff, digests and summaries as the scan's own test counts them, each agreement's
+    # partners read with it (no query per agreement), and the emails written.
+    assert len(queries) <= 25, len(queries)
+    assert len(queued(Kind.DIGEST, alice)) == 1
