@@ -135,12 +135,22 @@ class Meeting(TimeStampedModel):
 
 
 class FollowUp(TimeStampedModel):
-    """A promise to get back to a partner, due on a day, owned by one staff member."""
+    """A promise to get back to a partner, due on a day, owned by one staff member. One that
+    repeats makes the next of its series when it is done (outreach.services.followup_complete)."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
+
+    class Repeat(models.TextChoices):
+        NEVER = "", "Does not repeat"
+        WEEK = "1w", "Every week"
+        TWO_WEEKS = "2w", "Every 2 weeks"
+        FOUR_WEEKS = "4w", "Every 4 weeks"
+        MONTH = "1m", "Every month"
+        QUARTER = "3m", "Every quarter"
+        YEAR = "12m", "Every year"
 
     title = models.CharField(max_length=200)
     details = models.TextField(max_length=LONG_TEXT, blank=True)
@@ -173,6 +183,16 @@ class FollowUp(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    repeat = models.CharField(
+        "repeats", max_length=4, choices=Repeat.choices, default=Repeat.NEVER, blank=True
+    )
+    # The series' first due day: a monthly one due on the 31st comes back on the 31st (or the
+    # month's last day), whatever months it passed through.
+    series_start = models.DateField(null=True, blank=True, editable=False)
+    # The one it follows in its series: each has at most one next.
+    repeat_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_in_series"
     )
 
     class Meta:

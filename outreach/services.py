@@ -1,5 +1,6 @@
 """Every write to the outreach log goes through these functions."""
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 
@@ -191,6 +192,9 @@ def followup_create(
     due_time: dt.time | None = None,
     touchpoint: Touchpoint | None = None,
     meeting: Meeting | None = None,
+    repeat: str = "",
+    series_start: dt.date | None = None,
+    repeat_of: FollowUp | None = None,
 ) -> FollowUp:
     _check_due(due_on)
     followup = FollowUp(
@@ -203,6 +207,9 @@ def followup_create(
         details=details,
         touchpoint=touchpoint,
         meeting=meeting,
+        repeat=repeat,
+        series_start=(series_start or due_on) if repeat else None,
+        repeat_of=repeat_of,
     )
     followup.full_clean()
     followup.save()
@@ -211,8 +218,10 @@ def followup_create(
     return followup
 
 
+@transaction.atomic
 def followup_complete(*, followup: FollowUp, by: User) -> FollowUp:
-    """Mark done; done twice (a double click, two tabs) records the first completion only."""
+    """Mark done; done twice (a double click, two tabs) records the first completion only. One
+    that repeats makes the next of its series, due from its own due day (not from today)."""
     now = timezone.now()
     updated = FollowUp.objects.filter(pk=followup.pk, status=FollowUp.Status.OPEN).update(
         status=FollowUp.Status.DONE, completed_by=by, completed_at=now, updated_at=now
@@ -220,7 +229,34 @@ def followup_complete(*, followup: FollowUp, by: User) -> FollowUp:
     followup.refresh_from_db()
     if not updated and followup.status == FollowUp.Status.CANCELLED:
         raise ValidationError("This follow-up was cancelled.")
+    if updated and followup.repeat:
+        start = followup.series_start or followup.due_on
+        followup_create(
+            organization=followup.organization,
+            assignee=followup.assignee,
+            created_by=by,
+            due_on=next_due(followup.due_on, followup.repeat, start),
+            due_time=followup.due_time,
+            title=followup.title,
+            details=followup.details,
+            repeat=followup.repeat,
+            series_start=start,
+            repeat_of=followup,
+        )
     return followup
+
+
+def next_due(due_on: dt.date, repeat: str, start: dt.date) -> dt.date:
+    """The next due day of a series: some weeks later, or some months later on the day of the
+    month it started on (the month's last day where it has no such day: Jan 31 → Feb 28 →
+    Mar 31)."""
+    count, unit = int(repeat[:-1]), repeat[-1]
+    if unit == "w":
+        return due_on + dt.timedelta(weeks=count)
+    months = due_on.year * 12 + due_on.month - 1 + count
+    year, month = divmod(months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last))
 
 
 def followup_snooze(*, followup: FollowUp, until: dt.date) -> FollowUp:
@@ -246,7 +282,7 @@ def followup_reassign(*, followup: FollowUp, assignee: User, by: User | None = N
 
 # What an edit may change: not the organization, the touchpoint or meeting it came from, or its
 # status (Done, Cancelled and Snooze have their own services).
-FOLLOWUP_EDITABLE = frozenset({"title", "details", "due_on", "due_time", "assignee"})
+FOLLOWUP_EDITABLE = frozenset({"title", "details", "due_on", "due_time", "assignee", "repeat"})
 
 
 @transaction.atomic
@@ -271,8 +307,14 @@ def followup_update(*, followup: FollowUp, by: User, **fields: object) -> Follow
     handed_over = isinstance(assignee, User) and assignee.pk != followup.assignee_id
     if isinstance(fields.get("title"), str):
         fields["title"] = str(fields["title"]).strip()
+    moved = due_on != followup.due_on
     for name, value in fields.items():
         setattr(followup, name, value)
+    # Set to repeat (or moved): its series runs from this due day; set not to: it has none.
+    if not followup.repeat:
+        followup.series_start = None
+    elif followup.series_start is None or moved:
+        followup.series_start = followup.due_on
     followup.full_clean()
     followup.save()
     if handed_over:

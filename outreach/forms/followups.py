@@ -15,13 +15,17 @@ class FollowUpForm(forms.ModelForm):
 
     class Meta:
         model = FollowUp
-        fields = ["title", "due_on", "due_time", "assignee", "details"]
+        fields = ["title", "due_on", "due_time", "repeat", "assignee", "details"]
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
             "due_time": forms.TimeInput(attrs={"type": "time"}),
             "details": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"title": "What to do", "due_time": "Due time (optional)"}
+        labels = {"title": "What to do", "due_time": "Due time (optional)", "repeat": "Repeats"}
+        help_texts = {
+            "repeat": "Done, it comes back that long after its due day (not after the day it "
+            "was done)."
+        }
 
     def clean_due_on(self) -> dt.date:
         due = self.cleaned_data["due_on"]
