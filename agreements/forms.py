@@ -11,6 +11,7 @@ from agreements.models import Agreement
 from agreements.selectors import ENDING_WITHIN
 from core.conflicts import VersionedForm
 from core.forms import StaffChoiceField, filters_that_hold, staff_users
+from core.http import record_number
 from partners.models import Organization
 from partners.organization_picker import (
     OrganizationNotFound,
@@ -78,11 +79,8 @@ class AgreementForm(VersionedForm, forms.ModelForm):
         # Programs of these partners (and the one chosen): never a list of every program. What
         # was posted is checked against the partners typed, in clean().
         posted = self.data.get(self.add_prefix("program")) if self.is_bound else None
-        current = [
-            pk
-            for pk in (self.instance.program_id, self.initial.get("program"), posted)
-            if pk and str(pk).isascii() and str(pk).isdigit() and len(str(pk)) < 18
-        ]
+        numbers = (self.instance.program_id, self.initial.get("program"), posted)
+        current = [n for n in map(record_number, numbers) if n]
         program.queryset = (
             Program.objects.filter(
                 Q(partners__in=[o.pk for o in organizations]) | Q(pk__in=current)

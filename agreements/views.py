@@ -13,7 +13,7 @@ from agreements.forms import AgreementFilterForm, AgreementForm
 from agreements.models import Agreement
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest, paginate
+from core.http import AuthenticatedHttpRequest, paginate, record_number
 from documents.panels import documents_section
 from partners.models import Organization
 from programs.models import Program
@@ -85,6 +85,5 @@ M = TypeVar("M", Organization, Program)
 
 def _number_of(model: type[M], value: str | None) -> M | None:
     """The record an address names by its number (?organization=12), or None."""
-    if value and value.isascii() and value.isdigit() and len(value) < 18:
-        return model._default_manager.filter(pk=int(value)).first()
-    return None
+    number = record_number(value)
+    return model._default_manager.filter(pk=number).first() if number else None

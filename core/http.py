@@ -1,6 +1,7 @@
 """Small request helpers shared by every app's views."""
 
 import json
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,18 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 # A key no row has: the URL is reversed once with it in place of a row's, which is then put in.
 _PK_PLACEHOLDER = "2147483647"
+
+
+# A record's number as an address or a form writes it: ASCII digits, no leading zero, within a
+# 64-bit key ("²" is a digit to Python's isdigit, and int() refuses it).
+RECORD_NUMBER_RE = re.compile(r"[1-9]\d{0,17}")
+
+
+def record_number(value: object) -> int | None:
+    """The record number in a query string or a posted field (?organization=12), or None for
+    anything else."""
+    text = str(value) if value is not None else ""
+    return int(text) if RECORD_NUMBER_RE.fullmatch(text) else None
 
 
 @cache

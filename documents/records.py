@@ -10,10 +10,9 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
-from core.http import pk_url
+from core.http import pk_url, record_number
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,10 @@ KINDS_BY_MODEL = {kind.model.lower(): kind for kind in KINDS.values()}
 
 def record_of(kind_name: str, pk: Any) -> Model | None:
     """The record a form or an address names (`?to=touchpoint&of=7`), or None."""
-    kind = KINDS.get(kind_name)
-    pk = str(pk)
-    if kind is None or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+    kind, number = KINDS.get(kind_name), record_number(pk)
+    if kind is None or number is None:
         return None
-    try:
-        return kind.model_class()._default_manager.get(pk=int(pk))
-    except (ObjectDoesNotExist, OverflowError):
-        return None
+    return kind.model_class()._default_manager.filter(pk=number).first()
 
 
 def kind_of(record: Model) -> RecordKind:
@@ -97,9 +92,5 @@ def record_url(record: Model) -> str:
 
 
 def record_title(record: Model) -> str:
-    """How a list names the record: its name, subject or title."""
-    for attribute in ("name", "subject", "title"):
-        value = getattr(record, attribute, None)
-        if value:
-            return str(value)
-    return str(record)
+    """How a list names the record: its name, subject or title (RecordKind.title)."""
+    return str(getattr(record, kind_of(record).title, "") or record)

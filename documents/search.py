@@ -2,7 +2,6 @@
 
 from django import forms
 
-from core.forms import filters_that_hold
 from documents.models import Document
 from documents.records import KINDS
 from partners.models import Organization
@@ -33,7 +32,3 @@ class DocumentFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-
-
-def filters_of(form: DocumentFilterForm) -> dict[str, object]:
-    return filters_that_hold(form)

@@ -8,14 +8,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.conflicts import save_unless_changed
 from core.files import file_response
-from core.forms import apply_service_errors
+from core.forms import apply_service_errors, filters_that_hold
 from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, paginate
 from core.roles import manager_required
 from documents import selectors, services
 from documents.forms import DocumentForm, DocumentUploadForm, PurgeForm, VersionUploadForm
 from documents.models import Document, DocumentVersion
 from documents.records import kind_of, record_of, record_title, record_url
-from documents.search import DocumentFilterForm, filters_of
+from documents.search import DocumentFilterForm
 
 
 def document_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -56,7 +56,7 @@ def _status(form: DocumentUploadForm | VersionUploadForm) -> int:
 @require_GET
 def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = DocumentFilterForm(request.GET)
-    found = selectors.document_search(filters_of(filters))
+    found = selectors.document_search(filters_that_hold(filters))
     page = paginate(request, found, count_limit=COUNT_LIMIT)
     return render(request, "documents/document_list.html", {"filters": filters, "page": page})
 

@@ -16,13 +16,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from core.http import record_number
 from partners import selectors
 from partners.models import Contact, Organization
 from partners.names import normalize_name
 
 # "#12" or "Riverside Clinic (#12)": an organization by its number, for names used twice.
 BY_NUMBER_RE = re.compile(r"(?:(?P<name>.*?)\s*\(\s*)?#(?P<pk>[1-9]\d{0,17})\s*\)?")
-PK_RE = re.compile(r"[1-9]\d{0,17}")
 NAME_MAX_LENGTH = 300
 
 
@@ -107,10 +107,8 @@ def find_organization(
 
 
 def _by_pk(value: object) -> Organization | None:
-    text = str(value or "")
-    if not PK_RE.fullmatch(text):
-        return None
-    return Organization.objects.filter(pk=int(text)).first()
+    number = record_number(value)
+    return Organization.objects.filter(pk=number).first() if number else None
 
 
 class OrganizationPickerForm(forms.Form):
@@ -198,10 +196,8 @@ class Start(NamedTuple):
 
 def contact_in(params: QueryDict) -> Contact | None:
     """The contact whose number is in ?contact= (the page was opened from theirs), or None."""
-    contact_pk = str(params.get("contact") or "")
-    return (
-        Contact.objects.filter(pk=int(contact_pk)).first() if PK_RE.fullmatch(contact_pk) else None
-    )
+    number = record_number(params.get("contact"))
+    return Contact.objects.filter(pk=number).first() if number else None
 
 
 def start_from(params: QueryDict) -> Start:

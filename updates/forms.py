@@ -1,6 +1,5 @@
 """Forms of partner progress updates: the subscription, and the owner's edit of a draft."""
 
-import re
 from typing import Any
 
 from django import forms
@@ -8,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from core.forms import StaffChoiceField, form_field
+from core.http import record_number
 from partners.models import LONG_TEXT, Contact
 from updates.models import ProgressSubscription
 from updates.selectors import unavailable_reason
-
-PK_RE = re.compile(r"[1-9]\d{0,17}")
 
 
 class RecipientCheckboxes(forms.CheckboxSelectMultiple):
@@ -34,7 +32,7 @@ class RecipientChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         # A primary key that fits a bigint, before the database sees it (SQLite overflows).
         for pk in value:
-            if not PK_RE.fullmatch(str(pk)):
+            if record_number(pk) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value"
                 )

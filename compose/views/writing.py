@@ -14,7 +14,7 @@ from compose.forms import GroupEmailForm, PersonalEmailForm, TemplateChoiceForm
 from compose.merge import FIELDS
 from compose.messages import Sender, written_for
 from core.forms import apply_service_errors
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, record_number
 from partners.models import Contact, Organization
 
 # How many personalised messages a group email's preview shows.
@@ -24,18 +24,13 @@ PREVIEW_COUNT = 3
 def _addressees(request: AuthenticatedHttpRequest):
     """Whom the email is to, from ?contact= or ?organization=, and the page to go back to."""
     source = request.GET
-    if _number(source.get("contact")):
+    if record_number(source.get("contact")):
         contact = get_object_or_404(Contact, pk=source["contact"])
         return selectors.addressees_of_contact(contact), contact
-    if _number(source.get("organization")):
+    if record_number(source.get("organization")):
         organization = get_object_or_404(Organization, pk=source["organization"], is_archived=False)
         return selectors.addressees_of_organization(organization), organization
     raise Http404("Write an email from a contact’s or an organization’s page.")
-
-
-def _number(value: str | None) -> bool:
-    """A record's number as a link writes it: ASCII digits only ("²" is a digit to Python)."""
-    return bool(value) and value.isascii() and value.isdecimal()  # type: ignore[union-attr]
 
 
 def _action(request: AuthenticatedHttpRequest, form) -> str:

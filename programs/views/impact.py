@@ -9,18 +9,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.dates import FIRST_YEAR, LAST_YEAR
+from core.http import record_number
 from core.periods import quick_period_links
 from partners.models import Organization
 from programs.models import Program
 from programs.selectors import impact as selectors
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# A primary key that fits a bigint; anything else is not a program or an organization.
-PK_RE = re.compile(r"[1-9]\d{0,17}")
 
 
 def _pk(value: str | None) -> int | None:
-    return int(value) if value and PK_RE.fullmatch(value) else None
+    """A program's or an organization's number (core.http.record_number)."""
+    return record_number(value)
 
 
 def _subject(request: HttpRequest) -> tuple[Program | None, Organization | None]:

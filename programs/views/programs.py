@@ -20,7 +20,14 @@ from core.aggregates import split_names
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, formset_changes
 from core.history_entries import history_response
-from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
+from core.http import (
+    COUNT_LIMIT,
+    AuthenticatedHttpRequest,
+    htmx_targets,
+    paginate,
+    query_without,
+    record_number,
+)
 from core.panels import panels_for
 from outreach.models import Meeting
 from partners.models import Organization
@@ -45,8 +52,6 @@ from programs.selectors import programs as selectors
 from programs.selectors.related import related_outreach
 from programs.services import programs as services
 
-# A primary key that fits a bigint; anything else is not an organization.
-PK_RE = re.compile(r"[1-9]\d{0,17}")
 # The partner box asking for matches: ?find=partners-3&partners-3-organization=…
 PARTNER_ROW_RE = re.compile(r"partners-\d{1,3}")
 
@@ -71,10 +76,8 @@ def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _organization_in_query(request: HttpRequest) -> Organization | None:
     """The organization in ?organization=<pk>, the page the program is started from."""
-    value = request.GET.get("organization", "")
-    if not PK_RE.fullmatch(value):
-        return None
-    return Organization.objects.filter(pk=int(value)).first()
+    number = record_number(request.GET.get("organization"))
+    return Organization.objects.filter(pk=number).first() if number else None
 
 
 def _kind_in_query(request: HttpRequest) -> dict[str, str]:
