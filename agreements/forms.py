@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from agreements.models import Agreement
 from agreements.selectors import ENDING_WITHIN
 from core.conflicts import VersionedForm
-from core.forms import StaffChoiceField, filters_that_hold, staff_users
+from core.forms import FastSelect, StaffChoiceField, filters_that_hold, staff_users
 from core.http import record_number
 from partners.models import Organization
 from partners.organization_picker import (
@@ -142,13 +142,13 @@ class AgreementFilterForm(forms.Form):
         label="Kind",
         required=False,
         choices=[("", "Any kind"), *Agreement.Kind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     status = forms.ChoiceField(
         label="Status",
         required=False,
         choices=[("", "Any status"), *Agreement.Status.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     ending = forms.TypedChoiceField(
         label="Ending within",
@@ -156,7 +156,7 @@ class AgreementFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "Any time"), *((str(d), f"{d} days") for d in ENDING_WITHIN)],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     partner = forms.CharField(
         label="Partner", required=False, max_length=300, help_text="Its name, as Liaison has it."

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import FastSelect
 from documents.models import Document
 from documents.records import KINDS
 from partners.models import Organization
@@ -16,7 +17,7 @@ class DocumentFilterForm(forms.Form):
         label="Kind",
         required=False,
         choices=[("", "Any kind"), *Document.Kind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     organization = forms.ModelChoiceField(
         label="Partner",
