@@ -1,10 +1,9 @@
 """Demo outreach log: touchpoints, meetings and follow-ups for the demo partners.
 
-It reads what demo.partners loaded and follows it: an organization's touchpoints fall within
-its stage history (none before the library started looking into it, none after today), name the
-people affiliated with it at the time, and read like the stage it was in — researching, the first
-call, planning, an active partnership, going quiet, a polite no. The same seed on the same day
-gives the same log. Every table takes bulk inserts, so `seed_demo --scale 250` stays fast.
+It reads what demo.partners loaded and follows it: an organization's touchpoints fall within its
+stage history (none before the library started looking into it, none after today), name the
+people affiliated with it at the time, and read like the stage it was in. The same seed on the
+same day gives the same log. Every table takes bulk inserts: `seed_demo --scale 250` stays fast.
 """
 
 import datetime as dt
@@ -29,8 +28,12 @@ from demo.outreach_texts import (
     DUE_PATTERN,
     FOLLOWUP_TITLES,
     JOINT_TOPICS,
+    MEETING_STAGES,
     MEETING_TOPICS,
+    MEETINGS_FROM_SIT_DOWNS,
     ROOMS,
+    TALKING,
+    TOUCHPOINTS_BY_STAGE,
     WEEKEND_CHANNELS,
     Channel,
 )
@@ -41,23 +44,7 @@ from partners.models import Affiliation, Organization, Stage, StageChange
 
 if TYPE_CHECKING:
     # The link tables Django makes for the many-to-many fields (django-stubs gives them types).
-    from outreach.models import Meeting_contacts, Meeting_other_organizations, Touchpoint_contacts
-
-# About ten touchpoints a partner on average over the ~18 months of history, most of them with
-# active partners (a call or an email every two or three weeks): 400 a place, so that
-# --scale 250 gives the 100,000 touchpoints of a county-wide team a few years in.
-TOUCHPOINTS_BY_STAGE: dict[str, tuple[int, int]] = {
-    Stage.RESEARCHING: (2, 4),
-    Stage.CONTACTED: (3, 7),
-    Stage.IN_DISCUSSION: (8, 16),
-    Stage.ACTIVE: (20, 36),
-    Stage.DORMANT: (8, 16),
-    Stage.DECLINED: (2, 5),
-}
-TALKING = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
-MEETING_STAGES = (Stage.IN_DISCUSSION, Stage.ACTIVE)
-# How many of a partner's last in-person and video touchpoints may have been booked meetings.
-MEETINGS_FROM_SIT_DOWNS = 4
+    from outreach import models as links
 
 
 @dataclass(frozen=True)
@@ -146,16 +133,18 @@ class _Builder:
         self.today = timezone.localdate(timezone=self.tz)
         self.yesterday = self.today - dt.timedelta(days=1)
         self.touchpoints: list[Touchpoint] = []
-        self.touchpoint_contacts: list[Touchpoint_contacts] = []
+        self.touchpoint_contacts: list[links.Touchpoint_contacts] = []
         self.touchpoint_people: dict[int, list[_Person]] = {}  # by id() of the touchpoint
         self.meetings: list[Meeting] = []
         self.meeting_staff: dict[int, list[int]] = {}  # by index in self.meetings
-        self.meeting_contacts: list[Meeting_contacts] = []
-        self.meeting_partners: list[Meeting_other_organizations] = []
+        self.meeting_contacts: list[links.Meeting_contacts] = []
+        self.meeting_partners: list[links.Meeting_other_organizations] = []
+        self.touchpoint_partners: list[links.Touchpoint_other_organizations] = []
         self.followups: list[FollowUp] = []
         # (created_at, updated_at) of each row, set after the insert stamped them "now".
         self.stamps: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         self.quiet_turn: Counter[int | None] = Counter()
+        self.kept_quiet: set[int] = set()
         self.due_turn: Counter[int] = Counter()
         self.upcoming_made = 0
         self.cancelled_turn = 0
@@ -239,6 +228,7 @@ class _Builder:
             owner = partner.owner_id
             self.quiet_turn[owner] += 1
             if self.quiet_turn[owner] % 4 == 1:
+                self.kept_quiet.add(partner.pk)  # left out of coalition touchpoints too
                 quiet = settings.LIAISON_QUIET_DAYS + 1
                 longest = max(quiet, min(200, (self.today - last_change).days))
                 end = self.today - dt.timedelta(days=self.rng.randint(quiet, longest))
@@ -515,7 +505,8 @@ class _Builder:
             offset = self.rng.randint(3, 20) if ahead else -self.rng.randint(20, 90)
             day = self.today + dt.timedelta(days=offset)
             day = self.weekday(day, day - dt.timedelta(days=3), day + dt.timedelta(days=3))
-            people = [q for p in (host, *others) for q in self.people_for(p, day, 1)]
+            seen = {p.pk: self.people_for(p, day, 1) for p in (host, *others)}
+            people = [q for met in seen.values() for q in met]
             meeting = self.meeting(
                 host,
                 title=title,
@@ -530,6 +521,29 @@ class _Builder:
             self.meeting_partners += [
                 through(meeting=meeting, organization_id=p.pk) for p in others
             ]
+            # Logged for the partners at it, but those kept quiet for the dashboards.
+            awake = [pk for pk in seen if pk not in self.kept_quiet]
+            if not ahead and host.pk in awake:
+                self.coalition_touchpoint(meeting, host, {pk: seen[pk] for pk in awake})
+
+    def coalition_touchpoint(
+        self, meeting: Meeting, host: _Partner, people: dict[int, list[_Person]]
+    ) -> None:
+        """The held multi-partner meeting, logged once for all its partners and their people."""
+        start = meeting.starts_at.astimezone(self.tz)
+        touchpoint = Touchpoint(meeting=meeting, organization_id=host.pk, notes=meeting.minutes)
+        touchpoint.occurred_on, touchpoint.occurred_time = start.date(), start.time()
+        touchpoint.channel, touchpoint.subject = Channel.IN_PERSON, meeting.title
+        touchpoint.staff_id = self.librarian_id
+        self.stamp(touchpoint, meeting.ends_at + dt.timedelta(hours=2))
+        self.touchpoints.append(touchpoint)
+        named, joint = Touchpoint.contacts.through, Touchpoint.other_organizations.through
+        ids = dict.fromkeys(q.contact_id for met in people.values() for q in met)
+        self.touchpoint_contacts += [named(touchpoint=touchpoint, contact_id=pk) for pk in ids]
+        others = [pk for pk in people if pk != host.pk]
+        self.touchpoint_partners += [
+            joint(touchpoint=touchpoint, organization_id=o) for o in others
+        ]
 
     def meetings_for_everyone(self) -> None:
         """Each demo user's dashboard shows at least two meetings coming up."""
@@ -574,6 +588,7 @@ def demo_outreach_load(*, staff: Sequence[User], seed: int = DEFAULT_SEED) -> Ou
     insert(Meeting.other_organizations.through, builder.meeting_partners)
     insert(Touchpoint, builder.touchpoints, builder.stamps)
     insert(Touchpoint.contacts.through, builder.touchpoint_contacts)
+    insert(Touchpoint.other_organizations.through, builder.touchpoint_partners)
     # Bulk inserts bypass touchpoint_log: every organization's last touchpoint, in one UPDATE.
     organization_last_touchpoint_refresh(organization_ids=None)
     insert(FollowUp, builder.followups, builder.stamps)

@@ -217,3 +217,20 @@ BODIES = {"city": "city council's", "county": "county board's", "tribal": "triba
 DUE_PATTERN = ("overdue", "today", "week", "later", "week", "overdue", "week", "later")
 DUE_DAYS = {"overdue": (-20, -1), "today": (0, 0), "week": (1, 7), "later": (8, 45)}
 # fmt: on
+
+
+# About ten touchpoints a partner on average over the ~18 months of history, most of them with
+# active partners (a call or an email every two or three weeks): 400 a place, so that
+# --scale 250 gives the 100,000 touchpoints of a county-wide team a few years in.
+TOUCHPOINTS_BY_STAGE: dict[str, tuple[int, int]] = {
+    Stage.RESEARCHING: (2, 4),
+    Stage.CONTACTED: (3, 7),
+    Stage.IN_DISCUSSION: (8, 16),
+    Stage.ACTIVE: (20, 36),
+    Stage.DORMANT: (8, 16),
+    Stage.DECLINED: (2, 5),
+}
+TALKING = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
+MEETING_STAGES = (Stage.IN_DISCUSSION, Stage.ACTIVE)
+# How many of a partner's last in-person and video touchpoints may have been booked meetings.
+MEETINGS_FROM_SIT_DOWNS = 4

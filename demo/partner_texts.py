@@ -295,3 +295,22 @@ SECOND_HATS = (
 # People who changed jobs: same shape, the second organization being where they used to work.
 PREVIOUS_JOBS = (("{town} YMCA", 1, "{town} Parks and Recreation Department",
                   "Recreation coordinator"),)  # fmt: skip
+# Ties between a place's organizations (partners.relations): organization, kind, the other
+# organization, the years since it began (None: not known), the years since it ended (None:
+# current), and a note.
+TIES = (
+    ("{county} County Health Department", "member_of", "{county} Healthy Communities Coalition",
+     4, None, "Co-chairs the access-to-care work group"),
+    ("{town} Community Clinic", "member_of", "{county} Healthy Communities Coalition", 3, None, ""),
+    ("{county} Intertribal Health Center", "member_of", "{county} Healthy Communities Coalition",
+     2, None, ""),
+    ("{town} Food Bank", "member_of", "{county} Healthy Communities Coalition", 5, 1,
+     "Left when the coalition dropped its food access work group"),
+    ("{county} Intertribal Council Education Office", "partner_of", "{county} Head Start", None,
+     None, ""),
+    ("{town} YMCA", "funded_by", "United Way of {county} County", 6, None, "Youth programs grant"),
+    ("{county} Literacy Council", "funded_by", "United Way of {county} County", 3, None,
+     "Adult literacy, renewed yearly"),
+    ("{county} County Workforce Development Board", "partner_of", "{county} Community College",
+     None, None, "Runs the job center on campus"),
+)  # fmt: skip

@@ -37,6 +37,7 @@ from demo.partner_texts import (
     STAGE_MIX,
     STREETS,
     TEMPLATES,
+    TIES,
     UNIT_0_COUNTY,
     UNIT_0_TOWNS,
     OrganizationTemplate,
@@ -50,6 +51,7 @@ from partners.models import (
     StageChange,
     normalize_name,
 )
+from partners.relations import OrganizationRelation
 
 if TYPE_CHECKING:
     # The link table Django makes for the many-to-many field (django-stubs gives it a type).
@@ -236,6 +238,7 @@ class _Builder:
         self.changes: list[StageChange] = []
         self.contacts: list[Contact] = []
         self.affiliations: list[Affiliation] = []
+        self.relations: list[OrganizationRelation] = []
         # (created_at, updated_at) of each organization, by id(): auto_now would say "now".
         self.stamps: dict[int, tuple[datetime, datetime]] = {}
         self.area_code = AREA_CODES[0]
@@ -255,6 +258,18 @@ class _Builder:
         for name, position, other, title in SECOND_HATS:
             contact = jobs[TEMPLATE_INDEX[name], position].contact
             self.affiliate(contact, organizations[TEMPLATE_INDEX[other]], title)
+        for name, kind, other, began, ended, note in TIES:
+            self.relations.append(
+                OrganizationRelation(
+                    organization=organizations[TEMPLATE_INDEX[name]],
+                    kind=kind,
+                    related=organizations[TEMPLATE_INDEX[other]],
+                    # Whole years back, drawing nothing from the random sequence.
+                    started_on=self.today - timedelta(days=365 * began) if began else None,
+                    ended_on=self.today - timedelta(days=365 * ended) if ended else None,
+                    note=note,
+                )
+            )
         for name, position, other, title in PREVIOUS_JOBS:
             current = jobs[TEMPLATE_INDEX[name], position]
             old = self.affiliate(current.contact, organizations[TEMPLATE_INDEX[other]], title)
@@ -380,6 +395,7 @@ def demo_partners_load(
     insert(StageChange, builder.changes)
     insert(Contact, builder.contacts)
     insert(Affiliation, builder.affiliations)
+    insert(OrganizationRelation, builder.relations)
     return DemoCounts(
         organizations=len(builder.organizations),
         contacts=len(builder.contacts),

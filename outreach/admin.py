@@ -12,17 +12,29 @@ class TouchpointAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_filter = ["channel", "occurred_on"]
     search_fields = ["subject", "notes", "organization__name", "contacts__name"]
     list_select_related = ["organization", "staff"]
-    autocomplete_fields = ["organization", "contacts", "staff"]
+    autocomplete_fields = ["organization", "other_organizations", "contacts", "staff"]
     raw_id_fields = ["meeting"]
     date_hierarchy = "occurred_on"
 
     def save_model(self, request, obj, form, change) -> None:
         # A date corrected or a touchpoint moved here changes the last touchpoint of the
-        # organization it was at as well as of the one it is at now.
-        before = Touchpoint.objects.filter(pk=obj.pk).values_list("organization_id", flat=True)
-        organization_ids = {obj.organization_id, *(before if change else ())}
+        # organizations it was with as well as of those it is with now (save_related).
+        before = Touchpoint.objects.filter(pk=obj.pk)
+        # Kept on the touchpoint itself: one admin instance serves every request.
+        obj._partners_before = (
+            {*before.values_list("organization_id", flat=True)}
+            | {*before.values_list("other_organizations", flat=True)} - {None}
+            if change
+            else set()
+        )
         super().save_model(request, obj, form, change)
-        organization_last_touchpoint_refresh(organization_ids=organization_ids)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)  # the other partners, saved
+        touchpoint = form.instance
+        now = {touchpoint.organization_id, *(o.pk for o in touchpoint.other_organizations.all())}
+        before: set[int] = getattr(touchpoint, "_partners_before", set())
+        organization_last_touchpoint_refresh(organization_ids=now | before)
 
 
 @admin.register(Meeting)

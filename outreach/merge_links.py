@@ -15,6 +15,17 @@ def _last_touchpoint_refresh(survivor_pk: int) -> None:
 links_register(
     organization=[
         Link(Touchpoint, "organization", "touchpoints", after_move=_last_touchpoint_refresh),
+        Link(
+            Touchpoint.other_organizations.through,
+            "organization",
+            "coalition touchpoints",
+            unique_with="touchpoint",
+            # As for multi-partner meetings below.
+            redundant=lambda survivor, other: Q(
+                organization__in=(survivor, other), touchpoint__organization__in=(survivor, other)
+            ),
+            after_move=_last_touchpoint_refresh,
+        ),
         Link(Meeting, "organization", "meetings"),
         Link(
             Meeting.other_organizations.through,

@@ -26,6 +26,14 @@ class Touchpoint(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="touchpoints"
     )
+    # A coalition meeting or a joint call with several partners: logged once, on each one's
+    # timeline, and counted in each one's last touchpoint.
+    other_organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="joint_touchpoints",
+        help_text="Further partners at a coalition meeting or a joint call.",
+    )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="touchpoints")
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,

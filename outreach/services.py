@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -27,7 +28,7 @@ def _check_due(day: dt.date) -> None:
 
 def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iterable[Contact]):
     """Only people affiliated (now or in the past) with one of the organizations may be listed."""
-    contacts = list(contacts)
+    contacts, organizations = list(contacts), list(organizations)
     if not contacts:
         return
     allowed = set(
@@ -38,7 +39,8 @@ def _check_contacts_belong(organizations: Iterable[Organization], contacts: Iter
     strangers = [c for c in contacts if c.pk not in allowed]
     if strangers:
         names = ", ".join(c.name for c in strangers)
-        raise ValidationError({"contacts": f"Not affiliated with this organization: {names}."})
+        which = "this organization" if len(organizations) == 1 else "any of these organizations"
+        raise ValidationError({"contacts": f"Not affiliated with {which}: {names}."})
 
 
 @transaction.atomic
@@ -58,8 +60,14 @@ def organization_last_touchpoint_refresh(*, organization_ids: Iterable[int] | No
         organizations = organizations.filter(pk__in=set(organization_ids))
     if not list(organizations.select_for_update().order_by("pk").values_list("pk", flat=True)):
         return 0
-    latest = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
-    return organizations.update(last_touchpoint_on=Subquery(latest.values("occurred_on")[:1]))
+    own = Touchpoint.objects.filter(organization=OuterRef("pk")).order_by("-occurred_on")
+    joint = Touchpoint.objects.filter(other_organizations=OuterRef("pk")).order_by("-occurred_on")
+    # The later of its own latest and the latest it joined (a coalition meeting): two
+    # subqueries an index answers each, rather than one with an OR that reads every touchpoint.
+    own_day = Subquery(own.values("occurred_on")[:1])
+    joint_day = Subquery(joint.values("occurred_on")[:1])
+    latest = Greatest(Coalesce(own_day, joint_day), Coalesce(joint_day, own_day))
+    return organizations.update(last_touchpoint_on=latest)
 
 
 def _followup_title(*texts: str) -> str:
@@ -86,11 +94,14 @@ def touchpoint_log(
     follow_up_on: dt.date | None = None,
     follow_up_title: str = "",
     conversation: str = "",
+    other_organizations: Iterable[Organization] = (),
 ) -> Touchpoint:
-    """Log a contact with a partner and, when asked, the follow-up it promised: named by its
-    next step when one is written (kept whole in the follow-up's details), else by its subject."""
+    """Log a contact with a partner (and any further partners at it: a coalition meeting) and,
+    when asked, the follow-up it promised: named by its next step when one is written (kept
+    whole in the follow-up's details), else by its subject."""
     contacts = list(contacts)
-    _check_contacts_belong([organization], contacts)
+    others = _others(organization, other_organizations)
+    _check_contacts_belong([organization, *others], contacts)
     touchpoint = Touchpoint(
         organization=organization,
         staff=staff,
@@ -107,7 +118,10 @@ def touchpoint_log(
     touchpoint.full_clean()
     touchpoint.save()
     touchpoint.contacts.set(contacts)
-    organization_last_touchpoint_refresh(organization_ids=[organization.pk])
+    touchpoint.other_organizations.set(others)
+    organization_last_touchpoint_refresh(
+        organization_ids=[organization.pk, *(other.pk for other in others)]
+    )
     if follow_up_on is not None and staff is not None:
         followup_create(
             organization=organization,
@@ -119,6 +133,17 @@ def touchpoint_log(
             touchpoint=touchpoint,
         )
     return touchpoint
+
+
+def _others(organization: Organization, others: Iterable[Organization]) -> list[Organization]:
+    """The further partners of a touchpoint or a meeting: each once, and not its organization."""
+    seen = {organization.pk}
+    kept = []
+    for other in others:
+        if other.pk not in seen:
+            seen.add(other.pk)
+            kept.append(other)
+    return kept
 
 
 @transaction.atomic
@@ -135,8 +160,8 @@ def meeting_save(
     An update locks the meeting and keeps its stored status and minutes: those change only
     through meeting_mark_held() and meeting_cancel(), perhaps since the caller loaded it.
     """
-    contacts, other_organizations = list(contacts), list(other_organizations)
-    other_organizations = [o for o in other_organizations if o.pk != meeting.organization_id]
+    contacts = list(contacts)
+    other_organizations = _others(meeting.organization, other_organizations)
     _check_contacts_belong([meeting.organization, *other_organizations], contacts)
     if meeting.pk is None:
         meeting.created_by = by
@@ -163,15 +188,20 @@ def meeting_mark_held(
     if not log_touchpoint or Touchpoint.objects.filter(meeting=meeting).exists():
         return None
     local_start = timezone.localtime(meeting.starts_at)
+    # Every partner at the meeting has been in touch: the touchpoint names them all.
+    others = list(meeting.other_organizations.all())
     return touchpoint_log(
         organization=meeting.organization,
+        other_organizations=others,
         staff=by,
         occurred_on=local_start.date(),
         occurred_time=local_start.time().replace(second=0, microsecond=0),
         channel=Touchpoint.Channel.VIDEO if meeting.video_link else Touchpoint.Channel.IN_PERSON,
         subject=meeting.title,
         notes=minutes,
-        contacts=meeting.contacts.filter(affiliations__organization=meeting.organization),
+        contacts=meeting.contacts.filter(
+            affiliations__organization__in=[meeting.organization, *others]
+        ).distinct(),
         meeting=meeting,
     )
 
@@ -337,14 +367,25 @@ TOUCHPOINT_EDITABLE = frozenset(
 
 @transaction.atomic
 def touchpoint_update(
-    *, touchpoint: Touchpoint, contacts: Iterable[Contact], **fields: object
+    *,
+    touchpoint: Touchpoint,
+    contacts: Iterable[Contact],
+    other_organizations: Iterable[Organization] | None = None,
+    **fields: object,
 ) -> Touchpoint:
-    """Correct a logged touchpoint; its contacts stay people of its organization."""
+    """Correct a logged touchpoint (and, when given, the further partners at it); its contacts
+    stay people of its organizations. Each partner added or taken off has its last touchpoint
+    counted again."""
     unknown = set(fields) - TOUCHPOINT_EDITABLE
     if unknown:
         raise TypeError(f"touchpoint_update cannot change {', '.join(sorted(unknown))}")
     contacts = list(contacts)
-    _check_contacts_belong([touchpoint.organization], contacts)
+    before = set(touchpoint.other_organizations.values_list("pk", flat=True))
+    if other_organizations is None:
+        others = list(Organization.objects.filter(pk__in=before))
+    else:
+        others = _others(touchpoint.organization, other_organizations)
+    _check_contacts_belong([touchpoint.organization, *others], contacts)
     subject = fields.get("subject")
     if isinstance(subject, str):
         fields["subject"] = subject.strip()
@@ -353,5 +394,7 @@ def touchpoint_update(
     touchpoint.full_clean()
     touchpoint.save()
     touchpoint.contacts.set(contacts)
-    organization_last_touchpoint_refresh(organization_ids=[touchpoint.organization_id])
+    touchpoint.other_organizations.set(others)
+    changed = before | {o.pk for o in others} | {touchpoint.organization_id}
+    organization_last_touchpoint_refresh(organization_ids=changed)
     return touchpoint

@@ -17,6 +17,8 @@ from partners.models import (
     StageChange,
     StageTally,
 )
+from partners.relations import OrganizationRelation
+from partners.tags import Tag
 
 
 @admin.register(FocusArea)
@@ -225,11 +227,30 @@ class MergeAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(OrganizationRelation)
+class OrganizationRelationAdmin(admin.ModelAdmin):
+    list_display = ["organization", "kind", "related", "started_on", "ended_on", "removed_at"]
+    list_filter = ["kind"]
+    search_fields = ["organization__name", "related__name", "note"]
+    list_select_related = ["organization", "related"]
+    autocomplete_fields = ["organization", "related"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Managers keep the tags in the app (Manage → Tags); here for the admin's overview."""
+
+    list_display = ["name", "colour", "retired_at"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organizations", "contacts"]
+
+
 # The change history, read-only (core.history): who changed what, and when.
 for model, names in (
     (Organization, ["name"]),
     (Contact, ["name", "email"]),
     (Affiliation, ["title", "contact__name", "organization__name"]),
+    (OrganizationRelation, ["note", "organization__name", "related__name"]),
 ):
     admin.site.register(
         model.history.model,

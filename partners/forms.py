@@ -28,11 +28,26 @@ from partners.models import (
     Organization,
     Stage,
 )
-from partners.selectors import CONTACT_SORTING, ORGANIZATION_SORTS
+from partners.selectors import CONTACT_SORTING, NO_ORGANIZATION, ORGANIZATION_SORTS
 from partners.services import normalize_email
+from partners.tags import Tag
 
 # Compiled once per process (core.prepared): the list and board filters offer them.
 FOCUS_AREAS = Prepared(lambda: FocusArea.objects.all())
+# Every tag, retired ones too (records keep them), for the lists' filters.
+TAGS = Prepared(lambda: Tag.objects.all())
+
+
+def tag_filter_field() -> OneQueryModelChoiceField:
+    """A list's "Tag" filter (organizations, contacts, programs)."""
+    return OneQueryModelChoiceField(
+        queryset=Tag.objects.all(),
+        prepared=TAGS,
+        required=False,
+        empty_label="Any tag",
+        widget=FastSelect,
+    )
+
 
 PHONE_RE = re.compile(r"^[0-9+().\-\s/#*]+(\s*(x|ext\.?|extension)\s*[0-9]+)?$", re.IGNORECASE)
 
@@ -64,6 +79,13 @@ class OrganizationFilterForm(FilterForm):
         empty_label="All focus areas",
         widget=FastSelect,
     )
+    tag = OneQueryModelChoiceField(
+        queryset=Tag.objects.all(),
+        prepared=TAGS,
+        required=False,
+        empty_label="Any tag",
+        widget=FastSelect,
+    )
     owner = StaffChoiceField(required=False, empty_label="Any owner", widget=FastSelect)
     archived = forms.ChoiceField(
         label="Show",
@@ -84,8 +106,19 @@ class ContactFilterForm(FilterForm):
     q = forms.CharField(label="Search", required=False, max_length=200, help_text="Name or email")
     kind = forms.ChoiceField(
         label="Organization kind",
-        choices=[("", "All kinds of organization"), *Organization.Kind.choices],
+        choices=[
+            ("", "All kinds of organization"),
+            *Organization.Kind.choices,
+            (NO_ORGANIZATION, "At no organization now"),
+        ],
         required=False,
+        widget=FastSelect,
+    )
+    tag = OneQueryModelChoiceField(
+        queryset=Tag.objects.all(),
+        prepared=TAGS,
+        required=False,
+        empty_label="Any tag",
         widget=FastSelect,
     )
     sort = CONTACT_SORTING.field()
@@ -288,13 +321,34 @@ class AffiliationFieldsMixin(forms.Form):
 
 
 class ContactCreateForm(ContactForm, AffiliationFieldsMixin):
-    """A new contact, added from an organization's page together with their role there."""
+    """A new contact, added together with their role at an organization: from its page, or
+    typed by name (the contacts list, the New menu), where they may be at none."""
 
+    # Shown only where the organization is typed (partners/contact_form.html with a picker).
+    no_organization = forms.BooleanField(
+        label="Not at any organization now",
+        required=False,
+        help_text="A community champion, a resident leader, an official between roles: add "
+        "their organization later from their page.",
+    )
     # The person first, name leading, then their role: the order the page asks in.
     field_order = [*ContactForm.Meta.fields, "opted_out_of_updates", "title", "is_primary"]
 
     class Meta(ContactForm.Meta):
         pass
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
+        if cleaned.get("no_organization"):
+            for name in ("title", "is_primary", "start_date"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name,
+                        "A role belongs to an organization: choose the organization, or leave "
+                        "this empty.",
+                    )
+        return cleaned
 
 
 class AffiliationForm(VersionedForm, AffiliationFieldsMixin):

@@ -3,6 +3,7 @@ and a contact show (core.history_entries renders them, in a fixed number of quer
 
 from core.history_entries import HistorySource
 from partners.models import Affiliation, Contact, Organization
+from partners.relations import OrganizationRelation
 
 # Fields that only follow another one's change (the stage's date, the archiving's, the opt-out's).
 ORGANIZATION_HIDDEN = frozenset({"stage_changed_at", "archived_at"})
@@ -16,6 +17,15 @@ def organization_history(organization: Organization) -> list[HistorySource]:
         HistorySource(
             Affiliation.history.filter(organization_id=organization.pk),
             about=("Role of", "contact"),
+        ),
+        # Its ties to other organizations, from either side, each named by the other one.
+        HistorySource(
+            OrganizationRelation.history.filter(organization_id=organization.pk),
+            about=("Tie with", "related"),
+        ),
+        HistorySource(
+            OrganizationRelation.history.filter(related_id=organization.pk),
+            about=("Tie with", "organization"),
         ),
     ]
 

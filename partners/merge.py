@@ -34,6 +34,8 @@ from partners.models import (
     Organization,
     StageChange,
 )
+from partners.relations import OrganizationRelation, duplicates_on_merge
+from partners.tags import Tag
 
 SURVIVOR = "survivor"
 OTHER = "other"
@@ -104,6 +106,17 @@ ORGANIZATION_LINKS: list[Link] = [
     Link(StageChange, "organization", "stage changes"),
     Link(Organization.focus_areas.through, "organization", "focus areas", unique_with="focusarea"),
     Link(Merge, "organization", "earlier merges"),
+    # Ties the survivor already has, and those between the two, are dropped rather than moved.
+    Link(
+        OrganizationRelation, "organization", "related organizations", redundant=duplicates_on_merge
+    ),
+    Link(
+        OrganizationRelation,
+        "related",
+        "organizations related to it",
+        redundant=duplicates_on_merge,
+    ),
+    Link(Tag.organizations.through, "organization", "tags", unique_with="tag"),
 ]
 
 CONTACT_LINKS: list[Link] = [
@@ -112,6 +125,7 @@ CONTACT_LINKS: list[Link] = [
     # The consent history of both records stays, in time order: the opt-out holds (below).
     Link(OptOutChange, "contact", "consent changes"),
     Link(Merge, "contact", "earlier merges"),
+    Link(Tag.contacts.through, "contact", "tags", unique_with="tag"),
 ]
 
 # Rows deliberately left pointing at the merged record, which its deletion then sets to NULL

@@ -579,3 +579,9 @@ class Merge(models.Model):
     @property
     def survivor(self) -> Organization | Contact | None:
         return self.organization if self.kind == self.Kind.ORGANIZATION else self.contact
+
+
+# Organizations related to organizations, and tags: modules of their own (this one is full),
+# imported here so that Django registers their models with the partners app.
+from partners.relations import OrganizationRelation  # noqa: E402, F401
+from partners.tags import Tag  # noqa: E402, F401

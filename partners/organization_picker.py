@@ -130,10 +130,19 @@ class OrganizationPickerForm(forms.Form):
     organization = forms.CharField(required=False, widget=forms.HiddenInput)
     organization_choice = forms.CharField(required=False)
 
-    def __init__(self, *args: Any, organization: Organization | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization | None = None,
+        allow_none: bool = False,
+        **kwargs: Any,
+    ):
+        """`allow_none`: the box may be left empty (found: None), as for a contact at no
+        organization."""
         super().__init__(*args, **kwargs)
         self.found: Organization | None = None if self.is_bound else organization
         self.candidates: list[Organization] = []
+        self.allow_none = allow_none
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -141,6 +150,8 @@ class OrganizationPickerForm(forms.Form):
         if self.errors:
             return cleaned
         text = " ".join(cleaned["organization_name"].split())
+        if self.allow_none and not text and not cleaned["organization_choice"]:
+            return cleaned
         try:
             self.found = self._chosen(text, cleaned) or find_organization(
                 text, include_archived=False

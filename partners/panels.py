@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.history_entries import history_panel
 from core.http import AuthenticatedHttpRequest
 from core.panels import panel, panel_object
-from partners import history, selectors
+from partners import history, relations, selectors
 from partners.models import Contact, Organization
 from partners.selectors import (
     AllAffiliations,
@@ -32,6 +32,21 @@ def pipeline(request: AuthenticatedHttpRequest, obj: None) -> dict[str, Any]:
 # the page does.
 panel_object(page="organization", name="organization")(selectors.organization_detail)
 panel_object(page="contact", name="contact")(selectors.contact_detail)
+
+
+@panel(
+    page="organization",
+    slot="side",
+    order=20,
+    template="partners/panels/organization_relations.html",
+)
+def related_organizations(request: HttpRequest, organization: Organization) -> dict[str, Any]:
+    """Its coalitions, departments, funders and partners, from its side: one query."""
+    ties = relations.ties_of(organization.pk)
+    return {
+        "current_ties": [tie for tie in ties if not tie.is_past],
+        "past_ties": [tie for tie in ties if tie.is_past],
+    }
 
 
 # The history is read from several history tables and compared field by field: the page shows

@@ -36,6 +36,7 @@ from partners.models import (
     full_text_filter,
     search_words,
 )
+from partners.tags import Tag, joined_tags
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -75,6 +76,7 @@ def _organizations(
     stage: str | None = None,
     focus_area_id: int | None = None,
     owner_id: int | None = None,
+    tag_id: int | None = None,
 ) -> OrganizationQuerySet:
     """The list's organizations narrowed by its filters but the search text, in `sort` order;
     `archived`: "active", "archived" or anything else for both."""
@@ -91,6 +93,8 @@ def _organizations(
         qs = qs.filter(focus_areas=focus_area_id)
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
+    if tag_id is not None:
+        qs = qs.filter(tags=tag_id)
     if sort.lstrip("-") == "stage":  # only then: the CASE costs every other sort for nothing
         qs = qs.annotate(stage_order=_stage_order())
     return qs.order_by(*ORGANIZATION_SORTS[sort])
@@ -98,7 +102,7 @@ def _organizations(
 
 def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
     """The list's filters but the search text, as values of a prepared query."""
-    return filter_values(filters, values=("kind", "stage"), records=("focus_area", "owner"))
+    return filter_values(filters, values=("kind", "stage"), records=("focus_area", "owner", "tag"))
 
 
 def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
@@ -134,6 +138,11 @@ class AllAffiliations(TypedDict):
 
 class OrganizationPage(AllAffiliations):
     focus_area_names: str | None  # core.aggregates.split_names reads it
+    tag_labels: str | None  # partners.tags.tags_from_joined reads it
+
+
+class ContactPage(AllAffiliations):
+    tag_labels: str | None  # partners.tags.tags_from_joined reads it
 
 
 def focus_area_names() -> Subquery:
@@ -164,7 +173,10 @@ def organization_detail(pk: int) -> "WithAnnotations[Organization, OrganizationP
 def _organization_page(pk: int) -> QuerySet[Organization]:
     return (
         Organization.objects.select_related("owner")
-        .annotate(focus_area_names=focus_area_names())
+        .annotate(
+            focus_area_names=focus_area_names(),
+            tag_labels=joined_tags(Tag.organizations.through, "organization_id"),
+        )
         .filter(pk=pk)
     )
 
@@ -245,6 +257,11 @@ CONTACT_SORTING = Sorting(
 )
 
 
+# The contact list's "Organization kind" filter value for people at no organization now (a
+# community champion, an official between roles).
+NO_ORGANIZATION = "none"
+
+
 def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
     """Contacts for the list page, each with their current organizations prefetched (their
     names: the profiles' long texts stay in the table), the primary one first."""
@@ -262,10 +279,15 @@ def contact_list(filters: dict[str, Any]) -> QuerySet[Contact]:
         # The name half through its GIN index (see OrganizationQuerySet.search for why a subquery).
         by_name = Contact.objects.filter(full_text_filter("name", text)).values("pk")
         qs = qs.filter(Q(pk__in=by_name) | Q(email__icontains=text.strip()))
-    if filters.get("kind"):
+    if filters.get("tag"):
+        qs = qs.filter(tags=filters["tag"])
+    kind = filters.get("kind")
+    if kind == NO_ORGANIZATION:
+        qs = qs.exclude(pk__in=Affiliation.objects.current().values("contact_id"))
+    elif kind:
         qs = qs.filter(
             pk__in=Affiliation.objects.current()
-            .filter(organization__kind=filters["kind"])
+            .filter(organization__kind=kind)
             .values("contact_id")
         )
     return qs.order_by(*CONTACT_SORTING.order_by(filters.get("sort")))
@@ -282,7 +304,7 @@ def contacts_to_add(organization: Organization, search: str, limit: int = 10) ->
     )
 
 
-def contact_detail(pk: int) -> "WithAnnotations[Contact, AllAffiliations]":
+def contact_detail(pk: int) -> "WithAnnotations[Contact, ContactPage]":
     """One person with what their page shows, in three queries: the person, their roles with
     the organizations (current first, then by name), and their consent changes, newest first."""
     contact = _CONTACT_PAGE.one(pk=pk)
@@ -294,7 +316,11 @@ def contact_detail(pk: int) -> "WithAnnotations[Contact, AllAffiliations]":
 
 
 # Compiled once per process (core.prepared): every person's page reads them.
-_CONTACT_PAGE = Prepared(lambda pk: Contact.objects.filter(pk=pk))
+_CONTACT_PAGE = Prepared(
+    lambda pk: Contact.objects.annotate(
+        tag_labels=joined_tags(Tag.contacts.through, "contact_id")
+    ).filter(pk=pk)
+)
 _CONTACT_AFFILIATIONS = Prepared(
     lambda contact_id: (
         Affiliation.objects.filter(contact_id=contact_id)

@@ -35,6 +35,7 @@ from partners.forms import (
     StageChangeForm,
 )
 from partners.models import Affiliation, Contact, Organization, search_words
+from partners.tags import tags_from_joined
 
 
 @require_GET
@@ -92,6 +93,7 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "current_affiliations": current,
             "past_affiliations": past,
             "focus_areas": split_names(organization.focus_area_names),
+            "tags": tags_from_joined(organization.tag_labels),
             "stage_form": StageChangeForm(organization=organization),
             "panels": panels_for("organization", request, organization),
         },
@@ -254,6 +256,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "partners/contact_detail.html",
         {
             "contact": contact,
+            "tags": tags_from_joined(contact.tag_labels),
             "resubscribe_form": ResubscribeForm() if contact.opted_out_of_updates else None,
             "panels": panels_for("contact", request, contact),
         },
@@ -261,10 +264,10 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def contact_added(
-    request: AuthenticatedHttpRequest, form: ContactCreateForm, organization: Organization
+    request: AuthenticatedHttpRequest, form: ContactCreateForm, organization: Organization | None
 ) -> Contact | None:
-    """The contact a valid form describes, added to `organization` (and said so); None, with
-    the service's objections on the form, when it could not be."""
+    """The contact a valid form describes, added to `organization` (None: to none) and said
+    so; None, with the service's objections on the form, when it could not be."""
     try:
         contact = services.contact_create(
             organization=organization,
@@ -277,7 +280,10 @@ def contact_added(
     except ValidationError as error:
         apply_service_errors(form, error)
         return None
-    messages.success(request, f"{contact} was added to {organization}.")
+    if organization is None:
+        messages.success(request, f"{contact} was added, at no organization for now.")
+    else:
+        messages.success(request, f"{contact} was added to {organization}.")
     return contact
 
 

@@ -50,6 +50,8 @@ class Program(TimeStampedModel):
         verbose_name="lead staff member",
     )
     focus_areas = models.ManyToManyField("partners.FocusArea", blank=True, related_name="programs")
+    # The team's own labels (partners.tags), kept by managers.
+    tags = models.ManyToManyField("partners.Tag", blank=True, related_name="programs")
     audience = models.TextField(
         "audience", max_length=LONG_TEXT, blank=True, help_text="Populations served."
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/<int:pk>/", programs.program_detail, name="program_detail"),
     path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
     path("programs/<int:pk>/history/", programs.program_history, name="program_history"),
+    path("programs/<int:pk>/tags/", programs.program_tags, name="program_tags"),
     path("programs/<int:pk>/outcomes/new/", programs.outcome_create, name="outcome_create"),
     path("programs/<int:pk>/stories/new/", programs.story_create, name="story_create"),
     # A session's head count, recorded from the program's page.

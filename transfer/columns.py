@@ -52,6 +52,7 @@ ORGANIZATION_TARGETS = (
         "Focus areas (separated by ;)",
         ("focus areas", "focus area", "focus", "themes", "topics"),
     ),
+    Target("tags", "Tags (separated by ;)", ("tags", "tag", "labels", "label")),
     Target("website", "Website", ("web site", "web", "url", "homepage", "home page", "site")),
     Target("email", "Email", ("e-mail", "email address", "e-mail address", "mail")),
     Target("phone", "Phone", ("phone number", "telephone", "tel", "main phone")),
@@ -123,6 +124,7 @@ CONTACT_TARGETS = (
         "Opted out of updates",
         ("opted out", "opt out", "unsubscribed", "no updates"),
     ),
+    Target("tags", "Tags (separated by ;)", ("tags", "tag", "labels", "label")),
 )
 
 TARGETS = {"organizations": ORGANIZATION_TARGETS, "contacts": CONTACT_TARGETS}

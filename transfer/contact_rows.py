@@ -22,6 +22,7 @@ PERSON_FIELDS = {
     "notes": "notes",
     "do_not_contact": "do not contact",
     "opted_out": "opted out of updates",
+    "tags": "tags",
 }
 # The role columns, which need an organization (labels for the message).
 ROLE_FIELDS = {
@@ -81,6 +82,7 @@ class ContactRows(RowChecker):
         # "No" never undoes an opt-out: only "Subscribe again", with a reason, does.
         if self.yes_no(row, raw, "opted_out"):
             values["opted_out"] = True
+        self.tag_ids(row, raw)
         role = self._role(row, raw)
         person = self._match(row, email) if email else row
         if role is not None and not row.errors:

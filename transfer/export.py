@@ -34,6 +34,7 @@ from outreach.selectors.touchpoints import touchpoint_list
 from partners.forms import ContactFilterForm, OrganizationFilterForm
 from partners.models import Affiliation, Contact, Organization, Stage
 from partners.selectors import contact_list, organization_list
+from partners.tags import Tag
 from programs.forms.programs import ProgramFilterForm
 from programs.models import Program, ProgramPartner, ProgramSession
 from programs.selectors.programs import ROLE_ORDER, program_list
@@ -100,11 +101,13 @@ def _label(labels: dict[str, str], value: str) -> str:
 
 
 def _organization_related(ids: list[int]) -> dict[str, Related]:
-    tags = Organization.focus_areas.through.objects.filter(organization_id__in=ids)
+    areas = Organization.focus_areas.through.objects.filter(organization_id__in=ids)
+    tags = Tag.organizations.through.objects.filter(organization_id__in=ids)
     return {
         "focus_areas": _grouped(
-            tags.order_by("focusarea__name").values_list("organization_id", "focusarea__name")
-        )
+            areas.order_by("focusarea__name").values_list("organization_id", "focusarea__name")
+        ),
+        "tags": _grouped(tags.order_by("tag__name").values_list("organization_id", "tag__name")),
     }
 
 
@@ -117,6 +120,7 @@ def _organization_rows(o: Record, related: dict[str, Related]) -> Iterator[Row]:
         _local_day(o["stage_changed_at"]),
         display_name_of_row(o, "owner"),
         _joined(related["focus_areas"].get(o["pk"], [])),
+        _joined(related["tags"].get(o["pk"], [])),
         o["website"],
         o["email"],
         o["phone"],
@@ -142,6 +146,7 @@ ORGANIZATIONS = Export(
         "Stage since",
         "Owner",
         "Focus areas",
+        "Tags",
         "Website",
         "Email",
         "Phone",
@@ -188,12 +193,14 @@ def _contact_related(ids: list[int]) -> dict[str, Related]:
     roles = Affiliation.objects.filter(contact_id__in=ids).order_by(
         F("end_date").desc(nulls_first=True), "organization__name", "pk"
     )
+    tags = Tag.contacts.through.objects.filter(contact_id__in=ids)
     return {
         "roles": _grouped(
             roles.values_list(
                 "contact_id", "organization__name", "title", "is_primary", "start_date", "end_date"
             )
-        )
+        ),
+        "tags": _grouped(tags.order_by("tag__name").values_list("contact_id", "tag__name")),
     }
 
 
@@ -208,7 +215,7 @@ def _contact_rows(c: Record, related: dict[str, Related]) -> Iterator[Row]:
     ]
     # Someone with no role at any organization still has a row.
     for role in related["roles"].get(c["pk"]) or [(None,) * 5]:
-        yield [*person, *role, c["notes"]]
+        yield [*person, *role, c["notes"], _joined(related["tags"].get(c["pk"], []))]
 
 
 CONTACTS = Export(
@@ -226,6 +233,7 @@ CONTACTS = Export(
         "From",
         "To",
         "Notes",
+        "Tags",
     ),
     filter_form=ContactFilterForm,
     queryset=contact_list,
@@ -245,12 +253,18 @@ CONTACTS = Export(
 
 def _touchpoint_related(ids: list[int]) -> dict[str, Related]:
     links = Touchpoint.contacts.through.objects.filter(touchpoint_id__in=ids)
+    partners = Touchpoint.other_organizations.through.objects.filter(touchpoint_id__in=ids)
     return {
         "contacts": _grouped(
             links.order_by("contact__name", "contact_id").values_list(
                 "touchpoint_id", "contact__name"
             )
-        )
+        ),
+        "partners": _grouped(
+            partners.order_by("organization__name", "organization_id").values_list(
+                "touchpoint_id", "organization__name"
+            )
+        ),
     }
 
 
@@ -267,6 +281,7 @@ def _touchpoint_rows(t: Record, related: dict[str, Related]) -> Iterator[Row]:
         t["notes"],
         t["outcome"],
         t["next_step"],
+        _joined(related["partners"].get(t["pk"], [])),
     ]
 
 
@@ -284,6 +299,7 @@ TOUCHPOINTS = Export(
         "Notes",
         "Outcome",
         "Next step",
+        "Other partners",
     ),
     filter_form=TouchpointFilterForm,
     queryset=touchpoint_list,
@@ -329,6 +345,11 @@ def _program_related(ids: list[int]) -> dict[str, Related]:
             tags.order_by("focusarea__name").values_list("program_id", "focusarea__name")
         ),
         "partners": _grouped(partners.values_list("program_id", "organization__name", "role")),
+        "tags": _grouped(
+            Program.tags.through.objects.filter(program_id__in=ids)
+            .order_by("tag__name")
+            .values_list("program_id", "tag__name")
+        ),
     }
 
 
@@ -342,6 +363,7 @@ def _program_rows(p: Record, related: dict[str, Related]) -> Iterator[Row]:
         p["end_date"],
         display_name_of_row(p, "lead"),
         _joined(related["focus_areas"].get(p["pk"], [])),
+        _joined(related["tags"].get(p["pk"], [])),
         "; ".join(f"{name} ({_label(PARTNER_ROLES, role)})" for name, role in partners),
         p["session_count"],
         p["total_attendance"],
@@ -363,6 +385,7 @@ PROGRAMS = Export(
         "End date",
         "Lead",
         "Focus areas",
+        "Tags",
         "Partners",
         "Sessions",
         "Attendance",

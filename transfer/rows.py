@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.spreadsheets import FORMULA_TRIGGERS
 from partners.forms import validate_phone
 from partners.models import Contact, Organization
+from partners.tags import Tag
 from transfer.columns import column_key
 
 # What plan_import says of a row: a new record, a match with an existing one, errors, or (a
@@ -136,6 +137,32 @@ class RowChecker:
         self._form_fields: dict[tuple[Any, str], FormField] = {}
         self.flagged: set[str] = set()  # the current row's keys holding formulas
         self.today = timezone.localdate()
+        # Every tag by name (partners.tags), when a column holds them: a retired one too, as
+        # Liaison's own export writes it (kept where it is: transfer.writers.tags_set).
+        self.tags: dict[str, tuple[int, str]] = {}
+        if "tags" in names:
+            for pk, name in Tag.objects.values_list("pk", "name"):
+                self.tags[column_key(name)] = (pk, name)
+
+    def tag_ids(self, row: RowResult, raw: dict[str, str]) -> None:
+        """Tag names separated by ";" (as Liaison exports them), each one Liaison has, into
+        row.values["tags"]; an empty cell leaves the record's tags as they are."""
+        names = [name.strip() for name in raw.get("tags", "").split(";") if name.strip()]
+        if not names:
+            return
+        found = [self.tags.get(column_key(name)) for name in names]
+        unknown = [name for name, tag in zip(names, found, strict=True) if tag is None]
+        if unknown:
+            quoted = ", ".join(f"“{short(name)}”" for name in unknown)
+            what = "is not a tag" if len(unknown) == 1 else "are not tags"
+            self.error(
+                row,
+                "tags",
+                f"{quoted} {what} Liaison has: a manager adds tags under Manage → Tags. "
+                "Separate several with “;”.",
+            )
+            return
+        row.values["tags"] = sorted({tag[0] for tag in found if tag})
 
     def error(self, row: RowResult, key: str, message: str) -> None:
         row.errors.append((self.names.get(key, key), message))

@@ -186,6 +186,7 @@ class OrganizationRows(RowChecker):
             if value:
                 values[key] = value
         self._focus_areas(row, raw)
+        self.tag_ids(row, raw)
 
     def _pipeline(self, row: RowResult, raw: dict[str, str]) -> None:
         """The owner, since when the stage holds, and whether the partner is archived."""

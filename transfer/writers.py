@@ -30,6 +30,7 @@ from partners.models import (
     StageChange,
     normalize_name,
 )
+from partners.tags import Tag
 from transfer.models import ImportRun, ImportRunItem
 from transfer.rows import RowResult
 
@@ -89,6 +90,11 @@ class OrganizationWriter(Writer):
         records += [(row, row.match_id) for row in matches]
         self._focus_areas(
             {pk: row.values["focus_areas"] for row, pk in records if "focus_areas" in row.values}
+        )
+        tags_set(
+            Tag.organizations.through,
+            "organization_id",
+            {pk: row.values["tags"] for row, pk in records if "tags" in row.values},
         )
         return items
 
@@ -171,6 +177,27 @@ class OrganizationWriter(Writer):
         )
 
 
+def tags_set(through: Any, owner: str, tags: dict[Any, list[int]]) -> None:
+    """Give these records these tags (record pk → tag pks) through the many-to-many table
+    `through`, whose column for the record is `owner`: exactly these of the tags still given;
+    a retired tag stays on a record that has it, and is given to none that has not."""
+    if not tags:
+        return
+    retired = set(Tag.objects.filter(retired_at__isnull=False).values_list("pk", flat=True))
+    links = through.objects.filter(**{f"{owner}__in": list(tags)})
+    kept = set(links.filter(tag_id__in=retired).values_list(owner, "tag_id"))
+    links.exclude(tag_id__in=retired).delete()
+    through.objects.bulk_create(
+        [
+            through(**{owner: pk}, tag_id=tag)
+            for pk, ids in tags.items()
+            for tag in ids
+            if tag not in retired and (pk, tag) not in kept
+        ],
+        batch_size=BATCH,
+    )
+
+
 class ContactWriter(Writer):
     FIELDS = ("name", "email", "phone", "preferred_channel", "notes", "do_not_contact")
     UPDATABLE = ("name", "phone", "preferred_channel", "notes", "do_not_contact")
@@ -198,6 +225,8 @@ class ContactWriter(Writer):
             (row, Contact(pk=row.match_id)) for row in matches
         ]
         affiliations = self._affiliations(people, matches)
+        tags = {contact.pk: row.values["tags"] for row, contact in people if "tags" in row.values}
+        tags_set(Tag.contacts.through, "contact_id", tags)
         # One item per row: the person's first row, and each further row of theirs (a role).
         new_numbers = {row.number for row in new}
         return [

@@ -7,9 +7,12 @@ from django.core.management import call_command
 from django.db.models import Model, QuerySet
 
 from agreements.models import Agreement
+from config.tests.merge_cast import areas, duplicates, people  # noqa: F401 — the merge tests' cast
 from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, FocusArea, Organization
+from partners.relations import OrganizationRelation
+from partners.tags import Tag
 from programs.models import Program, ProgramSession, SurveyResult
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
@@ -55,6 +58,8 @@ def demo(settings, librarian, media_root):
         # Made by a migration, so gone from a transactional test's flushed database.
         "focus-areas": FocusArea.objects.get_or_create(name="Health literacy")[0].pk,
         "agreements": _first(Agreement.objects.all()).pk,
+        "related": _first(OrganizationRelation.objects.all()).pk,
+        "tags": _first(Tag.objects.all()).pk,
     }
 
 

@@ -36,11 +36,12 @@ pytestmark = pytest.mark.django_db
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
     # of events, the people in them); programs; progress updates; documents; agreements (its
-    # section and the data-sharing badge, one query). Its people's names come from its own
-    # rows. History follows on its own (core.panels: deferred).
-    "organization": 9,
-    # The organization and its people; History (each table's latest rows, the staff they name).
-    "organization_history": 5,
+    # section and the data-sharing badge, one query); its related organizations. Its people's
+    # names come from its own rows. History follows on its own (core.panels: deferred).
+    "organization": 10,
+    # The organization and its people; History (each table's latest rows: its own, its people's
+    # roles, its ties to others either way; the staff they name).
+    "organization_history": 7,
     "timeline": 3,  # the organization; a page of events; the people in them
     # The contact; their roles; consent log; both counts; a page of touchpoints, of meetings;
     # documents.
@@ -53,10 +54,10 @@ OWN_QUERIES = {
     "program_history": 3,  # the program; History (its latest rows, the staff they name)
     # The update; its recipients; the email's impact summary (programs/selectors/impact.py).
     "progress_update": 8,
-    # The meeting with its people; its documents. The touchpoint; its people; follow-ups from
-    # it; its documents.
+    # The meeting with its people; its documents. The touchpoint; its people; its other
+    # partners (a coalition meeting); follow-ups from it; its documents.
     "meeting": 5,
-    "touchpoint": 4,
+    "touchpoint": 5,
 }
 STAGES = list(Stage.values)
 

@@ -107,6 +107,7 @@ def _pages() -> list[tuple[str, str, dict]]:
         reverse("partners:contact_list"),
         reverse("partners:contact_new"),
         reverse("partners:contact_edit", kwargs={"pk": contact.pk}),
+        reverse("partners:contact_organization_add", kwargs={"pk": contact.pk}),
         reverse("partners:board"),
         reverse("outreach:touchpoint_list"),
         reverse("outreach:touchpoint_new"),

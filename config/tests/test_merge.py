@@ -1,41 +1,25 @@
 """Merging duplicate organizations and contacts: every linked row moves, nothing is orphaned."""
 
-import datetime as dt
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import ForeignObjectRel, ManyToManyRel
 from django.urls import reverse
 
-from agreements.models import Agreement
-from compose.models import GroupEmail, SentEmail
+from config.tests.merge_cast import DAY
 from core.history import is_historical
-from documents.models import Document
-from inbox.models import CapturedEmail, FiledEmail
-from mail.models import OutgoingEmail
-from outreach.models import FollowUp
-from outreach.tests.factories import MeetingFactory, TouchpointFactory
 from partners import merge
 from partners.models import (
     Affiliation,
     Contact,
-    FocusArea,
     Merge,
-    OptOutChange,
     Organization,
     Stage,
-    StageChange,
 )
 from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
 from programs.models import SupportLetter
-from programs.tests.factories import GrantFactory, ProgramPartnerFactory
-from updates.models import ProgressSubscription
 
 pytestmark = pytest.mark.django_db
-
-DAY = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 
 
 def link_table(rel: ForeignObjectRel) -> tuple[type[models.Model], str]:
@@ -105,105 +89,6 @@ def assert_moved(model, before, *, survivor, other, record: Merge) -> None:
     connection.check_constraints()  # foreign keys are deferred: check them before the rollback
 
 
-# The cast: two records of the County Health Department, everything linked to both.
-
-
-@pytest.fixture
-def areas():
-    return list(FocusArea.objects.order_by("name")[:3])
-
-
-def _papers(survivor: Organization, other: Organization) -> None:
-    """A document of the other's; an agreement with both (the survivor once), one with it."""
-    Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
-    Agreement.objects.create(title="Coalition MOU").organizations.set([survivor, other])
-    Agreement.objects.create(title="Facility use").organizations.set([other])
-
-
-@pytest.fixture
-def duplicates(manager, librarian, areas):
-    survivor = OrganizationFactory(
-        name="Riverside County Health Dept",
-        kind="nonprofit",
-        stage=Stage.CONTACTED,
-        stage_changed_at=DAY - dt.timedelta(days=30),
-        owner=librarian,
-        website="https://health.example.gov",
-    )
-    other = OrganizationFactory(
-        name="Riverside County Health Department",
-        kind="government",
-        government_level="county",
-        stage=Stage.IDENTIFIED,
-        stage_changed_at=DAY - dt.timedelta(days=40),
-        owner=manager,
-        email="info@health.example.gov",
-        mission="Healthy families in every neighborhood.",
-    )
-    StageChange.objects.create(
-        organization=other,
-        from_stage=Stage.IDENTIFIED,
-        to_stage=Stage.ACTIVE,
-        changed_at=DAY - dt.timedelta(days=20),
-        note="Signed the partnership letter",
-    )
-    Organization.objects.filter(pk=other.pk).update(stage=Stage.ACTIVE)
-    other.refresh_from_db()
-    third = OrganizationFactory(name="Oak Valley Schools")
-    survivor.focus_areas.set(areas[:2])
-    other.focus_areas.set(areas[1:])
-
-    both = ContactFactory(name="Maria Delgado")
-    AffiliationFactory(contact=both, organization=survivor, title="Nurse")
-    AffiliationFactory(contact=both, organization=other, title="Head nurse")  # duplicate
-    AffiliationFactory(organization=survivor, is_primary=True, title="Director")
-    AffiliationFactory(organization=other, is_primary=True, title="Deputy director")
-    AffiliationFactory(organization=other, end_date=dt.date(2025, 1, 31), title="Intern")
-
-    theirs_too = TouchpointFactory(organization=survivor, contacts=[both])
-    shared_email = TouchpointFactory(organization=other, contacts=[both])
-    own_email = TouchpointFactory(organization=other)
-    # An email filed on both (the survivor's link is kept), and one on the other only.
-    emails = [
-        CapturedEmail.objects.create(
-            message_id=f"<{n}@x.org>",
-            thread_key=f"<{n}@x.org>",
-            direction="in",
-            from_address="a@x.org",
-            sent_at=DAY,
-            status="filed",
-        )  # fmt: skip
-        for n in range(2)
-    ]
-    FiledEmail.objects.create(email=emails[0], organization=survivor, touchpoint=theirs_too)
-    FiledEmail.objects.create(email=emails[0], organization=other, touchpoint=shared_email)
-    FiledEmail.objects.create(email=emails[1], organization=other, touchpoint=own_email)
-    SentEmail.objects.create(contact=both, organization=other, left_out="No email address")
-    _papers(survivor, other)
-    MeetingFactory(organization=other, contacts=[both])
-    MeetingFactory(organization=survivor, other_organizations=[other])  # both at once
-    MeetingFactory(organization=other, other_organizations=[survivor])  # both at once
-    MeetingFactory(organization=third, other_organizations=[survivor, other])  # duplicate link
-    MeetingFactory(organization=third, other_organizations=[other])
-    FollowUp.objects.create(
-        organization=other, assignee=librarian, title="Send flyers", due_on=DAY.date()
-    )
-    shared = ProgramPartnerFactory(organization=survivor).program
-    ProgramPartnerFactory(organization=other, program=shared, role="funder")  # duplicate
-    ProgramPartnerFactory(organization=other)
-    grant = GrantFactory()
-    SupportLetter.objects.create(grant=grant, organization=survivor, received_on=DAY.date())
-    SupportLetter.objects.create(grant=grant, organization=other, received_on=DAY.date())
-    SupportLetter.objects.create(grant=GrantFactory(), organization=other, received_on=DAY.date())
-    subscription = ProgressSubscription.objects.create(organization=other, owner=manager)
-    subscription.recipients.set([both])
-    earlier = OrganizationFactory(
-        name="Riverside Cnty Health", stage_changed_at=DAY - dt.timedelta(days=50)
-    )
-    merge.organization_merge(survivor=other, other=earlier, fields={}, by=manager)
-    return {"survivor": survivor, "other": other, "third": third, "both": both, "grant": grant}
-
-
 def test_every_relation_to_organizations_and_contacts_is_merged():
     """A relation added later, without merge support, fails here."""
     for model, links in ((Organization, merge.ORGANIZATION_LINKS), (Contact, merge.CONTACT_LINKS)):
@@ -250,6 +135,10 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "compose.SentEmail.organization": 1,
         "documents.Document.organization": 1,
         "agreements.Agreement_organizations.organization": 1,
+        "outreach.Touchpoint_other_organizations.organization": 1,
+        "partners.OrganizationRelation.organization": 1,
+        "partners.OrganizationRelation.related": 1,
+        "partners.Tag_organizations.organization": 1,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -268,6 +157,12 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "compose.SentEmail.organization": 0,
         "documents.Document.organization": 0,
         "agreements.Agreement_organizations.organization": 1,
+        # The touchpoint with both; the survivor's own that also listed the other.
+        "outreach.Touchpoint_other_organizations.organization": 2,
+        # The coalition both belong to.
+        "partners.OrganizationRelation.organization": 1,
+        "partners.OrganizationRelation.related": 0,
+        "partners.Tag_organizations.organization": 1,
     }
 
 
@@ -388,50 +283,6 @@ def test_unknown_fields_and_sides_are_refused(manager):
 # Contacts.
 
 
-@pytest.fixture
-def people(manager):
-    survivor = ContactFactory(name="Maria Delgado", email="mdelgado@health.example.gov")
-    other = ContactFactory(
-        name="María Delgado-Ruiz",
-        email="maria@gmail.example.com",
-        phone="555-0100",
-        do_not_contact=True,
-        opted_out_of_updates=True,
-        opted_out_at=DAY,
-    )
-    clinic, school = OrganizationFactory(), OrganizationFactory()
-    AffiliationFactory(contact=survivor, organization=clinic)
-    AffiliationFactory(contact=other, organization=clinic, is_primary=True)  # duplicate
-    AffiliationFactory(contact=other, organization=school)
-    touchpoint = TouchpointFactory(organization=clinic, contacts=[survivor, other])
-    TouchpointFactory(organization=school, contacts=[other])
-    MeetingFactory(organization=clinic, contacts=[survivor, other])
-    MeetingFactory(organization=school, contacts=[other])
-    subscription = ProgressSubscription.objects.create(organization=clinic, owner=manager)
-    subscription.recipients.set([survivor, other])
-    ProgressSubscription.objects.create(organization=school, owner=manager).recipients.set([other])
-    OutgoingEmail.objects.create(
-        kind="progress_update",
-        idempotency_key="update-1",
-        to_address=other.email,
-        contact=other,
-        subject="Our quarter together",
-        body_text="…",
-        message_id="<1@liaison>",
-    )
-    OptOutChange.objects.create(
-        contact=other, opted_out=True, source=OptOutChange.Source.UNSUBSCRIBE_LINK, changed_at=DAY
-    )
-    # Both on one group email's list (both rows move), and an email to the other.
-    group = GroupEmail.objects.create(key=uuid.uuid4(), written_by=manager, status="sent")
-    for contact, group_email in ((survivor, group), (other, group), (other, None)):
-        SentEmail.objects.create(group_email=group_email, contact=contact, left_out="Opted out")
-    Document.objects.create(title="Photo consent", contact=other, file_name="consent.pdf", size=1)
-    earlier = ContactFactory(name="M. Delgado")
-    merge.contact_merge(survivor=other, other=earlier, fields={}, by=manager)
-    return {"survivor": survivor, "other": other, "clinic": clinic, "touchpoint": touchpoint}
-
-
 def test_contact_merge_moves_every_related_row_and_leaves_no_orphan(people, manager):
     survivor, other = people["survivor"], people["other"]
     before = census(Contact, survivor.pk, other.pk)
@@ -451,8 +302,10 @@ def test_contact_merge_moves_every_related_row_and_leaves_no_orphan(people, mana
         "partners.Merge.contact": 0,
         "compose.SentEmail.contact": 0,
         "documents.Document.contact": 0,
+        "partners.Tag_contacts.contact": 1,
     }
     assert list(people["touchpoint"].contacts.all()) == [survivor]
+    assert survivor.tags.count() == 2
     # The other was the clinic's primary contact: the survivor's listing there takes over.
     assert Affiliation.objects.get(contact=survivor, organization=people["clinic"]).is_primary
 
@@ -528,7 +381,7 @@ def test_the_comparison_shows_both_records_with_a_choice_per_differing_field(
     assert 'id="id_name_other"' in html
     assert "Government agency · County" in html
     counts = {row.label: (row.survivor, row.other) for row in response.context["comparison"].counts}
-    assert counts["touchpoints"] == (1, 2)
+    assert counts["touchpoints"] == (2, 2)
     assert counts["contacts"] == (2, 3)
 
 

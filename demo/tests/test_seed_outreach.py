@@ -44,8 +44,17 @@ def test_the_log_follows_each_partners_history_and_people(debug):
     assert not Touchpoint.objects.filter(organization__stage=Stage.IDENTIFIED)
     assert not Touchpoint.objects.filter(meeting__status=Meeting.Status.SCHEDULED)
     affiliated = set(Affiliation.objects.values_list("organization", "contact"))
-    named = Touchpoint.contacts.through.objects.values_list("touchpoint__organization", "contact")
+    alone = Touchpoint.contacts.through.objects.filter(touchpoint__other_organizations=None)
+    named = alone.values_list("touchpoint__organization", "contact")
     assert named and set(named) <= affiliated
+    # A coalition meeting's touchpoint names people of any of its partners.
+    joint = Touchpoint.objects.exclude(other_organizations=None).distinct()
+    assert joint.count() >= 1
+    for touchpoint in joint.prefetch_related("contacts", "other_organizations"):
+        organizations = {touchpoint.organization_id}
+        organizations |= {o.pk for o in touchpoint.other_organizations.all()}
+        for contact in touchpoint.contacts.all():
+            assert any((org, contact.pk) in affiliated for org in organizations)
     for meeting in Meeting.objects.prefetch_related("contacts", "other_organizations"):
         organizations = {
             meeting.organization_id,

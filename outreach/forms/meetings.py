@@ -6,20 +6,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 
 from core.conflicts import VersionedForm
 from core.dates import FIRST_YEAR, LAST_YEAR
 from core.forms import form_field, staff_users
 from core.people import display_name
-from outreach.forms.touchpoints import ContactsOfOrganizationField, contacts_of
+from outreach.forms.other_partners import (
+    IdsOnly,
+    OtherPartnersMixin,
+    other_organizations_field,
+)
+from outreach.forms.touchpoints import ContactsOfOrganizationField, attendee_contacts
 from outreach.models import Meeting
 from partners.models import LONG_TEXT, Contact, Organization
 
-# More than any real joint meeting; bounds the work a tampered form can ask for.
-MAX_OTHER_ORGANIZATIONS = 50
 GAP_MESSAGE = "That time does not exist on this day: the clocks change."
 
 
@@ -37,47 +38,6 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime | None:
     return aware
 
 
-def posted_ids(values: list[Any]) -> list[int]:
-    """Ids from a form's (possibly tampered) list of values: digits only, a bounded few."""
-    ids = []
-    for value in values[: MAX_OTHER_ORGANIZATIONS + 1]:
-        text = str(getattr(value, "pk", value))
-        if text.isdigit() and len(text) < 19:
-            ids.append(int(text))
-    return ids
-
-
-def attendee_contacts(organization: Organization, other_ids: list[int]) -> QuerySet[Contact]:
-    """Contacts of the meeting's organization and of the other partners at the meeting."""
-    if not other_ids:
-        return contacts_of(organization)
-    return (
-        Contact.objects.filter(
-            Q(affiliations__organization=organization) | Q(affiliations__organization__in=other_ids)
-        )
-        .distinct()
-        .order_by("name")
-    )
-
-
-class IdsOnly(forms.ModelMultipleChoiceField):
-    """Turn away posted values that cannot be ids before they reach a query.
-
-    A tampered value like 99999999999999999999 would otherwise overflow SQLite's integers.
-    """
-
-    def clean(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            for pk in value:
-                if not (isinstance(pk, str | int) and str(pk).isdigit() and len(str(pk)) < 19):
-                    raise ValidationError(
-                        self.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": pk},
-                    )
-        return super().clean(value)
-
-
 class AttendeeContactsField(IdsOnly, ContactsOfOrganizationField):
     pass
 
@@ -87,11 +47,7 @@ class StaffMultipleChoiceField(IdsOnly, forms.ModelMultipleChoiceField):
         return display_name(obj)
 
 
-class OrganizationsField(IdsOnly, forms.ModelMultipleChoiceField):
-    pass
-
-
-class MeetingForm(VersionedForm, forms.ModelForm):
+class MeetingForm(OtherPartnersMixin, VersionedForm, forms.ModelForm):
     """Schedule or change a meeting. Further partners come from a search, never a full list."""
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -125,15 +81,7 @@ class MeetingForm(VersionedForm, forms.ModelForm):
         label="Library attendees",
         help_text="The meeting appears in their calendar feeds.",
     )
-    # Rendered by hand as checkboxes (chosen ones, plus search results): never as a list of
-    # every organization, which would be thousands of options.
-    other_organizations = OrganizationsField(
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.MultipleHiddenInput,
-        label="Other partners at this meeting",
-        error_messages={"invalid_choice": "That organization can no longer be chosen."},
-    )
+    other_organizations = other_organizations_field("Other partners at this meeting")
 
     class Meta:
         model = Meeting
@@ -149,26 +97,7 @@ class MeetingForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         meeting = self.instance
-        linked_ids = (
-            list(meeting.other_organizations.values_list("pk", flat=True)) if meeting.pk else []
-        )
-        if self.is_bound:
-            assert isinstance(self.data, MultiValueDict)  # request.POST
-            self.other_ids = posted_ids(self.data.getlist(self.add_prefix("other_organizations")))
-        elif "other_organizations" in self.initial:
-            self.other_ids = posted_ids(list(self.initial["other_organizations"]))
-        else:
-            self.other_ids = linked_ids
-        self.other_ids = [
-            pk for pk in self.other_ids if organization is None or pk != organization.pk
-        ]
-        if meeting.pk and not self.is_bound:
-            # The partners shown ticked, as the meeting's value (core.conflicts compares it).
-            self.initial.setdefault("other_organizations", self.other_ids)
-        # Any current partner, and those already at this meeting even if archived since.
-        form_field(
-            self, "other_organizations", OrganizationsField
-        ).queryset = Organization.objects.filter(Q(is_archived=False) | Q(pk__in=linked_ids))
+        self.other_partners_init(organization)
         contacts = form_field(self, "contacts", AttendeeContactsField)
         if organization is None:
             # Nobody to tick yet, and ticks posted for another organization ignored.
@@ -186,25 +115,11 @@ class MeetingForm(VersionedForm, forms.ModelForm):
         else:
             self.initial.setdefault("staff", [user.pk])
 
-    def chosen_other_organizations(self) -> list[Organization]:
-        """The further partners to show ticked: as posted, as asked for, or as saved."""
-        if not self.other_ids:
-            return []
-        allowed = form_field(self, "other_organizations", OrganizationsField).queryset
-        assert allowed is not None  # set in __init__
-        return list(allowed.filter(pk__in=self.other_ids).order_by("name", "pk"))
-
     def clean_date(self) -> dt.date:
         day = self.cleaned_data["date"]
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise ValidationError(f"Pick a day between {FIRST_YEAR} and {LAST_YEAR}.")
         return day
-
-    def clean_other_organizations(self) -> list[Organization]:
-        chosen = [o for o in self.cleaned_data["other_organizations"] if o != self.organization]
-        if len(chosen) > MAX_OTHER_ORGANIZATIONS:
-            raise ValidationError(f"A meeting can list at most {MAX_OTHER_ORGANIZATIONS} partners.")
-        return chosen
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

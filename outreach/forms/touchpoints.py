@@ -3,12 +3,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.conflicts import VersionedForm
 from core.dates import EARLIEST, LATEST
 from core.forms import form_field
+from outreach.forms.other_partners import OtherPartnersMixin, other_organizations_field
 from outreach.models import Touchpoint
 from partners.models import Contact, Organization
 
@@ -27,8 +28,24 @@ def contacts_of(organization: Organization | None) -> QuerySet[Contact]:
     )
 
 
-class TouchpointForm(VersionedForm, forms.ModelForm):
-    """Log (or correct) a touchpoint; on creation it can also promise a follow-up."""
+def attendee_contacts(organization: Organization, other_ids: list[int]) -> QuerySet[Contact]:
+    """Contacts of the organization and of the other partners at the meeting or touchpoint."""
+    if not other_ids:
+        return contacts_of(organization)
+    return (
+        Contact.objects.filter(
+            Q(affiliations__organization=organization) | Q(affiliations__organization__in=other_ids)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+class TouchpointForm(OtherPartnersMixin, VersionedForm, forms.ModelForm):
+    """Log (or correct) a touchpoint, with any further partners at it (a coalition meeting);
+    on creation it can also promise a follow-up."""
+
+    record_word = "touchpoint"
 
     FOLLOW_UP_CHOICES = [
         ("", "No follow-up"),
@@ -43,8 +60,12 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Who was there",
-        error_messages={"invalid_choice": "%(value)s is not one of this organization's contacts."},
+        error_messages={
+            "invalid_choice": "Someone ticked is not a contact of this organization or of the "
+            "other partners at the touchpoint."
+        },
     )
+    other_organizations = other_organizations_field("Other partners at this touchpoint")
 
     class Meta:
         model = Touchpoint
@@ -80,9 +101,14 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
         `organization` is None on the New menu's page until one is chosen."""
         super().__init__(*args, **kwargs)
         self.organization = organization
+        self.other_partners_init(organization)
         contacts = form_field(self, "contacts", ContactsOfOrganizationField)
         if self.is_bound or people is None:  # what is posted is checked against the query
-            contacts.queryset = contacts_of(organization)
+            contacts.queryset = (
+                attendee_contacts(organization, self.other_ids)
+                if organization is not None
+                else Contact.objects.none()
+            )
         # No organization chosen yet: nobody to tick, and ticks posted for another one ignored.
         contacts.disabled = organization is None
         if people is not None:
@@ -134,4 +160,5 @@ class TouchpointForm(VersionedForm, forms.ModelForm):
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["follow_up_on"] = self.cleaned_data.get("follow_up_due")
+        data["other_organizations"] = self.cleaned_data.get("other_organizations", [])
         return data

@@ -43,6 +43,8 @@ class TimelineEntry:
     # The older messages of its email conversation on the same page, newest first: shown with
     # it rather than as entries of their own.
     earlier: list["TimelineEntry"] = field(default_factory=list)
+    # A touchpoint the organization joined: the organization it was logged with.
+    logged_with: Organization | None = None
 
 
 @dataclass
@@ -77,6 +79,10 @@ COLUMNS: dict[str, ColumnType] = {
     "person_last_name": models.CharField,
     "person_username": models.CharField,
     "conversation": models.CharField,  # a touchpoint's email conversation
+    # A touchpoint the organization joined (a coalition meeting): the organization it was
+    # logged with.
+    "host_id": models.IntegerField,
+    "host_name": models.CharField,
 }
 
 
@@ -98,6 +104,8 @@ class Row(NamedTuple):
     person_last_name: str | None
     person_username: str | None
     conversation: str | None
+    host_id: int | None
+    host_name: str | None
 
 
 def _rows(qs: QuerySet, kind: str, person: str | None, **values: Any) -> QuerySet:
@@ -118,6 +126,21 @@ def timeline_rows(org: int) -> QuerySet:
     joint_meetings = Meeting.other_organizations.through.objects.filter(organization_id=org).values(
         "meeting_id"
     )
+    joint_touchpoints = Touchpoint.other_organizations.through.objects.filter(
+        organization_id=org
+    ).values("touchpoint_id")
+    touchpoint = {
+        "event_id": "pk",
+        "day": "occurred_on",
+        "at": "created_at",
+        "title": "subject",
+        "notes": "notes",
+        "outcome": "outcome",
+        "next_step": "next_step",
+        "code": "channel",
+        "clock": "occurred_time",
+        "conversation": "conversation",
+    }
     meeting = {
         "event_id": "pk",
         "day": TruncDate("starts_at", tzinfo=tz),
@@ -127,22 +150,17 @@ def timeline_rows(org: int) -> QuerySet:
     }
     followup = {"event_id": "pk", "title": "title"}
     return (
-        _rows(
-            Touchpoint.objects.filter(organization_id=org),
-            "touchpoint",
-            "staff",
-            event_id="pk",
-            day="occurred_on",
-            at="created_at",
-            title="subject",
-            notes="notes",
-            outcome="outcome",
-            next_step="next_step",
-            code="channel",
-            clock="occurred_time",
-            conversation="conversation",
-        )
+        _rows(Touchpoint.objects.filter(organization_id=org), "touchpoint", "staff", **touchpoint)
         .union(
+            # Those it joined as another partner (a coalition meeting): once, as for meetings.
+            _rows(
+                Touchpoint.objects.filter(pk__in=joint_touchpoints).exclude(organization_id=org),
+                "touchpoint",
+                "staff",
+                host_id="organization_id",
+                host_name="organization__name",
+                **touchpoint,
+            ),
             _rows(Meeting.objects.filter(organization_id=org), "meeting", None, **meeting),
             # Two sources rather than one with an OR, which PostgreSQL would read by scanning
             # every meeting: the organization's own, and those it joins as another partner.
@@ -363,6 +381,9 @@ def timeline_page(organization: Organization, page_number: Any) -> TimelinePage:
             at=row.at,
             item=ITEMS[row.kind](row),
             people=people.get((row.kind, row.event_id), []),
+            logged_with=(
+                loaded(Organization, id=row.host_id, name=row.host_name) if row.host_id else None
+            ),
         )
         for row in shown
     ]

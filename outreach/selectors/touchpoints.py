@@ -134,10 +134,11 @@ def touchpoint_list(filters: dict[str, Any]) -> QuerySet[Touchpoint]:
 
 
 def touchpoint_detail(pk: int) -> Touchpoint:
-    """One touchpoint with its contacts (by name), meeting and follow-ups (soonest first), in
-    three queries."""
+    """One touchpoint with its contacts (by name), other partners (by name), meeting and
+    follow-ups (soonest first), in four queries."""
     touchpoint = _TOUCHPOINT_PAGE.one(pk=pk)
     keep_prefetched(touchpoint, "contacts", _PEOPLE_AT.objects(touchpoint_id=pk))
+    keep_prefetched(touchpoint, "other_organizations", _OTHER_PARTNERS.objects(touchpoint_id=pk))
     keep_prefetched(touchpoint, "followups", _FOLLOWUPS_FROM.objects(touchpoint_id=pk))
     return touchpoint
 
@@ -147,6 +148,11 @@ _TOUCHPOINT_PAGE = Prepared(
     lambda pk: Touchpoint.objects.select_related("organization", "staff", "meeting").filter(pk=pk)
 )
 _PEOPLE_AT = Prepared(lambda touchpoint_id: Contact.objects.filter(touchpoints=touchpoint_id))
+_OTHER_PARTNERS = Prepared(
+    lambda touchpoint_id: Organization.objects.filter(joint_touchpoints=touchpoint_id).order_by(
+        "name", "pk"
+    )
+)
 _FOLLOWUPS_FROM = Prepared(
     lambda touchpoint_id: (
         FollowUp.objects.filter(touchpoint_id=touchpoint_id)

@@ -52,6 +52,13 @@ def _touchpoint(entry: TimelineEntry) -> str:
         f'<div class="small text-body-secondary">{staff}{" with " + people if people else ""}'
         "</div>"
     )
+    if entry.logged_with is not None:
+        host = entry.logged_with
+        html += (
+            '<div class="small text-body-secondary">With several partners, logged with '
+            f'<a href="{pk_url("partners:organization_detail", host.pk)}">{escape(host.name)}</a>'
+            "</div>"
+        )
     if item.notes:
         html += f'<div class="small prewrap">{shortened(item.notes, 400)}</div>'
     if item.outcome:

@@ -213,7 +213,7 @@ def test_without_javascript_the_partner_search_reloads_the_form(librarian_client
     html = response.content.decode()
     assert 'id="meeting-form"' in html
     assert "Eastside Community Clinic" in html
-    assert "tick the ones at the meeting" in html
+    assert "tick the ones to add" in html
 
 
 def test_editing_keeps_the_form_values_and_saves_changes(librarian_client, librarian, county):

@@ -125,9 +125,7 @@ def test_every_error_shows_at_once_and_ticks_for_no_organization_are_ignored(
 def test_someone_ticked_from_another_organization_is_an_error(librarian_client, clinic, county):
     stranger = person_at(county, "Carla Stranger")
     response = librarian_client.post(TOUCHPOINT_NEW, touchpoint_data(contacts=[str(stranger.pk)]))
-    assert "is not one of this organization's contacts" in field_errors(
-        response, "form", "contacts"
-    )
+    assert "is not a contact of this organization" in field_errors(response, "form", "contacts")
     assert not Touchpoint.objects.exists()
 
 

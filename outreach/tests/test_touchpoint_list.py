@@ -28,6 +28,7 @@ HEADER = [
     "Notes",
     "Outcome",
     "Next step",
+    "Other partners",
 ]
 
 # Session, user and the user's time-zone profile (3 queries) and the role flags of the menu (1),
@@ -266,6 +267,7 @@ def test_export_holds_exactly_the_filtered_rows(manager_client, log):
         "",
         "",
         "",
+        "",
     ]
 
 
@@ -284,6 +286,7 @@ def test_export_row_has_every_column_and_semicolon_separated_contacts(manager_cl
             "Notes": "Tables for 20 partners.\nBring flyers.",
             "Outcome": "They are in",
             "Next step": "Send the floor plan",
+            "Other partners": "",
         }
     ]
 
@@ -412,7 +415,8 @@ def test_edit_with_a_contact_of_another_organization_changes_nothing(librarian_c
         edit_data(fair, subject="Changed", contacts=[log["ana"].pk, log["maria"].pk]),
     )
     assert response.status_code == 200
-    assert "is not one of this organization" in str(response.context["form"].errors["contacts"])
+    contact_errors = str(response.context["form"].errors["contacts"])
+    assert "is not a contact of this organization" in contact_errors
     # The page around the form still shows what is stored.
     assert response.context["touchpoint"].subject == "Health fair planning"
     fair.refresh_from_db()

@@ -18,9 +18,15 @@ from core.forms import apply_service_errors
 from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, htmx_targets, paginate, query_without
 from documents.panels import documents_section
 from outreach import ical, services
-from outreach.forms.meetings import MeetingForm, MeetingHeldForm, posted_ids
+from outreach.forms.meetings import MeetingForm, MeetingHeldForm
+from outreach.forms.other_partners import posted_ids
 from outreach.models import Meeting, Touchpoint
 from outreach.selectors import meetings as selectors
+from outreach.views.other_partners import (
+    other_partners_context,
+    other_partners_search,
+    search_text,
+)
 from partners.models import Organization
 from partners.organization_picker import (
     OrganizationPickerForm,
@@ -139,27 +145,6 @@ def meeting_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _other_organizations_search(
-    request: AuthenticatedHttpRequest,
-    organization: Organization | None,
-    meeting: Meeting | None,
-    search: str,
-) -> HttpResponse:
-    """The search box asked for partners: the ticked ones stay, matches are added unticked."""
-    ids = posted_ids(request.GET.getlist("other_organizations"))
-    form = MeetingForm(
-        instance=meeting,
-        organization=organization,
-        user=request.user,
-        initial={"other_organizations": ids},
-    )
-    return render(
-        request,
-        "outreach/partials/meeting_other_organizations.html",
-        _other_organizations_context(form, organization, search),
-    )
-
-
 def _meeting_save(request: AuthenticatedHttpRequest, form: MeetingForm) -> Meeting | None:
     """The meeting saved from a valid form, or None with the service's errors on the form (or
     `form.conflict`: someone saved the meeting since the form was opened)."""
@@ -183,9 +168,14 @@ def _meeting_form_page(
     request: AuthenticatedHttpRequest, organization: Organization, meeting: Meeting | None
 ) -> HttpResponse:
     """Create and edit share everything but the instance and the words on the page."""
-    search = request.GET.get("org_q", "").strip()[:200]
     if request.method == "GET" and htmx_targets(request, "other-organizations"):
-        return _other_organizations_search(request, organization, meeting, search)
+        return other_partners_search(
+            request,
+            organization,
+            lambda initial: MeetingForm(
+                instance=meeting, organization=organization, user=request.user, initial=initial
+            ),
+        )
     if request.method == "POST":
         form = MeetingForm(
             request.POST, instance=meeting, organization=organization, user=request.user
@@ -209,18 +199,9 @@ def _meeting_form_page(
             "organization": organization,
             "meeting": meeting,
             "time_zone": timezone.get_current_timezone_name(),
-            **_other_organizations_context(form, organization, search),
+            **other_partners_context(form, organization, search_text(request)),
         },
     )
-
-
-def _other_organizations_context(
-    form: MeetingForm, organization: Organization | None, search: str
-) -> dict:
-    chosen = form.chosen_other_organizations()
-    exclude = [o.pk for o in (organization, *chosen) if o is not None]
-    matches = selectors.organization_matches(search, exclude=exclude)
-    return {"chosen": chosen, "matches": matches, "org_q": search, "organization": organization}
 
 
 def meeting_create(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
@@ -247,10 +228,15 @@ def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     start = start_from(request.GET)
     if request.method == "GET" and htmx_targets(request, "organization-contacts"):
         return _attendees_of_chosen(request)
-    search = request.GET.get("org_q", "").strip()[:200]
     if request.method == "GET" and htmx_targets(request, "other-organizations"):
         organization = picked_organization(request.GET)
-        return _other_organizations_search(request, organization, None, search)
+        return other_partners_search(
+            request,
+            organization,
+            lambda initial: MeetingForm(
+                organization=organization, user=request.user, initial=initial
+            ),
+        )
     if request.method == "POST":
         picker = OrganizationPickerForm(request.POST)
         organization = picker.chosen()
@@ -269,7 +255,7 @@ def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     context = {"form": form, "picker": picker, "start": start, "organization": organization}
     context["time_zone"] = timezone.get_current_timezone_name()
-    context.update(_other_organizations_context(form, organization, search))
+    context.update(other_partners_context(form, organization, search_text(request)))
     return render(request, "outreach/meeting_form.html", context)
 
 

@@ -12,7 +12,9 @@ from core.http import pk_url
 from core.people import display_name
 from core.rows import escape, month_day, month_year, muted, names, short_date
 from core.templatetags.liaison import days_ago, quiet_class
+from partners import tags as tags_module
 from partners.models import TALKING_STAGES, Affiliation, Contact, Organization, Stage
+from partners.tags import Tag
 
 register = template.Library()
 
@@ -29,6 +31,12 @@ def stage_badge_html(stage: str) -> str:
         f'<span class="badge rounded-pill stage-badge stage-{escape(stage)}">'
         f"{escape(STAGES.get(stage, stage))}</span>"
     )
+
+
+@register.filter
+def tag_badges(tags: Iterable[Tag]) -> SafeString:
+    """A record's tags as coloured badges (partners.tags)."""
+    return tags_module.tag_badges(tags)
 
 
 @register.simple_tag

@@ -32,6 +32,7 @@ from core.forms import (
 )
 from outreach.forms.meetings import GAP_MESSAGE, local_datetime
 from outreach.models import Meeting
+from partners.forms import tag_filter_field
 from partners.models import LONG_TEXT, FocusArea, Organization
 from partners.organization_picker import find_organization
 from programs.models import (
@@ -134,6 +135,7 @@ class ProgramFilterForm(FilterForm):
         empty_label="All focus areas",
         widget=FastSelect,
     )
+    tag = tag_filter_field()
     year = forms.IntegerField(
         label="Running in",
         required=False,

@@ -34,6 +34,7 @@ from core.sorting import SortColumn, Sorting
 from core.unions import ColumnType, column, loaded, union_part
 from outreach.models import Meeting
 from partners.models import FocusArea, Organization, full_text_filter, search_words
+from partners.tags import joined_tags
 from programs.models import (
     GrantDeliverable,
     Outcome,
@@ -121,6 +122,7 @@ def _programs(
     status: str | None = None,
     kind: str | None = None,
     focus_area_id: int | None = None,
+    tag_id: int | None = None,
     year_start: dt.date | None = None,
     next_year_start: dt.date | None = None,
 ) -> QuerySet[Program]:
@@ -158,6 +160,9 @@ def _programs(
         # A subquery, not a join: no duplicate rows to remove.
         tagged = Program.focus_areas.through.objects.filter(focusarea_id=focus_area_id)
         qs = qs.filter(pk__in=tagged.values("program_id"))
+    if tag_id is not None:
+        with_tag = Program.tags.through.objects.filter(tag_id=tag_id)
+        qs = qs.filter(pk__in=with_tag.values("program_id"))
     if year_start is not None and next_year_start is not None:
         # A program without a start date has no year.
         qs = qs.filter(start_date__lt=next_year_start).filter(
@@ -169,7 +174,7 @@ def _programs(
 def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
     """The list's filters but the texts, as values of a prepared query; a year as its first day
     and the next year's."""
-    values = filter_values(filters, values=("status", "kind"), records=("focus_area",))
+    values = filter_values(filters, values=("status", "kind"), records=("focus_area", "tag"))
     if filters.get("year"):
         values["year_start"] = dt.date(filters["year"], 1, 1)
         values["next_year_start"] = dt.date(filters["year"] + 1, 1, 1)
@@ -207,6 +212,7 @@ def program_page_list(filters: dict[str, Any]) -> "QuerySet[Program] | PreparedL
 
 class FocusAreaNames(TypedDict):
     focus_area_names: str | None  # core.aggregates.split_names reads it
+    tag_labels: str | None  # partners.tags.tags_from_joined reads it
 
 
 def program_detail(pk: int) -> "WithAnnotations[Program, FocusAreaNames]":
@@ -238,7 +244,10 @@ def _program_page(pk: int) -> QuerySet[Program]:
     )
     return (
         Program.objects.select_related("lead", "grant")
-        .annotate(focus_area_names=Subquery(focus_areas))
+        .annotate(
+            focus_area_names=Subquery(focus_areas),
+            tag_labels=joined_tags(Program.tags.through, "program_id"),
+        )
         .filter(pk=pk)
     )
 

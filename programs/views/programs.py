@@ -32,6 +32,8 @@ from core.panels import panels_for
 from outreach.models import Meeting
 from partners.models import Organization
 from partners.organization_picker import organization_label
+from partners.tag_views import record_tags_page
+from partners.tags import tags_from_joined
 from programs.forms.programs import (
     MAX_PARTNERS,
     MAX_SESSIONS,
@@ -300,6 +302,7 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "program": program,
             "focus_areas": split_names(program.focus_area_names),
+            "tags": tags_from_joined(program.tag_labels),
             "partners": program.program_partners.all(),
             "sessions": program.sessions.all(),
             "outcomes": results.outcomes,
@@ -374,3 +377,9 @@ def program_history(request: HttpRequest, pk: int) -> HttpResponse:
         list_url=reverse("programs:program_list"),
         list_label="Programs",
     )
+
+
+def program_tags(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the program its tags (partners.tags), as on an organization's page."""
+    program = get_object_or_404(Program, pk=pk)
+    return record_tags_page(request, program, program.get_absolute_url())

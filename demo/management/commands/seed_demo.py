@@ -28,8 +28,10 @@ from demo.partners import (
 from demo.program_history import demo_program_history_load
 from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
+from demo.tags import demo_tags_load
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization, StageChange
+from partners.relations import OrganizationRelation
 from programs.models import (
     Grant,
     GrantDeliverable,
@@ -97,9 +99,16 @@ class Command(BaseCommand):
                 )
                 progress = demo_progress_load(staff=staff)
                 captured, group_sent, documents = _email_and_documents(staff, scale)
+                demo_tags_load()
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
-                    for model in (Organization, Contact, Affiliation, Program):
+                    for model in (
+                        Organization,
+                        Contact,
+                        Affiliation,
+                        OrganizationRelation,
+                        Program,
+                    ):
                         record_loaded(model)
 
         if counts is not None and connection.vendor == "postgresql":
@@ -116,8 +125,10 @@ class Command(BaseCommand):
                     StageChange,
                     Contact,
                     Affiliation,
+                    OrganizationRelation,
                     Touchpoint,
                     Touchpoint.contacts.through,
+                    Touchpoint.other_organizations.through,
                     Meeting,
                     Meeting.contacts.through,
                     Meeting.staff.through,
