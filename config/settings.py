@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "documents",
     "mail",
     "outreach",
+    "saved_views",
     "programs",
     "agreements",
     "updates",

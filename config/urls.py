@@ -15,6 +15,7 @@ urlpatterns = [
     path("email/", include("mail.urls")),
     path("", include("partners.urls")),
     path("", include("outreach.urls")),
+    path("", include("saved_views.urls")),
     path("", include("programs.urls")),
     path("", include("updates.urls")),
     path("", include("documents.urls")),

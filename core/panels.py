@@ -54,6 +54,8 @@ PAGES = {
     "organization_list": ("actions",),
     "contact_list": ("actions",),
     "touchpoint_list": ("actions",),
+    "followup_list": ("actions",),
+    "board": ("actions",),
     "program_list": ("actions",),
 }
 

@@ -228,7 +228,7 @@ class MergeAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationRelation)
-class OrganizationRelationAdmin(admin.ModelAdmin):
+class OrganizationRelationAdmin(NeverDeleteMixin, admin.ModelAdmin):
     list_display = ["organization", "kind", "related", "started_on", "ended_on", "removed_at"]
     list_filter = ["kind"]
     search_fields = ["organization__name", "related__name", "note"]
@@ -237,7 +237,7 @@ class OrganizationRelationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NeverDeleteMixin, admin.ModelAdmin):
     """Managers keep the tags in the app (Manage → Tags); here for the admin's overview."""
 
     list_display = ["name", "colour", "retired_at"]

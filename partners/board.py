@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import AuthenticatedHttpRequest
+from core.panels import panels_for
 from partners import selectors, services
 from partners.forms import BoardFilterForm, BoardMoveForm
 from partners.models import Organization, Stage
@@ -76,7 +77,7 @@ def _next_page(filters: dict[str, Any], stage: str, page: int) -> dict[str, Any]
 
 
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET)
     filters = form.filters()
     longer, page = _requested_column(request)
@@ -86,6 +87,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "query": query,
         "move_action": _with_query("partners:board_move", query),
         "page_size": BOARD_PAGE_SIZE,
+        "panels": panels_for("board", request),
     }
     if longer and request.headers.get("HX-Request"):
         # htmx "Show more": only that page of the column, appended below the cards shown.

@@ -34,16 +34,20 @@ panel_object(page="organization", name="organization")(selectors.organization_de
 panel_object(page="contact", name="contact")(selectors.contact_detail)
 
 
+# Shown a moment after the page (deferred), as the page's own response is at its budget.
 @panel(
     page="organization",
     slot="side",
     order=20,
     template="partners/panels/organization_relations.html",
+    deferred=True,
+    title="Related organizations",
 )
 def related_organizations(request: HttpRequest, organization: Organization) -> dict[str, Any]:
     """Its coalitions, departments, funders and partners, from its side: one query."""
     ties = relations.ties_of(organization.pk)
     return {
+        "organization": organization,
         "current_ties": [tie for tie in ties if not tie.is_past],
         "past_ties": [tie for tie in ties if tie.is_past],
     }

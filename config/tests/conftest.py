@@ -14,6 +14,7 @@ from partners.models import Affiliation, Contact, FocusArea, Organization
 from partners.relations import OrganizationRelation
 from partners.tags import Tag
 from programs.models import Program, ProgramSession, SurveyResult
+from saved_views.models import SavedView
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
 
@@ -60,6 +61,8 @@ def demo(settings, librarian, media_root):
         "agreements": _first(Agreement.objects.all()).pk,
         "related": _first(OrganizationRelation.objects.all()).pk,
         "tags": _first(Tag.objects.all()).pk,
+        # The demo librarian's (only its owner opens its edit page: others find no such view).
+        "saved-views": _first(SavedView.objects.all()).pk,
     }
 
 

@@ -93,6 +93,11 @@ def _pages() -> list[tuple[str, str]]:
         ("Touchpoint edit form", reverse("outreach:touchpoint_edit", args=[touchpoint.pk])),
         ("Organization tags form", reverse("partners:organization_tags", args=[organization.pk])),
         ("Related organization form", reverse("partners:relation_add", args=[organization.pk])),
+        ("Saved views", reverse("saved_views:saved_view_list")),
+        (
+            "Save a view",
+            reverse("saved_views:saved_view_create") + "?list=organizations&query=kind%3Dhealth",
+        ),
         ("Follow-ups", reverse("outreach:followup_list")),
         ("Program list", reverse("programs:program_list")),
         ("Program detail", reverse("programs:program_detail", args=[program.pk])),

@@ -36,9 +36,10 @@ pytestmark = pytest.mark.django_db
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
     # of events, the people in them); programs; progress updates; documents; agreements (its
-    # section and the data-sharing badge, one query); its related organizations. Its people's
-    # names come from its own rows. History follows on its own (core.panels: deferred).
-    "organization": 10,
+    # section and the data-sharing badge, one query). Its people's names and its tags come in
+    # its own rows. Related organizations and History follow on their own (core.panels:
+    # deferred).
+    "organization": 9,
     # The organization and its people; History (each table's latest rows: its own, its people's
     # roles, its ties to others either way; the staff they name).
     "organization_history": 7,

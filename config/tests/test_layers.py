@@ -17,6 +17,7 @@ LAYERS = [
     "documents",
     "mail",
     "outreach",
+    "saved_views",
     "programs",
     "agreements",
     "updates",

@@ -70,6 +70,11 @@ PERMISSIONS = {
     "partners:relation_add": EVERYONE,
     # Tags: managers keep the list, anyone gives them.
     "partners:tag_list": MANAGERS,
+    # Saved views: everyone saves their own; only their owner changes one.
+    "saved_views:saved_view_list": EVERYONE,
+    "saved_views:saved_view_create": EVERYONE,
+    "saved_views:saved_view_edit": EVERYONE,
+    "saved_views:saved_view_remove": EVERYONE,
     "partners:tag_create": MANAGERS,
     "partners:tag_edit": MANAGERS,
     "partners:tag_retire": MANAGERS,

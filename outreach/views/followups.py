@@ -16,7 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.conflicts import save_unless_changed
 from core.forms import apply_service_errors, staff_list, staff_users
-from core.http import COUNT_LIMIT, AuthenticatedHttpRequest, announce, paginate, query_without
+from core.http import (
+    COUNT_LIMIT,
+    AuthenticatedHttpRequest,
+    announce,
+    paginate,
+    query_without,
+    record_number,
+)
+from core.panels import panels_for
 from core.people import display_name, possessive
 from core.roles import is_manager, manager_required
 from outreach import services
@@ -73,12 +81,12 @@ def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     assignee: User | None = request.user
     if manager and choice == "all":
         assignee = None
-    elif manager and choice.isdigit():
-        assignee = staff_users().filter(pk=int(choice)).first() or request.user
+    elif manager and record_number(choice):
+        assignee = staff_users().filter(pk=record_number(choice)).first() or request.user
     organization = None
-    org_id = request.GET.get("organization", "")
-    if org_id.isdigit():
-        organization = Organization.objects.filter(pk=int(org_id)).first()
+    org_id = record_number(request.GET.get("organization"))
+    if org_id:
+        organization = Organization.objects.filter(pk=org_id).first()
     followups = followup_page_list(assignee, organization)
     page = paginate(request, followups, PAGE_SIZE, count_limit=COUNT_LIMIT)
     return render(
@@ -92,6 +100,7 @@ def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_assignee": assignee is None or assignee != request.user,
             "staff": staff_list() if manager else [],
             "query": query_without(request, "page"),
+            "panels": panels_for("followup_list", request),
         },
     )
 

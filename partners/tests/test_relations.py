@@ -160,17 +160,27 @@ def test_merging_drops_a_partner_tie_the_survivor_has_the_other_way_round(place,
     ]
 
 
+def panel_of(client, organization) -> str:
+    """The Related organizations panel, which the page fetches once it has loaded."""
+    url = reverse("panel", args=["organization", "related-organizations"])
+    return client.get(url, {"of": organization.pk}).content.decode()
+
+
 def test_the_pages(place, librarian_client):
     health, coalition = place["health"], place["coalition"]
     add_url = reverse("partners:relation_add", args=[coalition.pk])
-    assert add_url in librarian_client.get(coalition.get_absolute_url()).content.decode()
+    page = librarian_client.get(coalition.get_absolute_url()).content.decode()
+    assert "Related organizations" in page and add_url not in page  # deferred
+    assert add_url in panel_of(librarian_client, coalition)
     response = librarian_client.post(
         add_url,
         {"choice": "~member_of", "organization_name": health.name, "started_on": "2023-03-01"},
         follow=True,
     )
-    html = response.content.decode()
-    assert "Saved: Tamarack County Health Department → member of Tamarack" in html
+    assert "Saved: Tamarack County Health Department → member of Tamarack" in (
+        response.content.decode()
+    )
+    html = panel_of(librarian_client, coalition)
     assert "Has member <a href" in html and "since Mar 2023" in html
     relation = OrganizationRelation.objects.get()
     edit_url = reverse("partners:relation_edit", args=[relation.pk]) + f"?of={coalition.pk}"
@@ -183,12 +193,12 @@ def test_the_pages(place, librarian_client):
         edit_url, {"started_on": "2023-03-01", "ended_on": "2024-06-30", "note": "Left"}
     )
     assert response.url == coalition.get_absolute_url()
-    html = librarian_client.get(health.get_absolute_url()).content.decode()
+    html = panel_of(librarian_client, health)
     assert "Past ties (1)" in html and "Mar 2023 to Jun 2024" in html
     remove_url = reverse("partners:relation_remove", args=[relation.pk]) + f"?of={health.pk}"
     assert "entered by mistake" in librarian_client.get(remove_url).content.decode()
     assert librarian_client.post(remove_url).url == health.get_absolute_url()
-    assert "Past ties" not in librarian_client.get(health.get_absolute_url()).content.decode()
+    assert "Past ties" not in panel_of(librarian_client, health)
     assert librarian_client.get(edit_url).status_code == 404
 
 

@@ -28,6 +28,7 @@ from demo.partners import (
 from demo.program_history import demo_program_history_load
 from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
+from demo.saved_views import demo_saved_views_load
 from demo.tags import demo_tags_load
 from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization, StageChange
@@ -100,6 +101,7 @@ class Command(BaseCommand):
                 progress = demo_progress_load(staff=staff)
                 captured, group_sent, documents = _email_and_documents(staff, scale)
                 demo_tags_load()
+                demo_saved_views_load(staff=staff)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (
