@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.forms import FilterForm, staff_users
 from core.http import record_number
 from core.roles import is_manager
+from core.templatetags.liaison import fixed_url
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
 from outreach.selectors.followups import followup_page_list
 from outreach.selectors.touchpoints import touchpoint_list
@@ -33,7 +33,8 @@ class SavedList:
     count: Callable[[QueryDict, User], int]
 
     def url(self, query: str) -> str:
-        return f"{reverse(self.url_name)}?{query}" if query else reverse(self.url_name)
+        path = fixed_url(self.url_name)  # reversed once per process
+        return f"{path}?{query}" if query else path
 
 
 def _filtered(form: type[FilterForm], query: QueryDict) -> dict[str, Any]:

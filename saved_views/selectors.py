@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from core.prepared import Prepared
 from core.roles import is_manager
 from saved_views.lists import LISTS, holds
 from saved_views.models import SavedView
@@ -18,10 +19,22 @@ def views_seen_by(user: User) -> QuerySet[SavedView]:
     ).select_related("owner")
 
 
+# Above every list page: compiled once per process (core.prepared).
+_OF_LIST = Prepared(
+    lambda user_id, kind: (
+        SavedView.objects.filter(
+            Q(owner_id=user_id) | Q(shared=True), list=kind, removed_at__isnull=True
+        )
+        .select_related("owner")
+        .only("name", "list", "query", "owner__first_name", "owner__username")
+    )
+)
+
+
 def views_of_list(user: User, kind: str) -> list[SavedView]:
     """The views above a list: one's own first, then the team's, by name. One query. Someone
     else's follow-ups are for managers to see: a librarian is not offered such a view."""
-    views = list(views_seen_by(user).filter(list=kind))
+    views = list(_OF_LIST.objects(user_id=user.pk, kind=kind))
     if kind == SavedView.List.FOLLOWUPS and not is_manager(user):
         views = [view for view in views if "assignee" not in QueryDict(view.query)]
     return sorted(views, key=lambda view: (view.owner_id != user.pk, view.name.lower(), view.pk))
