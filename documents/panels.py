@@ -52,7 +52,16 @@ KIND_OPTIONS = mark_safe(  # noqa: S308 — our own labels, escaped
 )
 
 
-@panel(page="organization", slot="side", order=25, template=TEMPLATE)
+# On a partner's page a moment after the page (deferred): the page's own response is at its
+# budget (make bench-pages), and its documents are not what it is opened for first.
+@panel(
+    page="organization",
+    slot="side",
+    order=25,
+    template=TEMPLATE,
+    deferred=True,
+    title="Documents",
+)
 def organization_documents(request: HttpRequest, organization: Model) -> dict[str, Any]:
     return documents_section(organization)
 

@@ -35,11 +35,10 @@ pytestmark = pytest.mark.django_db
 # say what they are.
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
-    # of events, the people in them); programs; progress updates; documents; agreements (its
-    # section and the data-sharing badge, one query). Its people's names and its tags come in
-    # its own rows. Related organizations and History follow on their own (core.panels:
-    # deferred).
-    "organization": 9,
+    # of events, the people in them); programs; progress updates; agreements (its section and
+    # the data-sharing badge, one query). Its people's names and its tags come in its own rows.
+    # Related organizations, Documents and History follow on their own (core.panels: deferred).
+    "organization": 8,
     # The organization and its people; History (each table's latest rows: its own, its people's
     # roles, its ties to others either way; the staff they name).
     "organization_history": 7,

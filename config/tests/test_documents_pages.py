@@ -78,8 +78,12 @@ def test_each_record_page_has_its_documents_and_an_upload_form(librarian_client,
         html = section(librarian_client.get(urls[kind]))
         assert f"On the {kind}" in html
         assert f"to={kind}&amp;of={record.pk}" in html and 'type="file"' in html
-    # Those of the partner's touchpoints and meetings are the partner's too.
-    html = section(librarian_client.get(clinic.get_absolute_url()))
+    # Those of the partner's touchpoints and meetings are the partner's too: its section
+    # follows its page (core.panels: deferred).
+    page = librarian_client.get(clinic.get_absolute_url()).content.decode()
+    assert "Documents" in page and 'type="file"' not in page
+    panel = reverse("panel", args=["organization", "organization-documents"])
+    html = section(librarian_client.get(panel, {"of": clinic.pk}))
     assert "On the touchpoint" in html and "On the meeting" in html
     assert "On the contact" not in html
 

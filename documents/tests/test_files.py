@@ -96,7 +96,8 @@ def test_archived_documents_leave_the_lists_and_come_back(librarian_client, libr
     librarian_client.post(archive, follow=True)  # its message shown
     document.refresh_from_db()
     assert document.is_archived and document.archived_at
-    assert "Old flyer" not in section(librarian_client.get(clinic.get_absolute_url()))
+    panel = reverse("panel", args=["organization", "organization-documents"])
+    assert "Old flyer" not in section(librarian_client.get(panel, {"of": clinic.pk}))
     listing = reverse("documents:document_list")
     assert "Old flyer" not in librarian_client.get(listing).content.decode()
     assert "Old flyer" in librarian_client.get(listing + "?archived=on").content.decode()
