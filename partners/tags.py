@@ -202,11 +202,3 @@ def tag_badges(tags: Iterable[Tag]) -> SafeString:
     return format_html_join(
         " ", '<span class="badge tag tag-{}">{}</span>', ((tag.colour, tag.name) for tag in tags)
     )
-
-
-def tag_filter_choices() -> list[tuple[str, str]]:
-    """A list's "Tag" filter: every tag, retired ones too (records keep them)."""
-    return [("", "Any tag")] + [
-        (str(pk), name + (" (retired)" if retired else ""))
-        for pk, name, retired in Tag.objects.values_list("pk", "name", "retired_at")
-    ]

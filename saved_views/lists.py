@@ -10,15 +10,12 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils.http import urlencode
 
-from core.forms import FilterForm, staff_users
-from core.http import record_number
-from core.roles import is_manager
+from core.forms import FilterForm
 from core.templatetags.liaison import fixed_url
 from outreach.forms.touchpoint_filters import TouchpointFilterForm
-from outreach.selectors.followups import followup_page_list
+from outreach.selectors.followups import followup_page_list, followups_asked
 from outreach.selectors.touchpoints import touchpoint_list
 from partners.forms import BoardFilterForm, ContactFilterForm, OrganizationFilterForm
-from partners.models import Organization
 from partners.selectors import board_counts, contact_list, organization_list
 from saved_views.models import SavedView
 
@@ -46,17 +43,8 @@ FOLLOWUP_FILTERS = ("assignee", "organization")
 
 
 def _followups(query: QueryDict, user: User) -> Any:
-    """As the follow-up list reads its address: one's own, everyone's or (managers) someone's,
-    of one partner or all."""
-    choice = query.get("assignee", "")
-    assignee: User | None = user
-    if is_manager(user) and choice == "all":
-        assignee = None
-    elif is_manager(user) and record_number(choice):
-        assignee = staff_users().filter(pk=record_number(choice)).first() or user
-    number = record_number(query.get("organization"))
-    organization = Organization.objects.filter(pk=number).first() if number else None
-    return followup_page_list(assignee, organization)
+    """As the follow-up list reads its address (outreach.selectors.followups.followups_asked)."""
+    return followup_page_list(*followups_asked(query, user))
 
 
 LISTS: dict[str, SavedList] = {

@@ -5,9 +5,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
+from core.forms import staff_users
+from core.http import record_number
 from core.prepared import Prepared, PreparedList, PreparedLists
+from core.roles import is_manager
 from outreach.models import FollowUp
 from partners.models import Organization
 
@@ -130,3 +134,19 @@ def group_by_due(followups: list[FollowUp], today: dt.date | None = None) -> Fol
         else:
             groups.later.append(followup)
     return groups
+
+
+def followups_asked(params: QueryDict, user: User) -> tuple[User | None, Organization | None]:
+    """Whose follow-ups and which partner's the follow-up list's address asks for: one's own,
+    everyone's (?assignee=all) or someone's (managers only), of one partner (?organization=) or
+    of all. One home for the list page and the saved views that count it."""
+    manager = is_manager(user)
+    choice = params.get("assignee", "")
+    assignee: User | None = user
+    if manager and choice == "all":
+        assignee = None
+    elif manager and record_number(choice):
+        assignee = staff_users().filter(pk=record_number(choice)).first() or user
+    number = record_number(params.get("organization"))
+    organization = Organization.objects.filter(pk=number).first() if number else None
+    return assignee, organization

@@ -5,7 +5,6 @@ page, where it is edited or cancelled."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.conflicts import save_unless_changed
-from core.forms import apply_service_errors, staff_list, staff_users
+from core.forms import apply_service_errors, staff_list
 from core.http import (
     COUNT_LIMIT,
     AuthenticatedHttpRequest,
     announce,
     paginate,
     query_without,
-    record_number,
 )
 from core.panels import panels_for
 from core.people import display_name, possessive
@@ -31,7 +29,7 @@ from outreach import services
 from outreach.forms.followups import FollowUpEditForm, FollowUpForm, ReassignForm, SnoozeForm
 from outreach.models import FollowUp
 from outreach.selectors import followups as selectors
-from outreach.selectors.followups import followup_page_list, group_by_due
+from outreach.selectors.followups import followup_page_list, followups_asked, group_by_due
 from partners.models import Organization
 from partners.organization_picker import OrganizationPickerForm, start_from
 
@@ -77,16 +75,7 @@ def _own_or_manager(request: HttpRequest, followup: FollowUp) -> None:
 @require_GET
 def followup_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     manager = is_manager(request.user)
-    choice = request.GET.get("assignee", "")
-    assignee: User | None = request.user
-    if manager and choice == "all":
-        assignee = None
-    elif manager and record_number(choice):
-        assignee = staff_users().filter(pk=record_number(choice)).first() or request.user
-    organization = None
-    org_id = record_number(request.GET.get("organization"))
-    if org_id:
-        organization = Organization.objects.filter(pk=org_id).first()
+    assignee, organization = followups_asked(request.GET, request.user)
     followups = followup_page_list(assignee, organization)
     page = paginate(request, followups, PAGE_SIZE, count_limit=COUNT_LIMIT)
     return render(
