@@ -94,6 +94,8 @@ def _pages() -> list[tuple[str, str]]:
         ("Organization tags form", reverse("partners:organization_tags", args=[organization.pk])),
         ("Related organization form", reverse("partners:relation_add", args=[organization.pk])),
         ("Saved views", reverse("saved_views:saved_view_list")),
+        ("Search results", reverse("search:search") + "?q=health+-hospital"),
+        ("Search: one kind", reverse("search:search") + "?q=health&kind=touchpoints"),
         (
             "Save a view",
             reverse("saved_views:saved_view_create") + "?list=organizations&query=kind%3Dhealth",

@@ -72,6 +72,7 @@ PERMISSIONS = {
     "partners:tag_list": MANAGERS,
     # Saved views: everyone saves their own; only their owner changes one.
     "saved_views:saved_view_list": EVERYONE,
+    "search:search": EVERYONE,
     "saved_views:saved_view_create": EVERYONE,
     "saved_views:saved_view_edit": EVERYONE,
     "saved_views:saved_view_remove": EVERYONE,

@@ -20,6 +20,15 @@ NOT_PAGES = re.compile(r"(_csv|_export|_ics|:calendar_feed|:logout|^admin:)")
 # listed shows its programs only when it has some in the period, which differs from one size of
 # data to the other (four queries, or eight): a program's own summary is alike at both sizes.
 TAKEN_FROM = {"programs:impact_summary": "programs:program_detail"}
+# The search box (a form, not a link), as the issue asked of it: a word in partners' profiles,
+# a word in touchpoint notes, a mistyped name, a word left out, a phrase.
+SEARCHES = {
+    "search: diabetes": "/search/?q=diabetes",
+    "search: MOU": "/search/?q=MOU",
+    "search: tamarak": "/search/?q=tamarak",
+    "search: health -hospital": "/search/?q=health+-hospital",
+    "search: food pantry": "/search/?q=%22food+pantry%22",
+}
 
 
 class _Links(HTMLParser):
@@ -150,7 +159,7 @@ def discover(client: Client) -> dict[str, str]:
                     found[name] = link.split("#")[0]
                     next_queue.append(found[name])
         queue = next_queue if depth == 0 else []
-    return found
+    return found | SEARCHES
 
 
 @dataclass(frozen=True)

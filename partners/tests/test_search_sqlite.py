@@ -87,9 +87,9 @@ print(json.dumps(seen))
 """
 
 
-@pytest.fixture(scope="module")
-def seen(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("sqlite-search")
+def sqlite_run(folder: Path, script: str) -> dict:
+    """`manage.py migrate` on a new SQLite database in `folder`, then `script` in a process of
+    its own: what the script printed last, as JSON."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -103,13 +103,18 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     for command in (
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
     ):
         result = subprocess.run(
             command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, f"{' '.join(command[:3])}:\n{result.stderr}"
     return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def seen(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return sqlite_run(tmp_path_factory.mktemp("sqlite-search"), SCRIPT)
 
 
 def test_sqlite_search_ignores_case_and_accents(seen):

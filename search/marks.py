@@ -1,0 +1,59 @@
+"""The words found, marked: in a result's title, and in a few words around the first of them in
+its longer text. Written here rather than by PostgreSQL's ts_headline (which reads each text
+again) so that both databases mark alike; the words compared as search.words compares them
+(by their keys: "Clinics" is marked for "clinic").
+"""
+
+import re
+
+from django.utils.safestring import SafeString, mark_safe
+
+from core.rows import escape
+from search.words import key
+
+_WORD = re.compile(r"[^\W_]+")
+BEFORE, AFTER = 8, 22
+
+
+def _found(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(text) if key(m.group()) in wanted]
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    at = 0
+    for start, end in spans:
+        parts.append(escape(text[at:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        at = end
+    parts.append(escape(text[at:]))
+    return "".join(parts)
+
+
+def marked(text: str, wanted: set[str]) -> SafeString:
+    """The whole text, escaped, with the words found in <mark>."""
+    return mark_safe(_marked(text, _found(text, wanted)))  # noqa: S308 - escaped above
+
+
+def excerpt(texts: list[str], wanted: set[str]) -> SafeString:
+    """A few words around the first word found in the first text that has one, marked; the
+    start of the first non-empty text when none has (a match of a phrase split by a line)."""
+    for text in texts:
+        spans = _found(text, wanted)
+        if spans:
+            return mark_safe(_around(text, spans))  # noqa: S308 - escaped in _around
+    first = next((text for text in texts if text.strip()), "")
+    return mark_safe(_around(first, []))  # noqa: S308
+
+
+def _around(text: str, spans: list[tuple[int, int]]) -> str:
+    words = list(_WORD.finditer(text))
+    if not words:
+        return escape(text[:200])
+    first = next((i for i, m in enumerate(words) if spans and m.start() == spans[0][0]), 0)
+    lo, hi = max(first - BEFORE, 0), min(first + AFTER, len(words) - 1)
+    start = 0 if lo == 0 else words[lo].start()
+    end = len(text) if hi == len(words) - 1 else words[hi].end()
+    inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
+    body = _marked(text[start:end], inside)
+    return f"{'… ' if start else ''}{body}{' …' if end < len(text) else ''}"

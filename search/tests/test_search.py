@@ -1,0 +1,264 @@
+"""The search box: the right record first for what a librarian types, on the fixed data set of
+conftest.py (PostgreSQL: the indexed search; SQLite's plain one in test_search_sqlite.py)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from documents.models import Document
+from outreach.models import Meeting, Touchpoint
+from partners.models import Affiliation, Contact, Organization
+from programs.models import Program
+from search import selectors
+from search.kinds import INDEXED, ORGANIZATIONS, TOUCHPOINTS
+from search.results import search_groups, search_page
+from search.words import query_read
+
+pytestmark = pytest.mark.django_db
+
+# What a librarian types → the organization that must come first.
+FIRST = [
+    ("diabetes classes", "Harlow Springs Community Clinic"),
+    ("the clinic that does diabetes classes", "Harlow Springs Community Clinic"),
+    ("clinics", "Harlow Springs Community Clinic"),
+    ("tamarak health", "Tamarack County Health Department"),
+    ("clinica", "Clínica La Esperanza"),
+    ("food pantry", "Mill Creek Food Pantry"),
+    ("health -hospital", "Tamarack County Health Department"),
+    ('"english classes"', "Mill Creek Adult School"),
+    ("immigrants", "Mill Creek Center for New Americans"),
+    ("broadband", "Tamarack Broadband Cooperative"),
+    ("meals seniors", "Port Alden Senior Center"),
+    ("council", "Cedar Bend City Council"),
+]
+
+
+def _organizations(text: str) -> list[str]:
+    groups = {group.kind.key: group for group in search_groups(query_read(text))}
+    group = groups.get("organizations")
+    return [hit.url for hit in group.hits] if group else []
+
+
+def _url(partners, name):
+    return partners[name].get_absolute_url()
+
+
+@pytest.mark.parametrize(("text", "first"), FIRST)
+def test_the_right_organization_comes_first(partners, text, first):
+    found = _organizations(text)
+    assert found, f"nothing found for {text!r}"
+    assert found[0] == _url(partners, first), text
+
+
+def test_a_word_left_out_leaves_out_what_has_it(partners):
+    found = _organizations("health -hospital")
+    assert _url(partners, "St. Luke's Port Alden Hospital") not in found
+    assert _url(partners, "Harlow Springs Community Clinic") in found
+
+
+def test_a_quoted_phrase_needs_the_words_together(partners):
+    found = _organizations('"english classes"')
+    assert found == [_url(partners, "Mill Creek Adult School")]  # not "classes in English"
+
+
+def test_or_finds_either_word(partners):
+    found = set(_organizations("pantry or broadband"))
+    assert {
+        _url(partners, "Mill Creek Food Pantry"),
+        _url(partners, "Tamarack Broadband Cooperative"),
+    } <= found
+
+
+def test_the_name_outranks_the_description(partners):
+    found = _organizations("broadband")
+    assert found == [
+        _url(partners, "Tamarack Broadband Cooperative"),
+        _url(partners, "Cedar Bend Digital Equity Coalition"),
+    ]
+
+
+def test_mou_in_five_touchpoint_notes_finds_those_five(partners):
+    groups = {group.kind.key: group for group in search_groups(query_read("MOU"))}
+    touchpoints = groups["touchpoints"]
+    assert len(touchpoints.hits) == 5 and not touchpoints.more
+    # Newest first, the word marked; "Mountain" is not "MOU".
+    assert [hit.title for hit in touchpoints.hits][0] == "Partnership call 5"
+    assert "<mark>MOU</mark>" in touchpoints.hits[0].excerpt
+
+
+def test_diabetes_in_a_profile_is_found(partners):
+    found = _organizations("diabetes")
+    assert set(found) == {
+        _url(partners, "Harlow Springs Community Clinic"),
+        _url(partners, "St. Luke's Port Alden Hospital"),
+    }
+
+
+def test_contacts_by_name_email_and_title(partners):
+    rosa = Contact.objects.get(name="Rosa Díaz").get_absolute_url()
+    marcus = Contact.objects.get(name="Marcus Lee").get_absolute_url()
+    for text, person in [
+        ("rosa diaz", rosa),
+        ("rdiaz@harlowclinic.example.org", rosa),
+        ("harlowclinic", rosa),
+        ("school nurse", marcus),
+    ]:
+        groups = {g.kind.key: g for g in search_groups(query_read(text))}
+        assert [hit.url for hit in groups["contacts"].hits] == [person], text
+    groups = {g.kind.key: g for g in search_groups(query_read("school nurse"))}
+    assert "<mark>School</mark> <mark>nurse</mark>" in groups["contacts"].hits[0].detail
+
+
+def test_a_mistyped_name_offers_names_like_it(partners):
+    groups = {g.kind.key: g for g in search_groups(query_read("tamarak"))}
+    group = groups["organizations"]
+    assert group.similar
+    assert all("Tamarack" in hit.title for hit in group.hits)
+
+
+def test_no_words_no_search(partners):
+    assert not query_read("-hospital")
+    assert not query_read("  !!! ")
+    assert search_groups(query_read("zzzzqqq")) == []
+
+
+def test_what_is_found_is_escaped(partners):
+    Organization.objects.filter(pk=partners["Mill Creek Food Pantry"].pk).update(
+        name="<script>alert(1)</script> Pantry"
+    )
+    groups = {g.kind.key: g for g in search_groups(query_read("pantry"))}
+    titles = " ".join(hit.title for hit in groups["organizations"].hits)
+    assert "<script>" not in titles and "&lt;script&gt;" in titles
+
+
+def test_every_way_of_writing_keeps_the_words(partners):
+    """The trigger keeps search_words on an update, a bulk update and a bulk insert alike."""
+    pantry = partners["Mill Creek Food Pantry"]
+    Organization.objects.filter(pk=pantry.pk).update(initiatives="Xylophone lessons")
+    assert _organizations("xylophone") == [pantry.get_absolute_url()]
+    Organization.objects.bulk_create([Organization(name="Quokka Society", normalized_name="q")])
+    assert len(_organizations("quokka")) == 1
+    Organization.objects.filter(pk=pantry.pk).update(initiatives="")
+    assert _organizations("xylophone") == []
+
+
+@pytest.mark.parametrize("kind", INDEXED, ids=lambda kind: kind.key)
+def test_every_column_searched_is_kept_by_the_trigger(partners, kind):
+    """search.kinds reads each of these columns: the migration's trigger must keep each one."""
+    record = kind.model._default_manager.order_by("pk").first() or _one(kind)
+    for column in kind.text_columns():
+        word = f"zq{column.replace('_', '')}x"
+        kind.model._default_manager.filter(pk=record.pk).update(
+            **{column: f"{word}@a.org" if column == "email" else word}
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT search_words @@ to_tsquery('english_unaccent', %s) FROM {kind.table} "
+                "WHERE id = %s",
+                [word, record.pk],
+            )
+            assert cursor.fetchone() == (True,), f"{kind.table}.{column}"
+
+
+def _one(kind):
+    organization = Organization.objects.order_by("pk")[0]
+    if kind.model is Meeting:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        start = timezone.now()
+        return Meeting.objects.create(
+            organization=organization,
+            title="M",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        )
+    if kind.model is Program:
+        return Program.objects.create(title="P")
+    if kind.model is Document:
+        return Document.objects.create(
+            title="D",
+            organization=organization,
+            file_name="d.pdf",
+            content_type="application/pdf",
+            size=1,
+        )
+    raise AssertionError(kind)
+
+
+def test_the_index_serves_the_search(partners):
+    """The planner can answer from the GIN index (with sequential scans ruled out: a few rows
+    would rather be read whole)."""
+    asked = selectors.asked(query_read("diabetes"))
+    found = selectors.matching(ORGANIZATIONS, asked, Organization.objects.all())
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "partners_organization_search_words" in plan
+
+
+def test_a_page_of_one_kind(partners, rf):
+    request = rf.get("/search/", {"q": "MOU", "kind": "touchpoints"})
+    page, group = search_page(request, query_read("MOU"), TOUCHPOINTS)
+    assert page.paginator.count == 5 and len(group.hits) == 5
+
+
+def test_search_page(librarian_client, partners):
+    url = reverse("search:search")
+    response = librarian_client.get(url, {"q": "diabetes classes"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>diabetes</mark>" in html and "Harlow Springs Community Clinic" in html
+    more = librarian_client.get(url, {"q": "MOU", "kind": "touchpoints"})
+    assert more.status_code == 200 and more.content.decode().count("Partnership call") == 5
+    assert "All results for" in more.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": ""},
+        {"q": "-hospital"},
+        {"q": "x" * 5000},
+        {"q": '"unclosed phrase'},
+        {"q": "a & b | ! ( ) : * '"},
+        {"q": "health", "kind": "nonsense"},
+        {"q": "health", "kind": "touchpoints", "page": "abc"},
+        {"q": "health", "kind": "touchpoints", "page": "99999"},
+    ],
+)
+def test_any_input_gives_a_page(librarian_client, partners, params):
+    response = librarian_client.get(reverse("search:search"), params)
+    assert response.status_code == 200
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    librarian_client, partners, django_assert_max_num_queries
+):
+    url = reverse("search:search")
+    librarian_client.get(url, {"q": "health"})
+    with django_assert_max_num_queries(12) as small:
+        librarian_client.get(url, {"q": "health or council or mou"})
+    for i in range(30):
+        organization = Organization.objects.create(
+            name=f"Health Partner {i}", normalized_name=f"hp{i}"
+        )
+        Touchpoint.objects.create(
+            organization=organization, subject="Health MOU", occurred_on="2026-01-01"
+        )
+        Affiliation.objects.create(
+            organization=organization,
+            contact=Contact.objects.create(name=f"Health Person {i}"),
+            title="Health council",
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        librarian_client.get(url, {"q": "health or council or mou"})
+
+
+def test_the_top_bar_has_the_search_box(librarian_client):
+    html = librarian_client.get(reverse("home")).content.decode()
+    assert 'role="search"' in html and 'aria-keyshortcuts="/"' in html
