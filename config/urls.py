@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("compose.urls")),
     path("reports/", include("reports.urls")),
     path("", include("transfer.urls")),
+    path("", include("bulk.urls")),
 ]

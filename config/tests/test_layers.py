@@ -26,6 +26,7 @@ LAYERS = [
     "notifications",
     "reports",
     "transfer",
+    "bulk",
 ]
 
 CHECK = """
