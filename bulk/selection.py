@@ -94,7 +94,9 @@ def selection_from(params: QueryDict) -> Selection:
     records = params.get("records", "")
     if records not in Records.values:
         raise SelectionError("Choose the records to change on their list first.")
-    filter_query = params.get("filter", "")[:2000]
+    # Read and written again: whatever was sent, only a query string goes on (into links, a
+    # redirect's Location, the record kept).
+    filter_query = QueryDict(params.get("filter", "")[:2000]).urlencode()
     if params.get("all") == "1":
         return Selection(records, None, filter_query)
     raw = params.getlist("ids")

@@ -83,3 +83,12 @@ def test_a_confirmation_with_a_bad_value_goes_back_to_the_choice(manager_client,
 def test_the_bulk_pages_answer_get_and_post_only_as_meant(librarian_client):
     assert librarian_client.post(reverse("bulk:bulk_choose")).status_code == 405
     assert librarian_client.get(reverse("bulk:bulk_run")).status_code == 405
+
+
+def test_a_filter_with_a_line_break_is_read_as_a_query_string_not_a_header(librarian_client):
+    response = librarian_client.get(
+        reverse("bulk:bulk_choose"),
+        {"records": "organizations", "filter": "stage=active\r\nSet-Cookie: x=1"},
+    )
+    assert response.status_code == 302
+    assert "\n" not in response["Location"] and "Set-Cookie" not in response.cookies
