@@ -88,15 +88,19 @@ def _matching(records: str, params: QueryDict, user: User) -> "list[int]":
     return list(followups.values_list("pk", flat=True))
 
 
+def filter_of(params: QueryDict) -> str:
+    """The list's filters as sent, read and written again: whatever was sent, only a query
+    string goes on (into links, a redirect's Location, the record kept)."""
+    return QueryDict(params.get("filter", "")[:2000]).urlencode()
+
+
 def selection_from(params: QueryDict) -> Selection:
     """The selection the list's form (or a bulk page's hidden fields) sends; SelectionError
     with what to do when it names none, or cannot be read (a tampered address)."""
     records = params.get("records", "")
     if records not in Records.values:
         raise SelectionError("Choose the records to change on their list first.")
-    # Read and written again: whatever was sent, only a query string goes on (into links, a
-    # redirect's Location, the record kept).
-    filter_query = QueryDict(params.get("filter", "")[:2000]).urlencode()
+    filter_query = filter_of(params)
     if params.get("all") == "1":
         return Selection(records, None, filter_query)
     raw = params.getlist("ids")

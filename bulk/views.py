@@ -15,7 +15,7 @@ from bulk import selectors
 from bulk.forms import ActionForm
 from bulk.models import BulkAction
 from bulk.plans import plan_of
-from bulk.selection import Selection, SelectionError, counted, selection_from
+from bulk.selection import Selection, SelectionError, counted, filter_of, selection_from
 from bulk.services import bulk_action_record, bulk_action_start
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate
 from core.roles import is_manager, manager_required
@@ -32,7 +32,7 @@ def _refused(request: AuthenticatedHttpRequest, error: SelectionError) -> HttpRe
     messages.warning(request, str(error))
     params = request.POST or request.GET
     if params.get("records") in BulkAction.Records.values:
-        return redirect(Selection(params["records"], (), params.get("filter", "")).list_url)
+        return redirect(Selection(params["records"], (), filter_of(params)).list_url)
     return redirect("home")
 
 
