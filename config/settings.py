@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "reports",
     "transfer",
     "search",
+    "bulk",
 ]
 
 MIDDLEWARE = [

@@ -25,4 +25,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("transfer.urls")),
     path("", include("search.urls")),
+    path("", include("bulk.urls")),
 ]

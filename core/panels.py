@@ -50,11 +50,12 @@ PAGES = {
     "contact": ("actions", "main"),
     "touchpoint": ("main",),
     "program": ("side",),
-    # The lists: `actions` beside the count (the export links).
-    "organization_list": ("actions",),
-    "contact_list": ("actions",),
+    # The lists: `actions` beside the count (the export links); `selection`, the form that
+    # takes the rows ticked (bulk actions): a list has checkboxes when it has a panel there.
+    "organization_list": ("actions", "selection"),
+    "contact_list": ("actions", "selection"),
     "touchpoint_list": ("actions",),
-    "followup_list": ("actions",),
+    "followup_list": ("actions", "selection"),
     "board": ("actions",),
     "program_list": ("actions",),
 }

@@ -28,6 +28,7 @@ __all__ = [
     "muted",
     "names",
     "plural",
+    "select_box",
     "short_date",
     "shortened",
     "weekday",
@@ -93,3 +94,17 @@ def names(items: Iterable[str], empty: str = "None") -> str:
     """Names joined by commas, escaped; `empty`, muted, for none."""
     joined = ", ".join(escape(name) for name in items)
     return joined or muted(empty)
+
+
+# The form the row checkboxes belong to (a list's `selection` panel, core.panels), wherever it
+# is on the page: the `form` attribute ties them to it.
+SELECTION_FORM = "bulk-selection"
+
+
+def select_box(pk: int, name: str) -> str:
+    """A row's checkbox for the list's selection, labelled “Select <name>” (`name` escaped
+    already)."""
+    return (
+        f'<input class="form-check-input" type="checkbox" name="ids" value="{pk}"'
+        f' form="{SELECTION_FORM}" aria-label="Select {name}" data-row-select>'
+    )

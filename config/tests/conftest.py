@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Model, QuerySet
 
 from agreements.models import Agreement
+from bulk.models import BulkAction
 from config.tests.merge_cast import areas, duplicates, people  # noqa: F401 — the merge tests' cast
 from core.profiles import calendar_token_rotate
 from outreach.models import FollowUp, Meeting, Touchpoint
@@ -63,6 +64,15 @@ def demo(settings, librarian, media_root):
         "tags": _first(Tag.objects.all()).pk,
         # The demo librarian's (only its owner opens its edit page: others find no such view).
         "saved-views": _first(SavedView.objects.all()).pk,
+        # Made by the demo librarian: only she and managers open it.
+        "bulk-actions": BulkAction.objects.create(
+            records=BulkAction.Records.ORGANIZATIONS,
+            action=BulkAction.Action.STAGE,
+            count=0,
+            summary="0 organizations: stage Identified → Active",
+            by=librarian,
+            status=BulkAction.Status.DONE,
+        ).pk,
     }
 
 

@@ -237,6 +237,7 @@ def _manager_pages(page) -> list[str]:
         ("Focus area merge", reverse("partners:focus_area_merge", args=[area.pk])),
         ("Purge a document's files", reverse("documents:document_purge", args=[document.pk])),
         *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),
+        *_bulk_pages(),
     ]:
         response = page.goto(path)
         assert response and response.ok, f"{name}: {path} answered {response and response.status}"
@@ -247,3 +248,32 @@ def _manager_pages(page) -> list[str]:
         page.goto(reverse(f"reports:{slug}"))
         problems += _violations(page, f"Report {slug}, 375 px wide")
     return problems
+
+
+def _bulk_pages() -> list[tuple[str, str]]:
+    """Bulk actions: choosing, the confirmation, one running (its progress bar), the review."""
+    from django.contrib.auth.models import User
+
+    from bulk.models import BulkAction
+
+    manager = User.objects.get(username="manager")
+    librarian = User.objects.get(username="librarian")
+    first = Organization.objects.order_by("pk")[:3].values_list("pk", flat=True)
+    ids = "&".join(f"ids={pk}" for pk in first)
+    choose = f"{reverse('bulk:bulk_choose')}?records=organizations&filter=&{ids}"
+    running = BulkAction.objects.create(
+        records="organizations", action="tag_add", count=1200, by=manager,
+        summary="1,200 organizations: tag “Branch network” added",
+    )  # fmt: skip
+    done = BulkAction.objects.create(
+        records="organizations", action="owner", count=3, done=3, by=manager,
+        status="done", summary="3 organizations: owner Rosa Díaz → Marcus Lee", record_ids=[],
+    )  # fmt: skip
+    return [
+        ("Bulk: what to do", choose),
+        ("Bulk: what to do, not filled in", f"{choose}&action=owner"),
+        ("Bulk: confirm", f"{choose}&action=owner&owner={librarian.pk}"),
+        ("Bulk action running", running.get_absolute_url()),
+        ("Bulk action done", done.get_absolute_url()),
+        ("Bulk actions", reverse("bulk:bulk_action_list")),
+    ]

@@ -27,6 +27,7 @@ LAYERS = [
     "reports",
     "transfer",
     "search",
+    "bulk",
 ]
 
 CHECK = """

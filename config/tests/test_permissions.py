@@ -193,6 +193,12 @@ PERMISSIONS = {
     "documents:document_archive": EVERYONE,
     "documents:document_purge": MANAGERS,
     "documents:version_download": EVERYONE,
+    # Bulk actions: each as its single action allows (the bulk page refuses or leaves out the
+    # rest, and says so); its result for the person who made it and managers, who review all.
+    "bulk:bulk_choose": EVERYONE,
+    "bulk:bulk_run": EVERYONE,
+    "bulk:bulk_action_list": MANAGERS,
+    "bulk:bulk_action_detail": OWNER_OR_MANAGERS,
     # Imports.
     "transfer:import_list": MANAGERS,
     "transfer:import_upload": MANAGERS,

@@ -2,7 +2,8 @@
 
 Only a column that holds several names (a contact's organizations, a touchpoint's contacts, a
 program's partners, an organization's focus areas), the touchpoint log's "Who" (the "Staff
-member" filter does that from an index) and the buttons' column have no order of their own.
+member" filter does that from an index), the buttons' column and the checkboxes' ("Selected":
+the rows ticked for a bulk action) have no order of their own.
 Sorting never costs a list a query: the sorted page runs exactly the queries of the default one.
 """
 
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 # The list pages, and the headings that are rightly not links.
 LISTS = {
-    "partners:organization_list": {"Focus areas"},
-    "partners:contact_list": {"Organizations"},
+    "partners:organization_list": {"Focus areas", "Selected"},
+    "partners:contact_list": {"Organizations", "Selected"},
     "outreach:touchpoint_list": {"Who", "Contacts"},
     "outreach:meeting_list": set(),
     "programs:program_list": {"Partners"},

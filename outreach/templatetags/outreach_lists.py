@@ -23,6 +23,7 @@ from core.rows import (
     month_day,
     muted,
     names,
+    select_box,
     short_date,
     shortened,
     weekday,
@@ -215,9 +216,11 @@ def followup_row(context: Any, followup: FollowUp) -> SafeString:
     # Only the assignee or a manager may act: no buttons that answer 403.
     may_act = followup.assignee_id == getattr(user, "pk", None) or context.get("user_is_manager")
     page = pk_url("outreach:followup_detail", followup.pk)
+    # On the follow-up list, a checkbox for its selection (bulk actions).
+    select = f"{select_box(followup.pk, title)} " if context.get("selectable") else ""
     html = (
         f'<li class="list-group-item followup-row" id="followup-{followup.pk}">'
-        f'<div class="followup-text">{_due(followup, today)} · '
+        f'<div class="followup-text">{select}{_due(followup, today)} · '
         f'<a href="{page}" class="fw-semibold">{title}</a> · {link}{assignee}</div>'
         f"{_actions(followup, title, context) if may_act else ''}"
         f"{_notes(followup, context)}</li>\n"

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.aggregates import split_names
 from core.http import pk_url
 from core.people import display_name
-from core.rows import escape, month_day, month_year, muted, names, short_date
+from core.rows import escape, month_day, month_year, muted, names, select_box, short_date
 from core.templatetags.liaison import days_ago, quiet_class
 from partners import tags as tags_module
 from partners.models import TALKING_STAGES, Affiliation, Contact, Organization, Stage
@@ -65,7 +65,12 @@ def _next_followup(day: dt.date | None, today: dt.date) -> str:
     return f"<span>{month_day(day)}</span>"
 
 
-def _organization_row(organization: Organization, today: dt.date) -> str:
+def _select_cell(pk: int, name: str, selectable: bool) -> str:
+    """The row's checkbox cell when the list takes a selection (bulk actions), else nothing."""
+    return f'<td class="row-select">{select_box(pk, name)}</td>' if selectable else ""
+
+
+def _organization_row(organization: Organization, today: dt.date, selectable: bool) -> str:
     """One row; the organization comes from selectors.organization_list (its columns loaded)."""
     archived = ' <span class="badge text-bg-secondary">Archived</span>'
     kind = KINDS.get(organization.kind, organization.kind)
@@ -75,10 +80,11 @@ def _organization_row(organization: Organization, today: dt.date) -> str:
     stage = STAGES.get(organization.stage, organization.stage)
     owner = escape(display_name(organization.owner)) if organization.owner else muted("Nobody")
     areas = names(split_names(organization.focus_area_names))  # type: ignore[attr-defined]
+    name = escape(organization.name)
     return (
-        "<tr>"
+        f"<tr>{_select_cell(organization.pk, name, selectable)}"
         f'<td data-label="Name"><a href="{organization.get_absolute_url()}" class="fw-semibold">'
-        f"{escape(organization.name)}</a>{archived if organization.is_archived else ''}</td>"
+        f"{name}</a>{archived if organization.is_archived else ''}</td>"
         f'<td data-label="Kind">{escape(kind)}</td>'
         f'<td data-label="Stage"><span class="badge rounded-pill stage-badge'
         f' stage-{escape(organization.stage)}">{escape(stage)}</span></td>'
@@ -93,14 +99,19 @@ def _organization_row(organization: Organization, today: dt.date) -> str:
 
 
 @register.simple_tag
-def organization_rows(organizations: Iterable[Organization]) -> SafeString:
-    """The <tr>s of the organization list (partners/partials/organization_results.html)."""
-    today = timezone.localdate()
-    html = "".join(_organization_row(organization, today) for organization in organizations)
+def organization_rows(
+    organizations: Iterable[Organization], selectable: object = False
+) -> SafeString:
+    """The <tr>s of the organization list (partners/partials/organization_results.html); with
+    a checkbox first when `selectable`."""
+    today, selectable = timezone.localdate(), bool(selectable)
+    html = "".join(
+        _organization_row(organization, today, selectable) for organization in organizations
+    )
     return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
 
 
-def _contact_row(contact: Contact) -> str:
+def _contact_row(contact: Contact, selectable: bool) -> str:
     """One row; the contact comes from selectors.contact_list (with its current roles)."""
     badge = ' <span class="badge text-bg-danger">Do not contact</span>'
     roles = "<br>".join(
@@ -110,10 +121,11 @@ def _contact_row(contact: Contact) -> str:
     )
     email = escape(contact.email)
     mail_link = f'<a href="mailto:{email}">{email}</a>' if email else ""
+    name = escape(contact.name)
     return (
-        "<tr>"
+        f"<tr>{_select_cell(contact.pk, name, selectable)}"
         f'<td data-label="Name"><a class="fw-semibold" href="{contact.get_absolute_url()}">'
-        f"{escape(contact.name)}</a>{badge if contact.do_not_contact else ''}</td>"
+        f"{name}</a>{badge if contact.do_not_contact else ''}</td>"
         f'<td data-label="Organizations" class="small">{roles or muted("None current")}</td>'
         f'<td data-label="Email">{mail_link}</td>'
         f'<td data-label="Phone" class="phone">{escape(contact.phone)}</td>'
@@ -122,9 +134,10 @@ def _contact_row(contact: Contact) -> str:
 
 
 @register.simple_tag
-def contact_rows(contacts: Iterable[Contact]) -> SafeString:
-    """The <tr>s of the contact list (partners/partials/contact_results.html)."""
-    html = "".join(_contact_row(contact) for contact in contacts)
+def contact_rows(contacts: Iterable[Contact], selectable: object = False) -> SafeString:
+    """The <tr>s of the contact list (partners/partials/contact_results.html); with a checkbox
+    first when `selectable`."""
+    html = "".join(_contact_row(contact, bool(selectable)) for contact in contacts)
     return mark_safe(html)  # noqa: S308 — every text from the database is escaped above
 
 
