@@ -19,6 +19,7 @@ from bulk.selection import Selection, SelectionError, counted, filter_of, select
 from bulk.services import bulk_action_record, bulk_action_start
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate
 from core.roles import is_manager, manager_required
+from saved_views.lists import filters_in_words
 from transfer import export
 
 EXPORTS: dict[str, export.Export] = {
@@ -117,6 +118,8 @@ def bulk_action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     page = Paginator(bulk_action.record_ids, 25).get_page(request.GET.get("page"))
     context["page"] = page
     context["named"] = selectors.records_named(bulk_action.records, list(page.object_list))
+    # "Kind: Health organization", as the saved views say a list's filters.
+    context["filter_words"] = filters_in_words(bulk_action.records, bulk_action.selection_filter)
     return render(request, "bulk/bulk_action_detail.html", context)
 
 

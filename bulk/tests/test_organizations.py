@@ -184,6 +184,9 @@ def test_all_matching_the_filter_is_the_filter_applied_again_at_confirmation(
     assert recorded.selected_all and recorded.selection_filter == filter_query
     late.refresh_from_db()
     assert late.owner == marcus and not Organization.objects.filter(owner=rosa).exists()
+    # The result says the filter as the list's form names it.
+    result = manager_client.get(done["Location"]).content.decode()
+    assert "all matching the list's filter (Owner: Rosa Díaz)" in result
 
 
 def test_a_failure_part_way_saves_nothing(

@@ -36,7 +36,7 @@ def test_upload_the_signed_mou_and_find_it_again(page, log_in):
     navigation = page.get_by_role("navigation", name="Main")
     navigation.get_by_role("button", name="More pages").click()
     navigation.get_by_role("link", name="Documents").click()
-    page.get_by_label("Search").fill("mou")
+    page.get_by_label("Search", exact=True).fill("mou")
     page.get_by_role("button", name="Search").click()
     problems += violations(page, "Documents list")
     page.get_by_role("link", name="Signed MOU 2026").click()
