@@ -5,6 +5,7 @@ again) so that both databases mark alike; the words compared as search.words com
 """
 
 import re
+import unicodedata
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,13 +32,16 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def marked(text: str, wanted: set[str]) -> SafeString:
-    """The whole text, escaped, with the words found in <mark>."""
+    """The whole text, escaped, with the words found in <mark> (composed first, as
+    search.words.split reads it: an accent typed apart from its letter is marked with it)."""
+    text = unicodedata.normalize("NFC", text)
     return mark_safe(_marked(text, _found(text, wanted)))  # noqa: S308 - escaped above
 
 
 def excerpt(texts: list[str], wanted: set[str]) -> SafeString:
     """A few words around the first word found in the first text that has one, marked; the
     start of the first non-empty text when none has (a match of a phrase split by a line)."""
+    texts = [unicodedata.normalize("NFC", text) for text in texts]
     for text in texts:
         spans = _found(text, wanted)
         if spans:

@@ -64,21 +64,24 @@ def planned_for_these_words() -> Iterator[None]:
     best plan depends on how many records hold the words: a word in a few touchpoints is found
     through the GIN index, one in thousands by reading the newest touchpoints until five have
     it (a tenth of the time of the other way, and ten times it for a rare word). The setting
-    ends with the transaction.
+    ends with the transaction; within one begun before (a test's), it is put back.
     """
     if not postgresql():
         yield
         return
+    outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         yield
+        if outer:
+            cursor.execute("RESET plan_cache_mode")
 
 
 def _holds(kind: Kind, asked: Asked) -> Q:
     if asked.query is None:
         sql = f'{{t}}."{COLUMN}" @@ to_tsquery({CONFIG}, %s)'
         return Q(OwnSQL(sql, [asked.words], BooleanField()))
-    return sqlite.matches(sqlite.text_sql(kind.text_columns()), asked.query)
+    return sqlite.matches(sqlite.text_sql(kind.text_columns()), sqlite.spelled(asked.query))
 
 
 def _rank(kind: Kind, asked: Asked) -> OwnSQL:
@@ -93,10 +96,8 @@ def _rank(kind: Kind, asked: Asked) -> OwnSQL:
         return OwnSQL(sql, [asked.named, asked.words], FloatField())
     # SQLite: a word of the name first, then the rest.
     names = sqlite.text_sql(kind.columns.get("A", ()))
-    words = sorted(asked.query.wanted())  # keys
-    either = " OR ".join(f"{sqlite.FUNCTION}({names}) LIKE %s" for _ in words) or "0"
-    patterns = [f"% {word} %" for word in words]
-    return OwnSQL(f"CASE WHEN {either} THEN 1.0 ELSE 0.0 END", patterns, FloatField())
+    named = f"CASE WHEN {sqlite.FUNCTION}({names}, %s) THEN 1.0 ELSE 0.0 END"
+    return OwnSQL(named, [sqlite.spelled_any(asked.query)], FloatField())
 
 
 def ranked(kind: Kind) -> bool:

@@ -7,12 +7,14 @@ configuration compares them ("clinics" finds "clinic", "classes" "class"), the l
 leaves out left out ("the clinic that does diabetes classes" looks for clinic, diabetes and
 classes); a word written with punctuation inside it ("co-host", "rosa@clinic.org") is its
 words together. Nothing typed reaches a query language: PostgreSQL gets a tsquery written here
-from the words (`tsquery`), which it stems itself; SQLite a LIKE per word's stem
+from the words (`tsquery`), which it stems itself; SQLite compares the words' stems row by row
 (search.sqlite); the words found are marked by their stems (search.marks). The stems are
-Snowball's English stemmer's, the one PostgreSQL's english_stem dictionary runs.
+Snowball's English stemmer's, the one PostgreSQL's english_stem dictionary runs (the version
+pinned in requirements.txt).
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,27 +38,49 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Letters PostgreSQL's unaccent maps that Unicode does not decompose ("Søren", "Łódź", "Æsir").
+_LETTERS = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+        "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ı": "i",
+        "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ŀ": "l", "Ŀ": "L",
+    }
+)  # fmt: skip
+# Snowball's stemmer keeps its work on the instance: one word at a time.
+_STEMMING = threading.Lock()
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, without accents: how two words are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def split(text: str) -> list[str]:
+    """A text's words as written, each accent kept with its letter (composed first: "Cli" and
+    a combining accent and "nica" is one word)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
 def words_of(text: str) -> list[str]:
-    return [fold(word) for word in _WORD.findall(text)]
+    return [fold(word) for word in split(text)]
 
 
 @lru_cache(maxsize=8192)
 def key(word: str) -> str:
     """How a word is compared: folded and stemmed; "" for a word left out ("the")."""
     folded = fold(word)
-    return "" if folded in STOP_WORDS else _STEMMER.stemWord(folded)
+    if folded in STOP_WORDS:
+        return ""
+    with _STEMMING:
+        return _STEMMER.stemWord(folded)
 
 
 def keys_of(text: str) -> list[str]:
-    """The keys of a text's words, those left out left out."""
-    return [k for k in map(key, _WORD.findall(text)) if k]
+    """The keys of a text's words, "_" holding the place of each word left out (a phrase's
+    words must be as far apart as they are in the text, as in PostgreSQL's tsvector)."""
+    return [key(word) or "_" for word in split(text)]
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,11 @@ class Term:
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(k for k in map(key, self.words) if k)
+
+    @property
+    def spaced_keys(self) -> str:
+        """The keys in a row, "_" for each little word between them (search.sqlite)."""
+        return " ".join(key(word) or "_" for word in self.words).strip(" _")
 
     def tsquery(self, weight: str = "") -> str:
         # Only letters and digits, quoted: read by to_tsquery as plain lexemes.
@@ -122,7 +151,10 @@ def query_read(text: str) -> Query:
     """The Query of a search box entry; an empty Query (false) when nothing is looked for."""
     clauses: list[list[Term]] = []
     either = False
+    terms = 0
     for match in _TOKEN.finditer(text[:500]):
+        if terms == MAX_TERMS:  # only the first terms count: a pasted paragraph is no search
+            break
         negated, quoted, bare = match.group(1) == "-", match.group(2), match.group(3)
         if bare is not None and bare.lower() == "or" and clauses:
             either = True
@@ -133,13 +165,13 @@ def query_read(text: str) -> Query:
         if not Term(words).keys:  # nothing but little words ("the"), or no word at all
             continue
         term = Term(words, negated)
+        terms += 1
         if either:
             clauses[-1].append(term)
         else:
             clauses.append([term])
         either = False
-    # Only the first terms count: a pasted paragraph is not a search.
-    kept = [tuple(clause) for clause in clauses[:MAX_TERMS]]
+    kept = [tuple(clause) for clause in clauses]
     if kept and all(term.negated for clause in kept for term in clause):
         return Query(())
     return Query(tuple(kept))

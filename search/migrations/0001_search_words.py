@@ -3,15 +3,15 @@
 An `english_unaccent` text search configuration: PostgreSQL's `english` (Snowball's English
 stemmer, its stop words) with the unaccent dictionary first, as partners/migrations/0009 made
 `simple_unaccent` for the names. Each searched table gets a `search_words` column: its text as
-one weighted tsvector in that configuration, kept by a trigger on every insert
-and on every update of the columns it reads (a form, an import, a merge, a bulk load alike),
-filled for every existing row here, with a GIN index. Stored rather than computed in an index
+one weighted tsvector in that configuration, kept by a trigger on every insert and on every
+update that changes a column it reads (a form, an import, a merge, a bulk load alike), filled
+for every existing row here, with a GIN index. Stored rather than computed in an index
 expression so that ranking reads it instead of parsing each text again. pg_trgm and a trigram
 index on organizations' and contacts' names serve the look-alike names ("tamarak").
 
 The columns and weights are written here as they were when this migration was made;
-search.kinds holds them for the queries (search/tests/test_search_postgresql.py checks that
-each column read there is kept here).
+search.kinds holds them for the queries (search/tests/test_search.py checks that each column
+read there is kept here).
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -42,18 +42,32 @@ COLUMNS = {
 NAMES = ("partners_organization", "partners_contact")
 
 
+# Characters PostgreSQL's parser reads as part of one token ("MOU/agreement" a file path,
+# "mou.pdf" a host name, "rosa@clinic.org" an email, "COVID-19" a word and a number, "<b>" a
+# tag it leaves out, "&amp;" an entity): taken as spaces, so that the words are those
+# search.words reads in what is typed. The text composed first (an accent typed apart from its
+# letter is one character with it).
+JOINERS = "'[/.@_:+~<>&\\-]'"
+
+
 def _vector(weights, row):
     parts = []
     for weight, columns in weights.items():
-        # An email's words apart: "rosa@clinic.org" is found by "rosa" and by "clinic.org".
         text = " || ' ' || ".join(
-            f"translate(COALESCE({row}\"{c}\", ''), '@.', '  ')"
-            if c == "email"
-            else f"COALESCE({row}\"{c}\", '')"
+            f"regexp_replace(normalize(COALESCE({row}\"{c}\", ''), NFC), {JOINERS}, ' ', 'g')"
             for c in columns
         )
         parts.append(f"setweight(to_tsvector({CONFIG}, {text}), '{weight}')")
     return " || ".join(parts)
+
+
+def _changed(weights):
+    """Whether an update changed a column read (compared here, not named in the trigger: a
+    column a trigger names cannot change type, and dropping it would drop the trigger)."""
+    columns = [c for names in weights.values() for c in names]
+    new = ", ".join(f'NEW."{c}"' for c in columns)
+    old = ", ".join(f'OLD."{c}"' for c in columns)
+    return f"TG_OP = 'INSERT' OR ROW({new}) IS DISTINCT FROM ROW({old})"
 
 
 def words_add(apps, schema_editor):
@@ -66,14 +80,14 @@ def words_add(apps, schema_editor):
         f"ALTER MAPPING FOR {WORD_TOKENS} WITH unaccent, english_stem"
     )
     for table, weights in COLUMNS.items():
-        read = ", ".join(f'"{c}"' for columns in weights.values() for c in columns)
         run(f"ALTER TABLE {table} ADD COLUMN search_words tsvector")
         run(
             f"CREATE FUNCTION {table}_search_words() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN NEW.search_words := {_vector(weights, 'NEW.')}; RETURN NEW; END $$"
+            f"BEGIN IF {_changed(weights)} THEN "
+            f"NEW.search_words := {_vector(weights, 'NEW.')}; END IF; RETURN NEW; END $$"
         )
         run(
-            f"CREATE TRIGGER search_words BEFORE INSERT OR UPDATE OF {read} ON {table} "
+            f"CREATE TRIGGER search_words BEFORE INSERT OR UPDATE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {table}_search_words()"
         )
         run(f"UPDATE {table} SET search_words = {_vector(weights, '')}")

@@ -46,3 +46,34 @@ def test_on_a_phone_slash_opens_the_search_page(page, log_in):
     page.wait_for_url("**/search/")
     expect(page.get_by_label("Organizations, contacts, touchpoints")).to_be_focused()
     assert violations(page, "Search page on a phone") == []
+
+
+def test_the_shortcut_can_be_turned_off_and_on(page, log_in):
+    """WCAG 2.1.4: a one-key shortcut can be turned off (in this browser, from the search page)."""
+    log_in(UserFactory(username="rosa", role="Librarian"))
+    page.goto("/search/")
+    toggle = page.get_by_role("button", name="Turn off the / shortcut")
+    toggle.click()
+    expect(page.get_by_role("button", name="Turn on the / shortcut")).to_be_focused()
+    page.goto("/organizations/")
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name="Search Liaison")).not_to_be_focused()
+    expect(page.get_by_role("searchbox", name="Search Liaison")).not_to_have_attribute(
+        "aria-keyshortcuts", "/"
+    )
+    page.goto("/search/")
+    page.get_by_role("button", name="Turn on the / shortcut").click()
+    page.goto("/organizations/")
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name="Search Liaison")).to_be_focused()
+
+
+def test_slash_after_ticking_a_row_still_searches(page, log_in):
+    OrganizationFactory(name="Harlow Springs Community Clinic")
+    log_in(UserFactory(username="marcus", role="Manager"))
+    page.goto("/organizations/")
+    page.get_by_label("Select Harlow Springs Community Clinic").check()
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name="Search Liaison")).to_be_focused()

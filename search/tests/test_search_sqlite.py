@@ -25,12 +25,16 @@ def found(text):
 clinic = Organization.objects.create(name="Clínica La Esperanza", services="Diabetes classes.")
 Organization.objects.create(name="Harlow Hospital", services="Diabetes education, hospital care.")
 Organization.objects.create(name="Diabetes Alliance", mission="Diabetes prevention.")
+Organization.objects.create(name="Friends of the Søndre Library")
 Touchpoint.objects.create(
     organization=clinic, subject="Call", occurred_on="2026-03-01", notes="Sent the MOU."
 )
 texts = [
     "CLINICA", "diabetes", "diabetes -hospital", '"diabetes classes"', "clinic", "mou",
     "esperanza or alliance",
+    '"friends library"',
+    '"friends of the sondre libraries"',
+    " or ".join(f"w{i}" for i in range(40)) + " or alliance",
 ]
 print(json.dumps({text: found(text) for text in texts}))
 """
@@ -57,3 +61,10 @@ def test_sqlite_search_ignores_case_and_accents_and_reads_the_query_language(see
     assert seen["clinic"] == {}  # a word, not the start of one
     assert seen["mou"] == {"touchpoints": ["Call"]}
     assert len(seen["esperanza or alliance"]["organizations"]) == 2
+    # A phrase's words as far apart as in the text, as PostgreSQL reads them.
+    assert seen['"friends library"'] == {}
+    assert seen['"friends of the sondre libraries"'] == {
+        "organizations": ["<mark>Friends</mark> of the <mark>Søndre</mark> <mark>Library</mark>"]
+    }
+    # Only the first ten terms count: the eleventh, "alliance", is not read.
+    assert seen[" or ".join(f"w{i}" for i in range(40)) + " or alliance"] == {}
