@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bulk.models import BulkAction
 from bulk.operations import OPERATIONS, Operation, Values
+from core.dates import LATEST
 from core.forms import StaffChoiceField
 from core.roles import is_manager
 from partners.models import Stage
@@ -95,6 +96,8 @@ class ActionForm(forms.Form):
         until = cleaned.get("until")
         if "until" in operation.fields and until and until < timezone.localdate():
             self.add_error("until", "Snooze to today or a later day.")
+        elif "until" in operation.fields and until and until > LATEST:
+            self.add_error("until", f"Pick a day in {LATEST.year} or earlier.")
         return cleaned
 
     @property

@@ -52,6 +52,9 @@ class BulkAction(models.Model):
     error = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The confirmation page's one-time token: confirmed twice (a second tab, a double click,
+    # back and Confirm again), it is the one action, not two.
+    confirmation = models.CharField(max_length=40, unique=True, null=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from bulk.models import BulkAction
 from bulk.selection import counted
@@ -85,7 +85,8 @@ def _stage_said(rows: list[Organization], values: Values) -> str:
 def _tags_apply(rows: list[Any], values: Values, by: User, tick: Tick) -> None:
     tag: Tag = values["tag"]
     for record in rows:
-        kept = [t for t in record.tags.all() if t.pk != tag.pk]
+        # As they are now (another tag added since this record was read is kept).
+        kept = [t for t in record.tags.all().order_by("pk") if t.pk != tag.pk]
         record_tags_set(record=record, tags=kept + [tag] if values["adding"] else kept)
         tick()
 
@@ -261,17 +262,24 @@ def operation_for(records: str, action: str) -> Operation | None:
     return next((op for op in OPERATIONS.get(records, []) if op.action == action), None)
 
 
-def records_of(records: str, ids: list[int]) -> list[Any]:
+def records_of(records: str, ids: list[int], *, lock: bool = False) -> list[Any]:
     """The selected records as they are now, with what the operations read of them; deleted
-    ones (and follow-ups no longer open) are left out."""
+    ones (and follow-ups no longer open) are left out. `lock`: locked until the transaction
+    ends, in the order of their ids (two bulk changes, or one and a single edit, wait for each
+    other rather than deadlock)."""
+    found: QuerySet[Any]
     if records == Records.ORGANIZATIONS:
-        organizations = Organization.objects.select_related("owner").prefetch_related("tags")
-        return list(organizations.filter(pk__in=ids).order_by("name", "pk"))
-    if records == Records.CONTACTS:
-        contacts = Contact.objects.prefetch_related("tags")
-        return list(contacts.filter(pk__in=ids).order_by("name", "pk"))
-    followups = FollowUp.objects.filter(status=FollowUp.Status.OPEN, pk__in=ids)
-    return list(followups.select_related("assignee", "organization").order_by("due_on", "pk"))
+        found = Organization.objects.select_related("owner").prefetch_related("tags")
+        order: tuple[str, ...] = ("name", "pk")
+    elif records == Records.CONTACTS:
+        found, order = Contact.objects.prefetch_related("tags"), ("name", "pk")
+    else:
+        found = FollowUp.objects.filter(status=FollowUp.Status.OPEN)
+        found, order = found.select_related("assignee", "organization"), ("due_on", "pk")
+    found = found.filter(pk__in=ids)
+    if lock:
+        found, order = found.select_for_update(of=("self",)), ("pk",)
+    return list(found.order_by(*order))
 
 
 # --- What a bulk action keeps of its values --------------------------------------------------

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from bulk.models import BulkAction
+from core.http import record_number
 from outreach.selectors.followups import followups_asked, open_followups
 from partners.forms import ContactFilterForm, OrganizationFilterForm
 from partners.selectors import contact_list, organization_list
@@ -107,6 +108,9 @@ def selection_from(params: QueryDict) -> Selection:
     if not raw:
         noun = NOUNS[Records(records)][0]
         raise SelectionError(f"Select at least one {noun} first, or all that match the filter.")
-    if len(raw) > MAX_IDS or not all(value.isdigit() and len(value) < 19 for value in raw):
+    numbers = [record_number(value) for value in raw[: MAX_IDS + 1]]
+    if len(raw) > MAX_IDS or any(number is None for number in numbers):
         raise SelectionError("That selection could not be read: select the rows again.")
-    return Selection(records, tuple(dict.fromkeys(int(value) for value in raw)), filter_query)
+    return Selection(
+        records, tuple(dict.fromkeys(n for n in numbers if n is not None)), filter_query
+    )

@@ -2,9 +2,13 @@
 what will change, the result (with a progress bar while a task runs it), and the managers'
 review of every bulk action."""
 
+import contextlib
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -14,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bulk import selectors
 from bulk.forms import ActionForm
 from bulk.models import BulkAction
-from bulk.plans import plan_of
+from bulk.plans import Plan, plan_of
 from bulk.selection import Selection, SelectionError, counted, filter_of, selection_from
 from bulk.services import bulk_action_record, bulk_action_start
 from core.http import AuthenticatedHttpRequest, htmx_targets, paginate
@@ -51,6 +55,8 @@ def _confirmation(
         "changed_since": changed,
         "action_fields": [(name, form[name].value() or "") for name in fields],
         "noun": counted(len(plan.changing), selection.records).split(" ", 1)[1],
+        # One confirmation, one action (bulk.services.bulk_action_start).
+        "confirmation": secrets.token_hex(16),
     }
     return render(request, "bulk/confirm.html", context)
 
@@ -71,6 +77,22 @@ def bulk_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "bulk/choose.html", context)
 
 
+def _exported(
+    request: AuthenticatedHttpRequest, plan: Plan, selection: Selection, confirmation: str
+) -> HttpResponseBase:
+    with contextlib.suppress(IntegrityError):  # the same confirmation at once: kept once
+        bulk_action_record(
+            plan=plan,
+            by=request.user,
+            selection=selection,
+            confirmation=confirmation,
+            status=BulkAction.Status.DONE,
+        )
+    ids = [record.pk for record in plan.changing]
+    xlsx = plan.values["format"] == "xlsx"
+    return export.selection_response(EXPORTS[selection.records], ids, xlsx=xlsx)
+
+
 @require_POST
 def bulk_run(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Confirmed: the selection and the change are read again; run only if they are still
@@ -83,19 +105,19 @@ def bulk_run(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not form.is_valid() or form.operation is None:
         messages.warning(request, "Choose what to do again: the form could not be read.")
         return redirect(f"{reverse('bulk:bulk_choose')}?{selection.as_query()}")
+    confirmation = request.POST.get("confirmation", "")[:40]
+    if confirmation and (done := BulkAction.objects.filter(confirmation=confirmation).first()):
+        return redirect(done)  # confirmed twice: the first one's page
     plan = plan_of(
         selection=selection, operation=form.operation, values=form.values(), user=request.user
     )
-    if plan.digest != request.POST.get("digest") or not plan.changing:
+    if plan.digest != request.POST.get("digest") or not plan.changing or not confirmation:
         return _confirmation(request, selection, form, changed=True)
-    if plan.operation.apply is None:  # an export: kept as done, the file is the result
-        bulk_action_record(
-            plan=plan, by=request.user, selection=selection, status=BulkAction.Status.DONE
-        )
-        ids = [record.pk for record in plan.changing]
-        xlsx = plan.values["format"] == "xlsx"
-        return export.selection_response(EXPORTS[selection.records], ids, xlsx=xlsx)
-    bulk_action = bulk_action_start(plan=plan, by=request.user, selection=selection)
+    if plan.operation.apply is None:  # an export: the file is the result, kept as done
+        return _exported(request, plan, selection, confirmation)
+    bulk_action = bulk_action_start(
+        plan=plan, by=request.user, selection=selection, confirmation=confirmation
+    )
     return redirect(bulk_action)
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 
 from core.http import AuthenticatedHttpRequest
@@ -170,6 +171,15 @@ def _on_page(page: str, registered: int) -> list[Panel]:
     """The panels of `page` in their order (`registered`: how many there are in all, so that
     one registered later is not missed)."""
     return sorted((p for p in _registry if p.page == page), key=lambda p: (p.order, p.template))
+
+
+def slot_filled(page: str, slot: str, request: HttpRequest) -> bool:
+    """Whether a panel fills `slot` of `page` for this request's user, without computing it
+    (a row drawn again in place asks whether its list has the slot's checkboxes)."""
+    return any(
+        p.slot == slot and (p.shown_to is None or p.shown_to(request.user))
+        for p in _on_page(page, len(_registry))
+    )
 
 
 def _shown(registered: Panel, context: Mapping[str, Any], obj: Any) -> ShownPanel:

@@ -73,6 +73,10 @@ class Migration(migrations.Migration):
                 ),
                 ("error", models.TextField(blank=True)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "confirmation",
+                    models.CharField(editable=False, max_length=40, null=True, unique=True),
+                ),
                 ("finished_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "by",

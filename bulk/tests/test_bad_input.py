@@ -92,3 +92,24 @@ def test_a_filter_with_a_line_break_is_read_as_a_query_string_not_a_header(libra
     )
     assert response.status_code == 302
     assert "\n" not in response["Location"] and "Set-Cookie" not in response.cookies
+
+
+def test_digits_of_other_scripts_are_no_record_numbers(manager_client):
+    response = manager_client.get(
+        reverse("bulk:bulk_choose"), {"records": "organizations", "ids": "²"}
+    )
+    assert response.status_code == 302  # back to the list, saying so; not a 500
+
+
+def test_a_snooze_after_the_last_day_liaison_takes_is_refused_next_to_the_field(
+    librarian_client, librarian
+):
+    from bulk.tests.test_followups_and_contacts import _followups
+
+    followup = _followups(librarian, count=1)[0]
+    page = librarian_client.get(
+        reverse("bulk:bulk_choose"),
+        {"records": "followups", "ids": [followup.pk], "action": "snooze", "until": "2101-01-01"},
+    )
+    assert page.status_code == 200
+    assert "Pick a day in 2100 or earlier." in page.content.decode()

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bulk.models import BulkAction
@@ -102,3 +103,14 @@ def test_contacts_are_tagged_and_exported_in_bulk(manager_client):
     response = confirm(manager_client, "contacts", [eli.pk, fay.pk], action="export", format="csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert [row["Name"] for row in csv.DictReader(io.StringIO(text))] == ["Eli Moss", "Fay Ng"]
+
+
+def test_a_row_snoozed_on_the_list_keeps_its_checkbox(librarian_client, librarian):
+    followup = _followups(librarian, count=1)[0]
+    response = librarian_client.post(
+        reverse("outreach:followup_snooze", args=[followup.pk]),
+        {"days": "7", "next": reverse("outreach:followup_list")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'aria-label="Select {followup.title}"' in response.content.decode()

@@ -7,11 +7,14 @@ from django.urls import reverse
 
 from bulk import services, tasks
 from bulk.models import BulkAction
+from bulk.operations import operation_for
+from bulk.plans import Plan
 from bulk.selection import Selection
 from bulk.selectors import progress_key
 from bulk.tests.helpers import confirm
 from partners.models import Organization
 from partners.tags import Tag
+from partners.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +73,7 @@ def test_the_task_run_twice_changes_nothing_twice(manager, many, queued, rosa, m
     rows = list(Organization.objects.select_related("owner"))
     plan = Plan(operation, {"owner": marcus}, rows, {}, 0)
     bulk_action = services.bulk_action_start(
-        plan=plan, by=manager, selection=Selection("organizations", None, "")
+        plan=plan, by=manager, selection=Selection("organizations", None, ""), confirmation="c1"
     )
     assert bulk_action.status == "queued"
     tasks.run(bulk_action.pk)
@@ -91,7 +94,7 @@ def test_a_task_that_fails_changes_nothing_and_says_why(manager, many, queued, r
     rows = list(Organization.objects.all())
     plan = Plan(operation, {"tag": tag, "adding": True}, rows, {}, 0)
     bulk_action = services.bulk_action_start(
-        plan=plan, by=manager, selection=Selection("organizations", None, "")
+        plan=plan, by=manager, selection=Selection("organizations", None, ""), confirmation="c1"
     )
     tag.delete()
     tasks.run(bulk_action.pk)
@@ -112,3 +115,64 @@ def test_the_progress_page_is_for_its_maker_and_managers(client, librarian, rosa
     client.force_login(manager)
     assert client.get(url).status_code == 200
     assert client.get(reverse("bulk:bulk_action_detail", args=[999999])).status_code == 404
+
+
+def test_a_task_runner_out_of_reach_fails_the_action_at_once_saying_so(
+    manager_client, rosa, marcus, rosas_partners, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bulk import tasks
+    from bulk.tests.helpers import confirm
+
+    def unreachable(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(services, "TASK_THRESHOLD", 10)
+    monkeypatch.setattr(tasks.run, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(
+            manager_client, "organizations", [p.pk for p in rosas_partners],
+            action="owner", owner=marcus.pk,
+        )  # fmt: skip
+    assert response.status_code == 302
+    action = BulkAction.objects.get()
+    assert action.status == BulkAction.Status.FAILED
+    assert "could not hand the change to its task runner" in action.error
+    page = manager_client.get(action.get_absolute_url()).content.decode()
+    assert "Nothing was changed" in page
+
+
+def test_a_cache_out_of_reach_only_stills_the_progress_bar(manager, rosa, marcus, monkeypatch):
+    partners = [OrganizationFactory(name=f"P{n}", owner=rosa) for n in range(4)]
+    operation = operation_for("organizations", "owner")
+    assert operation is not None
+    plan = Plan(operation, {"owner": marcus}, partners, {}, 0)
+
+    class Unreachable:
+        def set(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+        delete = set
+
+    monkeypatch.setattr(services, "TASK_THRESHOLD", 1)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(services, "cache", Unreachable())
+    recorded = services.bulk_action_record(
+        plan=plan, by=manager, selection=Selection("organizations", None, ""), confirmation="c2"
+    )
+    done = services.bulk_action_run(pk=recorded.pk)
+    assert done is not None and done.status == BulkAction.Status.DONE and done.done == 4
+
+
+def test_records_changed_since_the_confirmation_are_counted_as_left(manager, rosa, marcus):
+    partners = [OrganizationFactory(name=f"P{n}", owner=rosa) for n in range(3)]
+    operation = operation_for("organizations", "owner")
+    assert operation is not None
+    plan = Plan(operation, {"owner": marcus}, partners, {}, 0)
+    recorded = services.bulk_action_record(
+        plan=plan, by=manager, selection=Selection("organizations", None, ""), confirmation="c3"
+    )
+    Organization.objects.filter(pk=partners[0].pk).update(owner=marcus)  # someone else did it
+    done = services.bulk_action_run(pk=recorded.pk)
+    assert done is not None
+    assert (done.done, done.skipped) == (2, 1)
+    assert sorted(done.record_ids) == sorted(p.pk for p in partners[1:])

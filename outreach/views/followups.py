@@ -22,7 +22,7 @@ from core.http import (
     paginate,
     query_without,
 )
-from core.panels import panels_for
+from core.panels import panels_for, slot_filled
 from core.people import display_name, possessive
 from core.roles import is_manager, manager_required
 from outreach import services
@@ -61,6 +61,9 @@ def _row(
     fetches itself again (core.http.announce)."""
     back = _next(request) or str(LIST)
     context = {"followup": followup, "show_assignee": True, "error": error, "next": back}
+    # On the list, the row keeps its checkbox (its selection slot: bulk.panels).
+    on_list = back.split("?")[0] == str(LIST)
+    context["selectable"] = on_list and slot_filled("followup_list", "selection", request)
     response = render(request, "outreach/partials/followup_row.html", context)
     if said:
         announce(response, said, changed=("followups",))
