@@ -63,7 +63,8 @@ def planned_for_these_words() -> Iterator[None]:
     config/settings.py has a prepared query keep one plan, made without its values. A search's
     best plan depends on how many records hold the words: a word in a few touchpoints is found
     through the GIN index, one in thousands by reading the newest touchpoints until five have
-    it (a tenth of the time of the other way, and ten times it for a rare word). The setting
+    it (a tenth of the time of the other way, and a thousand times it for a rare word: the
+    planner's figures for the words, search/migrations/0001, tell the two apart). The setting
     ends with the transaction; within one begun before (a test's), it is put back.
     """
     if not postgresql():

@@ -371,3 +371,17 @@ def test_a_page_of_one_kind_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = librarian_client.get(url, params)
     assert page.content.decode().count('<li><a href="/organizations/') == 25
+
+
+def test_the_planner_counts_enough_words_to_tell_a_rare_one(postgres_only):
+    """A word missing from the words ANALYZE counted is taken for one in two hundred
+    touchpoints under the default target: then PostgreSQL reads all of them, newest first, to
+    find the one that has it (search/migrations/0001)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstattarget FROM pg_attribute "
+            "WHERE attname = 'search_words' AND NOT attisdropped "
+            "AND attrelid IN (SELECT oid FROM pg_class WHERE relkind = 'r')"
+        )
+        targets = dict(cursor.fetchall())
+    assert targets == {kind.table: 1000 for kind in INDEXED}
