@@ -144,25 +144,40 @@ class RowChecker:
             for pk, name in Tag.objects.values_list("pk", "name"):
                 self.tags[column_key(name)] = (pk, name)
 
-    def tag_ids(self, row: RowResult, raw: dict[str, str]) -> None:
-        """Tag names separated by ";" (as Liaison exports them), each one Liaison has, into
-        row.values["tags"]; an empty cell leaves the record's tags as they are."""
-        names = [name.strip() for name in raw.get("tags", "").split(";") if name.strip()]
+    def named_ids(
+        self,
+        row: RowResult,
+        raw: dict[str, str],
+        key: str,
+        known: dict[str, tuple[int, str]],
+        refused: Callable[[str, bool], str],
+    ) -> None:
+        """Names separated by ";" (as Liaison exports them), each one of `known` (by
+        column_key), into row.values[key] as ids; an empty cell leaves the record's as they
+        are. `refused(quoted, several)` says what the names Liaison does not know are not."""
+        names = [name.strip() for name in raw.get(key, "").split(";") if name.strip()]
         if not names:
             return
-        found = [self.tags.get(column_key(name)) for name in names]
-        unknown = [name for name, tag in zip(names, found, strict=True) if tag is None]
+        found = [known.get(column_key(name)) for name in names]
+        unknown = [name for name, item in zip(names, found, strict=True) if item is None]
         if unknown:
             quoted = ", ".join(f"“{short(name)}”" for name in unknown)
-            what = "is not a tag" if len(unknown) == 1 else "are not tags"
-            self.error(
-                row,
-                "tags",
-                f"{quoted} {what} Liaison has: a manager adds tags under Manage → Tags. "
-                "Separate several with “;”.",
-            )
+            self.error(row, key, refused(quoted, len(unknown) > 1))
             return
-        row.values["tags"] = sorted({tag[0] for tag in found if tag})
+        row.values[key] = sorted({item[0] for item in found if item})
+
+    def tag_ids(self, row: RowResult, raw: dict[str, str]) -> None:
+        """The tags column, each a tag Liaison has, into row.values["tags"]."""
+        self.named_ids(
+            row,
+            raw,
+            "tags",
+            self.tags,
+            lambda quoted, several: (
+                f"{quoted} {'are not tags' if several else 'is not a tag'} Liaison has: a "
+                "manager adds tags under Manage → Tags. Separate several with “;”."
+            ),
+        )
 
     def error(self, row: RowResult, key: str, message: str) -> None:
         row.errors.append((self.names.get(key, key), message))

@@ -225,26 +225,20 @@ class OrganizationRows(RowChecker):
 
     def _focus_areas(self, row: RowResult, raw: dict[str, str]) -> None:
         """Focus area names separated by ";" (as Liaison exports them), each one Liaison has."""
-        names = [name.strip() for name in raw.get("focus_areas", "").split(";") if name.strip()]
-        if not names:
-            return
-        found = [self.focus_areas.get(column_key(name)) for name in names]
-        unknown = [name for name, area in zip(names, found, strict=True) if area is None]
-        if unknown:
-            quoted = ", ".join(f"“{short(name)}”" for name in unknown)
-            known = [name for _, name in self.focus_areas.values()]
-            listed = "; ".join(known[:FOCUS_AREAS_LISTED])
-            if len(known) > FOCUS_AREAS_LISTED:
-                listed += f" and {len(known) - FOCUS_AREAS_LISTED} more"
-            what = "is not a focus area" if len(unknown) == 1 else "are not focus areas"
-            self.error(
-                row,
-                "focus_areas",
-                f"{quoted} {what} Liaison knows. The focus areas are: {listed}. "
-                "Separate several with “;”.",
-            )
-            return
-        row.values["focus_areas"] = sorted({area[0] for area in found if area})
+        known = [name for _, name in self.focus_areas.values()]
+        listed = "; ".join(known[:FOCUS_AREAS_LISTED])
+        if len(known) > FOCUS_AREAS_LISTED:
+            listed += f" and {len(known) - FOCUS_AREAS_LISTED} more"
+        self.named_ids(
+            row,
+            raw,
+            "focus_areas",
+            self.focus_areas,
+            lambda quoted, several: (
+                f"{quoted} {'are not focus areas' if several else 'is not a focus area'} "
+                f"Liaison knows. The focus areas are: {listed}. Separate several with “;”."
+            ),
+        )
 
     def _match(self, row: RowResult, values: dict[str, Any]) -> dict | None:
         name_key = normalize_name(values.get("name", ""))
