@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "updates",
     "inbox",
     "compose",
+    "health",
     "notifications",
     "reports",
     "transfer",
@@ -375,6 +376,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-import-files": {"task": "transfer.delete_old_import_files", "schedule": 86400.0},
     # Agreements past their end date become expired (idempotent: hourly keeps it within the day).
     "expire-agreements": {"task": "agreements.expire", "schedule": 3600.0},
+    # Partnership health: every partnership's level kept current (days pass, follow-ups fall
+    # overdue) before each digest, and each week's recorded once (the first run of the week).
+    "refresh-partnership-health": {"task": "health.refresh", "schedule": 900.0},
+    "record-weekly-health": {"task": "health.record_week", "schedule": 3600.0},
 }
 
 # The outbox (mail.outbox): a sender holds a claimed email for this long before another sender

@@ -25,5 +25,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("transfer.urls")),
     path("", include("search.urls")),
+    path("", include("health.urls")),
     path("", include("bulk.urls")),
 ]

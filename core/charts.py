@@ -37,15 +37,15 @@ def _short(label: str) -> str:
     return label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1] + "…"
 
 
-def _summary(title: str, points: list[tuple[str, int]]) -> str:
+def _summary(title: str, points: list[tuple[str, int]], totalled: bool = True) -> str:
     total = sum(value for _label, value in points)
     if len(points) == 1:
         label, value = points[0]
         return f"{title}, {label}: {value:,}."
     best_label, best = max(points, key=lambda point: point[1])
+    in_total = f"{total:,} in total, " if totalled else ""
     return (
-        f"{title}, {points[0][0]} to {points[-1][0]}: {total:,} in total, "
-        f"highest {best:,} in {best_label}."
+        f"{title}, {points[0][0]} to {points[-1][0]}: {in_total}highest {best:,} in {best_label}."
     )
 
 
@@ -109,8 +109,11 @@ def chart(points: Iterable[tuple[Any, Any]], caption: str = "") -> dict[str, Any
     }
 
 
-def bar_rows(points: Iterable[tuple[Any, Any]], title: str) -> dict[str, Any]:
+def bar_rows(
+    points: Iterable[tuple[Any, Any]], title: str, *, totalled: bool = True
+) -> dict[str, Any]:
     """One row a bar, its label before it and its value after it, as wide as the page.
+    `totalled`: whether the bars add up (counts of events), not a level each (a share).
 
     Every bar keeps its label, however long the labels or many the bars (stage names, kinds
     of organization, months of a long period), and the text stays the page's own size at
@@ -118,7 +121,12 @@ def bar_rows(points: Iterable[tuple[Any, Any]], title: str) -> dict[str, Any]:
     """
     cleaned = [(str(label), _value(value)) for label, value in points]
     total = sum(value for _label, value in cleaned)
-    context: dict[str, Any] = {"title": title, "points": cleaned, "total": total}
+    context: dict[str, Any] = {
+        "title": title,
+        "points": cleaned,
+        "total": total,
+        "totalled": totalled,
+    }
     if not cleaned or total == 0:
         return context | {"empty": True}
     highest = max(value for _label, value in cleaned)
@@ -128,4 +136,5 @@ def bar_rows(points: Iterable[tuple[Any, Any]], title: str) -> dict[str, Any]:
         if value and length < 0.5:
             length = 0.5  # still visible, unlike a true zero
         rows.append({"label": label, "value": value, "length": f"{length:.1f}"})
-    return context | {"empty": False, "summary": _summary(title, cleaned), "rows": rows}
+    summary = _summary(title, cleaned, totalled)
+    return context | {"empty": False, "summary": summary, "rows": rows}

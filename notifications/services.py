@@ -45,6 +45,7 @@ from core.people import display_name, display_name_of_row
 from core.periods import local_bounds
 from core.profiles import profile_for, user_time_zone
 from core.roles import LIBRARIAN, MANAGER, is_manager, role_names
+from health.selectors import TurnedAtRisk, turned_at_risk
 from mail.models import OutgoingEmail
 from mail.outbox import Email, email_queue, emails_queue
 from mail.rendering import render_email
@@ -246,19 +247,29 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
         assert agreement.owner_id is not None  # chosen by owner
         agreements[agreement.owner_id].append(agreement)
 
+    at_risk = _turned_at_risk_this_week(due.values())
+
     def build(key: str, item: tuple[User, dt.date]) -> Email | None:
         user, day = item
         start, end = bounds[user.pk]
+        turned = at_risk[user.pk]
         groups = group_by_due([f for f in followups[user.pk] if f.due_on <= day], day)
         todays_meetings = [m for m in meetings.get(user.pk, []) if start <= m.starts_at < end]
         deadlines = _deadlines(grants[user.pk], day, DIGEST_GRANT_DAYS)
         to_review = drafts.get(user.pk, [])
         ending = _ending(agreements[user.pk], day, DIGEST_AGREEMENT_DAYS)
         if not (
-            groups.overdue or groups.today or todays_meetings or deadlines or to_review or ending
+            groups.overdue
+            or groups.today
+            or todays_meetings
+            or deadlines
+            or to_review
+            or ending
+            or turned
         ):
             return None  # Nothing to say: no email.
         parts = [
+            _counted(len(turned), "partnership turned at risk", "partnerships turned at risk"),
             _counted(len(groups.overdue), "overdue follow-up"),
             _counted(len(groups.today), "follow-up due today", "follow-ups due today"),
             _counted(len(todays_meetings), "meeting"),
@@ -281,6 +292,7 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
             "drafts": to_review[:LIST_LIMIT],
             "agreements": ending,
             "agreement_days": DIGEST_AGREEMENT_DAYS,
+            "turned_at_risk": turned[:LIST_LIMIT],
             "reason": f"You get this digest at 8:00 AM {how_often} because your profile asks "
             "for it, and only on days with something in it.",
         }
@@ -295,6 +307,24 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
         )
 
     return _built(due.items(), build)
+
+
+def _turned_at_risk_this_week(
+    due: Iterable[tuple[User, dt.date]],
+) -> dict[int, list[TurnedAtRisk]]:
+    """Early warning: each person's partnerships that turned at risk this week (since Monday,
+    in their time zone)."""
+    week_starts = {
+        user.pk: local_bounds(day - dt.timedelta(days=day.weekday()), day, _zone(user))[0]
+        for user, day in due
+    }
+    found: dict[int, list[TurnedAtRisk]] = defaultdict(list)
+    for item in turned_at_risk(since=min(week_starts.values()), owner_ids=week_starts)[0]:
+        owner_id = item.organization.owner_id
+        changed = item.organization.health_changed_at
+        if owner_id is not None and changed is not None and changed >= week_starts[owner_id]:
+            found[owner_id].append(item)
+    return found
 
 
 def _counted(count: int, one: str, many: str = "") -> str:
@@ -427,7 +457,13 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             week_start = today - dt.timedelta(days=SUMMARY_WEEK_DAYS)
             counts = list(touchpoints_by_person(week_start, today - dt.timedelta(days=1)))
             counted = {row["staff"] for row in counts}
+            turned, turned_count = turned_at_risk(
+                since=local_bounds(week_start, today, timezone.get_current_timezone())[0],
+                limit=QUIET_LIMIT,
+            )
             per_day[today] = {
+                "turned_at_risk": turned,
+                "turned_at_risk_count": turned_count,
                 "quiet_partners": list(quiet[:QUIET_LIMIT]),
                 "quiet_count": quiet.count(),
                 "deadlines": _deadlines(
@@ -474,6 +510,7 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
         overdue_people = sorted(people.values(), key=lambda g: (-g.count, display_name(g.person)))
         if not (
             overdue_people
+            or shared["turned_at_risk_count"]
             or shared["quiet_count"]
             or shared["deadlines"]
             or shared["agreements"]
@@ -482,6 +519,11 @@ def _due_manager_summaries(*, now: dt.datetime, staff: list[User]) -> list[Email
             return None  # A quiet week with nothing to report: no email.
         overdue_count = sum(group.count for group in overdue_people)
         parts = [
+            _counted(
+                shared["turned_at_risk_count"],
+                "partnership turned at risk",
+                "partnerships turned at risk",
+            ),
             _counted(overdue_count, "follow-up a week overdue", "follow-ups a week overdue"),
             _counted(shared["quiet_count"], "quiet partner"),
             _counted(len(shared["deadlines"]), "grant deadline"),

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
-from outreach.signals import followup_assigned
+from outreach.signals import followup_assigned, touchpoints_changed
 from partners.models import Affiliation, Contact, Organization
 
 # The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
@@ -67,7 +67,12 @@ def organization_last_touchpoint_refresh(*, organization_ids: Iterable[int] | No
     own_day = Subquery(own.values("occurred_on")[:1])
     joint_day = Subquery(joint.values("occurred_on")[:1])
     latest = Greatest(Coalesce(own_day, joint_day), Coalesce(joint_day, own_day))
-    return organizations.update(last_touchpoint_on=latest)
+    changed = organizations.update(last_touchpoint_on=latest)
+    touchpoints_changed.send(
+        sender=Touchpoint,
+        organization_ids=None if organization_ids is None else sorted(set(organization_ids)),
+    )
+    return changed
 
 
 def _followup_title(*texts: str) -> str:

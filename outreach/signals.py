@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # A follow-up was given to its assignee by someone (`by`, None for Liaison itself): sent with
 # followup=, by=. Sent on creation too; the receiver decides whether anyone is told.
 followup_assigned = Signal()
+
+# The touchpoints of these organizations changed (logged, corrected, moved): sent with
+# organization_ids= (None: every organization, after a bulk load), by the one writer of their
+# last touchpoint (services.organization_last_touchpoint_refresh).
+touchpoints_changed = Signal()

@@ -23,8 +23,10 @@ from partners.models import (
     LONG_TEXT,
     ORGANIZATION_PROFILE_FIELDS,
     Affiliation,
+    Cadence,
     Contact,
     FocusArea,
+    Health,
     Organization,
     Stage,
 )
@@ -71,6 +73,12 @@ class OrganizationFilterForm(FilterForm):
     )
     stage = forms.ChoiceField(
         choices=[("", "All stages"), *Stage.choices], required=False, widget=FastSelect
+    )
+    health = forms.ChoiceField(
+        label="Partnership health",
+        choices=[("", "Any health"), *Health.choices],
+        required=False,
+        widget=FastSelect,
     )
     focus_area = OneQueryModelChoiceField(
         queryset=FocusArea.objects.all(),
@@ -143,6 +151,8 @@ class OrganizationForm(VersionedForm, forms.ModelForm):
             "focus_areas",
             "owner",
             *ORGANIZATION_PROFILE_FIELDS,
+            "cadence_days",
+            "cadence_note",
         ]
         widgets = {
             "focus_areas": forms.CheckboxSelectMultiple,
@@ -158,6 +168,10 @@ class OrganizationForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args: Any, can_reassign: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(validate_phone)
+        cadence = self.fields["cadence_days"]
+        assert isinstance(cadence, forms.TypedChoiceField)
+        cadence.choices = [("", "The default for its stage"), *Cadence.choices]
+        self.fields["cadence_note"].label = "How it was agreed"
         # Focus areas still offered, and those the organization has even if retired since.
         kept = self.instance.focus_areas.values_list("pk", flat=True) if self.instance.pk else []
         areas = self.fields["focus_areas"]
@@ -432,6 +446,12 @@ class BoardFilterForm(FilterForm):
     )
     government_level = forms.ChoiceField(
         choices=[("", "Any level"), *Organization.GovernmentLevel.choices],
+        required=False,
+        widget=FastSelect,
+    )
+    health = forms.ChoiceField(
+        label="Partnership health",
+        choices=[("", "Any health"), *Health.choices],
         required=False,
         widget=FastSelect,
     )

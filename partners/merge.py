@@ -86,8 +86,12 @@ class Link:
             dropped += redundant.delete()[0]
         if self.unique_with is not None:
             when = self.unique_when or Q()
-            taken = self.rows(survivor_pk).filter(when).values(f"{self.unique_with}_id")
-            dropped += rows.filter(when, **{f"{self.unique_with}_id__in": taken}).delete()[0]
+            # A relation's column (contact_id) or a plain one (a week).
+            unique = self.model._meta.get_field(self.unique_with)
+            assert isinstance(unique, models.Field)  # a column of the rows, not a reverse one
+            column = unique.attname
+            taken = self.rows(survivor_pk).filter(when).values(column)
+            dropped += rows.filter(when, **{f"{column}__in": taken}).delete()[0]
         # Rows with a change history (affiliations) record the move in it.
         moved = update_with_history(rows, **{f"{self.field}_id": survivor_pk})
         if self.after_move is not None:

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from core.history import History
 from core.models import TimeStampedModel
+from partners.choices import ORGANIZATION_PROFILE_FIELDS as ORGANIZATION_PROFILE_FIELDS
+from partners.choices import TALKING_STAGES as TALKING_STAGES
+from partners.choices import Cadence, Health, Stage
 from partners.names import normalize_name
 from partners.search import NameWords, full_text_filter, search_words
 
@@ -43,39 +46,6 @@ class FocusArea(models.Model):
         return self.name
 
 
-class Stage(models.TextChoices):
-    """Where a partnership stands, in pipeline order."""
-
-    IDENTIFIED = "identified", "Identified"
-    RESEARCHING = "researching", "Researching"
-    CONTACTED = "contacted", "Contacted"
-    IN_DISCUSSION = "in_discussion", "In discussion"
-    ACTIVE = "active", "Active partner"
-    DORMANT = "dormant", "Dormant"
-    DECLINED = "declined", "Declined"
-
-
-# Stages at which the library is talking to the partner, so one gone quiet needs a librarian's
-# action (the dashboard's quiet partners, the board's amber and red "days ago"): not prospects
-# still being identified or researched, and not partnerships already dormant or declined.
-TALKING_STAGES = (Stage.CONTACTED, Stage.IN_DISCUSSION, Stage.ACTIVE)
-
-
-# What a librarian researches about a partner, in the order forms, the merge comparison and
-# imports show it.
-ORGANIZATION_PROFILE_FIELDS = (
-    "website",
-    "email",
-    "phone",
-    "address",
-    "mission",
-    "initiatives",
-    "services",
-    "populations_served",
-    "common_ground",
-)
-
-
 # Columns of the organization lists computed by apps above partners: the outreach log fills
 # `next_followup_on` in its AppConfig.ready() (outreach/organization_columns.py). Each value makes
 # the expression for one organization (OuterRef("pk")). The last touchpoint is no such column:
@@ -94,6 +64,11 @@ def organization_column(
 
     return register
 
+
+# Organization.health and health_changed_at: kept by the health app (health.services.
+# health_refresh, one UPDATE per level), never by a save of the organization, and not in its
+# change history (a partnership's health is computed, not edited).
+COMPUTED_FIELDS = ("last_touchpoint_on", "health", "health_changed_at")
 
 # Organization.last_touchpoint_on: kept by the outreach log (outreach.services.
 # organization_last_touchpoint_refresh), never by a save of the organization.
@@ -218,10 +193,32 @@ class Organization(TimeStampedModel):
     # config/tests/test_last_touchpoint.py holds it to MAX(occurred_on). No change history:
     # a touchpoint is not an edit of the organization.
     last_touchpoint_on = models.DateField("last touchpoint", null=True, editable=False)
+    # How often we agreed to be in touch, when it differs from the stage's default (set by
+    # managers in the health app): "monthly, as agreed with Maya".
+    cadence_days = models.PositiveSmallIntegerField(
+        "agreed cadence",
+        choices=Cadence.choices,
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the default for the partnership's stage.",
+    )
+    cadence_note = models.CharField(
+        "cadence agreed",
+        max_length=200,
+        blank=True,
+        help_text="For example: as agreed with Maya at the March meeting.",
+    )
+    # See COMPUTED_FIELDS: written by the health app only.
+    health = models.CharField(
+        max_length=10, choices=Health.choices, blank=True, default="", editable=False
+    )
+    # When the level last turned from another level (None: as first assessed). The digests'
+    # early warning: partnerships that turned at risk this week.
+    health_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
     # Field-level change history: who changed what, when and why (core.history).
-    history = History(excluded_fields=[LAST_TOUCHPOINT])
+    history = History(excluded_fields=list(COMPUTED_FIELDS))
 
     class Meta:
         ordering = ["name"]
@@ -248,6 +245,12 @@ class Organization(TimeStampedModel):
             models.Index(
                 fields=["is_archived", "stage", "stage_changed_at", "id"], name="org_board_column"
             ),
+            # Partnerships by health (the health page, the list's and the board's filter).
+            models.Index(
+                fields=["health", "name", "id"],
+                condition=Q(is_archived=False) & ~Q(health=""),
+                name="org_health",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -272,14 +275,14 @@ class Organization(TimeStampedModel):
         elif kwargs.get("update_fields") is None and not (
             self._state.adding or args or kwargs.get("force_insert")
         ):
-            # A saved organization: every column but the last touchpoint, so that a copy read
+            # A saved organization: every column but the computed ones, so that a copy read
             # before a touchpoint was logged never puts back the day it read (the outreach log
-            # keeps that column).
+            # and the health app keep those columns).
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != LAST_TOUCHPOINT and f.attname not in deferred
+                if not f.primary_key and f.name not in COMPUTED_FIELDS and f.attname not in deferred
             ]
         super().save(*args, **kwargs)
 

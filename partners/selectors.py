@@ -74,6 +74,7 @@ def _organizations(
     *,
     kind: str | None = None,
     stage: str | None = None,
+    health: str | None = None,
     focus_area_id: int | None = None,
     owner_id: int | None = None,
     tag_id: int | None = None,
@@ -89,6 +90,8 @@ def _organizations(
         qs = qs.filter(kind=kind)
     if stage is not None:
         qs = qs.filter(stage=stage)
+    if health is not None:
+        qs = qs.filter(health=health)
     if focus_area_id is not None:
         qs = qs.filter(focus_areas=focus_area_id)
     if owner_id is not None:
@@ -102,7 +105,9 @@ def _organizations(
 
 def _list_values(filters: dict[str, Any]) -> dict[str, Any]:
     """The list's filters but the search text, as values of a prepared query."""
-    return filter_values(filters, values=("kind", "stage"), records=("focus_area", "owner", "tag"))
+    return filter_values(
+        filters, values=("kind", "stage", "health"), records=("focus_area", "owner", "tag")
+    )
 
 
 def organization_list(filters: dict[str, Any]) -> QuerySet[Organization]:
@@ -397,6 +402,7 @@ class BoardCard(NamedTuple):
     owner__last_name: str | None
     last_touchpoint_on: dt.date | None
     next_followup_on: dt.date | None
+    health: str
 
 
 def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
@@ -407,7 +413,7 @@ def board_organizations(filters: dict[str, Any]) -> OrganizationQuerySet:
 def _filter_values(filters: dict[str, Any]) -> dict[str, Any]:
     """The board's filters as the values of its prepared queries."""
     return filter_values(
-        filters, values=("kind", "government_level"), records=("owner", "focus_area")
+        filters, values=("kind", "government_level", "health"), records=("owner", "focus_area")
     )
 
 
@@ -416,6 +422,7 @@ def _on_board(
     owner_id: int | None = None,
     kind: str | None = None,
     government_level: str | None = None,
+    health: str | None = None,
     focus_area_id: int | None = None,
 ) -> OrganizationQuerySet:
     qs = Organization.objects.active()
@@ -425,6 +432,8 @@ def _on_board(
         qs = qs.filter(kind=kind)
     if government_level is not None:
         qs = qs.filter(government_level=government_level)
+    if health is not None:
+        qs = qs.filter(health=health)
     if focus_area_id is not None:
         # EXISTS rather than a join: a column's query walks the board's index newest first and
         # stops at its cards, testing each organization's focus areas on the way (through the

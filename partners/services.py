@@ -22,6 +22,8 @@ from partners.models import (
 
 ORGANIZATION_FIELDS = frozenset(
     {
+        "cadence_days",
+        "cadence_note",
         "name",
         "kind",
         "government_level",

@@ -51,6 +51,11 @@ REPORTS: dict[str, tuple[str, str, Builder]] = {
             start=start, end=end, today=today, limit=limit
         ),
     ),
+    "health": (
+        "Partnership health",
+        "The share of partnerships at risk month by month, and those at risk now with why.",
+        lambda start, end, today, limit: selectors.health_report(start=start, end=end, limit=limit),
+    ),
     "programs": (
         "Programs and impact",
         "Programs by status and kind, sessions and attendance per quarter, outcomes, grants.",

@@ -10,12 +10,13 @@ import pytest
 from agreements.models import Agreement
 from compose.models import GroupEmail, SentEmail
 from documents.models import Document
+from health.models import WeeklyHealth
 from inbox.models import CapturedEmail, FiledEmail
 from mail.models import OutgoingEmail
 from outreach.models import FollowUp
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
 from partners import merge
-from partners.models import FocusArea, OptOutChange, Organization, Stage, StageChange
+from partners.models import FocusArea, Health, OptOutChange, Organization, Stage, StageChange
 from partners.relations import organization_relation_add
 from partners.tags import tag_create
 from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
@@ -116,6 +117,14 @@ def duplicates(manager, librarian, areas):
     subscription = ProgressSubscription.objects.create(organization=other, owner=manager)
     subscription.recipients.set([both])
     _ties(survivor, other, third, librarian)
+    # Health recorded the same week for both (the survivor's kept), and a week only the other has.
+    monday = DAY.date()
+    for organization, week in (
+        (survivor, monday),
+        (other, monday),
+        (other, monday - dt.timedelta(days=7)),
+    ):
+        WeeklyHealth.objects.create(organization=organization, week=week, level=Health.HEALTHY)
     earlier = OrganizationFactory(
         name="Riverside Cnty Health", stage_changed_at=DAY - dt.timedelta(days=50)
     )

@@ -133,6 +133,13 @@ def _pages() -> list[tuple[str, str]]:
             "New agreement",
             f"{reverse('agreements:agreement_create')}?organization={organization.pk}",
         ),
+        # Partnership health: those that need care, every one, a partner's page with its health.
+        ("Partnership health", reverse("health:overview")),
+        ("Partnership health, every level", reverse("health:overview") + "?level=all"),
+        (
+            "Organization with its health",
+            Organization.objects.exclude(health="").order_by("-health", "pk")[0].get_absolute_url(),
+        ),
         # Documents: the list, one document with its versions, uploading to a partner.
         ("Documents", reverse("documents:document_list")),
         ("Document", Document.objects.order_by("pk")[0].get_absolute_url()),
@@ -233,6 +240,7 @@ def _manager_pages(page) -> list[str]:
         ("Email template form", reverse("compose:template_create")),
         ("Focus areas", reverse("partners:focus_area_list")),
         ("Tags", reverse("partners:tag_list")),
+        ("Cadences per stage", reverse("health:cadences")),
         ("Agreement edit form", reverse("agreements:agreement_edit", args=[agreement.pk])),
         ("Focus area merge", reverse("partners:focus_area_merge", args=[area.pk])),
         ("Purge a document's files", reverse("documents:document_purge", args=[document.pk])),

@@ -23,6 +23,7 @@ LAYERS = [
     "updates",
     "inbox",
     "compose",
+    "health",
     "notifications",
     "reports",
     "transfer",

@@ -139,6 +139,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.OrganizationRelation.organization": 1,
         "partners.OrganizationRelation.related": 1,
         "partners.Tag_organizations.organization": 1,
+        "health.WeeklyHealth.organization": 1,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -163,6 +164,8 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.OrganizationRelation.organization": 1,
         "partners.OrganizationRelation.related": 0,
         "partners.Tag_organizations.organization": 1,
+        # The week both have: the survivor's record kept.
+        "health.WeeklyHealth.organization": 1,
     }
 
 

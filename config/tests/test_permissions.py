@@ -156,6 +156,12 @@ PERMISSIONS = {
     "reports:programs_csv": MANAGERS,
     "reports:retention": MANAGERS,
     "reports:retention_csv": MANAGERS,
+    "reports:health": MANAGERS,
+    "reports:health_csv": MANAGERS,
+    # Partnership health: everyone sees which partnerships need care; managers set the
+    # cadences per stage.
+    "health:overview": EVERYONE,
+    "health:cadences": MANAGERS,
     # Email.
     "mail:delivery_log": MANAGERS,
     "mail:email_detail": MANAGERS,

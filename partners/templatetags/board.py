@@ -23,6 +23,7 @@ from partners.selectors import BoardCard
 from partners.templatetags.partner_lists import (
     GOVERNMENT_LEVELS,
     KINDS,
+    health_badge_html,
     last_touchpoint_cell,
     stage_badge_html,
 )
@@ -39,6 +40,11 @@ def _followup(day: dt.date | None, today: dt.date) -> str:
     if day < today:
         when = f'<span class="overdue">{when} (overdue)</span>'
     return f"<dt>Follow-up</dt><dd>{when}</dd>"
+
+
+def _health(level: str) -> str:
+    badge = health_badge_html(level)
+    return f"<dt>Health</dt><dd>{badge}</dd>" if badge else ""
 
 
 def _card(card: BoardCard, today: dt.date) -> str:
@@ -58,7 +64,8 @@ def _card(card: BoardCard, today: dt.date) -> str:
         '<dl class="board-card-facts">'
         f"<dt>Owner</dt><dd>{owner}</dd>"
         f"<dt>Last touch</dt><dd>{last_touchpoint_cell(card.last_touchpoint_on, card.stage)}</dd>"
-        f"{_followup(card.next_followup_on, today)}</dl>"
+        f"{_followup(card.next_followup_on, today)}"
+        f"{_health(card.health)}</dl>"
         # Without JavaScript "Move to…" opens a link to the organization's stage form;
         # board.js puts the board's own move form (from its <template>) in its place.
         '<details class="board-move"><summary>Move to…'

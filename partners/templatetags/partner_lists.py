@@ -13,7 +13,7 @@ from core.people import display_name
 from core.rows import escape, month_day, month_year, muted, names, select_box, short_date
 from core.templatetags.liaison import days_ago, quiet_class
 from partners import tags as tags_module
-from partners.models import TALKING_STAGES, Affiliation, Contact, Organization, Stage
+from partners.models import TALKING_STAGES, Affiliation, Contact, Health, Organization, Stage
 from partners.tags import Tag
 
 register = template.Library()
@@ -22,6 +22,7 @@ register = template.Library()
 KINDS = dict(Organization.Kind.choices)
 GOVERNMENT_LEVELS = dict(Organization.GovernmentLevel.choices)
 STAGES = dict(Stage.choices)
+HEALTH = dict(Health.choices)
 
 
 def stage_badge_html(stage: str) -> str:
@@ -31,6 +32,19 @@ def stage_badge_html(stage: str) -> str:
         f'<span class="badge rounded-pill stage-badge stage-{escape(stage)}">'
         f"{escape(STAGES.get(stage, stage))}</span>"
     )
+
+
+def health_badge_html(level: str) -> str:
+    """A partnership's health as a badge (static/css/liaison.css: .health-<level>), "" when it
+    is not assessed: the one home of its markup (lists, the board, a partner's page)."""
+    if level not in HEALTH:
+        return ""
+    return f'<span class="badge health-badge health-{level}">{HEALTH[level]}</span>'
+
+
+@register.simple_tag
+def health_badge(level: str) -> SafeString:
+    return mark_safe(health_badge_html(level))  # noqa: S308 — our own words
 
 
 @register.filter
@@ -87,7 +101,8 @@ def _organization_row(organization: Organization, today: dt.date, selectable: bo
         f"{name}</a>{archived if organization.is_archived else ''}</td>"
         f'<td data-label="Kind">{escape(kind)}</td>'
         f'<td data-label="Stage"><span class="badge rounded-pill stage-badge'
-        f' stage-{escape(organization.stage)}">{escape(stage)}</span></td>'
+        f' stage-{escape(organization.stage)}">{escape(stage)}</span>'
+        f" {health_badge_html(organization.health)}</td>"
         f'<td data-label="Owner">{owner}</td>'
         f'<td data-label="Last touchpoint">'
         f"{last_touchpoint_cell(organization.last_touchpoint_on, organization.stage)}</td>"

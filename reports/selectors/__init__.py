@@ -2,6 +2,7 @@
 
 from reports.selectors.activity import activity_report
 from reports.selectors.common import Chart, Report, Table
+from reports.selectors.health import health_report
 from reports.selectors.pipeline import pipeline_report
 from reports.selectors.portfolio import portfolio_report
 from reports.selectors.programs import programs_report
@@ -12,6 +13,7 @@ __all__ = [
     "Report",
     "Table",
     "activity_report",
+    "health_report",
     "pipeline_report",
     "portfolio_report",
     "programs_report",

@@ -79,6 +79,8 @@ class Table:
 class Chart:
     title: str
     points: list[tuple[str, int]]
+    # Whether the bars add up (events counted), or each is a level of its own (a share).
+    totalled: bool = True
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ register = template.Library()
 @register.inclusion_tag("reports/partials/chart.html")
 def report_chart(data: Chart, table_id: str = "") -> dict[str, Any]:
     """`{% report_chart report.chart "table-id" %}`: bars, and a pointer to the table below."""
-    return bar_rows(data.points, data.title) | {"table_id": table_id}
+    return bar_rows(data.points, data.title, totalled=data.totalled) | {"table_id": table_id}
 
 
 def cell_html(value: Cell) -> str:

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from health.reasons import ASSESSED_STAGES
+from health.services import health_week_record
 from outreach.models import FollowUp, Meeting
 from outreach.tests.factories import MeetingFactory, TouchpointFactory
-from partners.models import FocusArea, Organization, Stage
+from partners.models import FocusArea, Health, Organization, Stage
 from partners.tests.factories import AffiliationFactory
 from programs.models import Outcome, Program
 from programs.tests.factories import GrantFactory, ProgramFactory, ProgramSessionFactory
@@ -23,6 +25,9 @@ MAX_QUERIES = {
     "activity": 7,  # touchpoints per month/staff/channel, meetings held, follow-ups done
     "portfolio": 8,  # kind/level/no focus area, focus area, quiet, no primary contact
     "programs": 8,  # programs, sessions, outcomes, grants per status
+    # The weekly records by month; those at risk now, counted and a page of them; their health
+    # (health.selectors.health_of: 11 queries whatever their number).
+    "health": 18,
 }
 
 
@@ -65,6 +70,9 @@ def make_everything(rows: int, librarian, manager) -> None:
             program=ProgramFactory(kind=Program.Kind.GRANT), submission_deadline=today,
             amount_awarded=i,
         )  # fmt: skip
+    # This week's health recorded, and every partnership at risk for the list of those now.
+    health_week_record()
+    Organization.objects.filter(stage__in=ASSESSED_STAGES).update(health=Health.AT_RISK)
 
 
 @pytest.fixture(params=[3, 30], ids=["3 rows", "30 rows"])
@@ -78,7 +86,7 @@ def test_index_queries(manager_client, django_assert_max_num_queries):
         assert manager_client.get(reverse("reports:index")).status_code == 200
 
 
-@pytest.mark.parametrize("slug", ["pipeline", "activity", "portfolio", "programs"])
+@pytest.mark.parametrize("slug", ["pipeline", "activity", "portfolio", "programs", "health"])
 def test_report_page_and_csv_queries(
     manager_client, everything, slug, django_assert_max_num_queries
 ):

@@ -16,6 +16,7 @@ from demo.bulk import record_loaded
 from demo.captured_email import demo_captured_email_load
 from demo.documents import demo_documents_load
 from demo.group_email import demo_group_email_load
+from demo.health import demo_health_load
 from demo.outreach import demo_outreach_load
 from demo.partners import (
     DEMO_PASSWORD,
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 captured, group_sent, documents = _email_and_documents(staff, scale)
                 demo_tags_load()
                 demo_saved_views_load(staff=staff)
+                demo_health_load(scale=scale)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (
