@@ -156,6 +156,8 @@ PERMISSIONS = {
     "reports:programs_csv": MANAGERS,
     "reports:retention": MANAGERS,
     "reports:retention_csv": MANAGERS,
+    "reports:reviews": MANAGERS,
+    "reports:reviews_csv": MANAGERS,
     # Email.
     "mail:delivery_log": MANAGERS,
     "mail:email_detail": MANAGERS,
@@ -184,6 +186,11 @@ PERMISSIONS = {
     "agreements:agreement_create": EVERYONE,
     "agreements:agreement_detail": EVERYONE,
     "agreements:agreement_edit": EVERYONE,
+    # Annual partnership reviews: everyone writes and reads them (the report is for managers).
+    "reviews:review_create": EVERYONE,
+    "reviews:review_detail": EVERYONE,
+    "reviews:review_edit": EVERYONE,
+    "reviews:review_history": EVERYONE,
     # Documents: everyone uploads, describes, archives and downloads; managers purge files.
     "documents:document_list": EVERYONE,
     "documents:document_upload": EVERYONE,
