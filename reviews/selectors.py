@@ -32,4 +32,4 @@ def review_page(pk: int) -> PartnershipReview | None:
 
 def review_history(review: PartnershipReview) -> list[HistorySource]:
     """What the review's History section and page show: its own recorded changes."""
-    return [HistorySource(PartnershipReview.history.filter(id=review.pk))]  # type: ignore[attr-defined]
+    return [HistorySource(PartnershipReview.history.filter(id=review.pk))]

@@ -29,11 +29,17 @@ def _checked(review: PartnershipReview) -> None:
     score = review.partner_satisfaction
     if score is not None and not 1 <= score <= SATISFACTION_MAX:
         raise ValidationError({"partner_satisfaction": "Choose from 1 to 5, or “Not asked”."})
+    if _year_taken(review):
+        raise ValidationError({"year": year_taken_message(review)})
+
+
+def _year_taken(review: PartnershipReview) -> bool:
+    """Whether the partner has another (unarchived) review of that year. A colleague's saved
+    after this looked is caught by the constraint instead (review_save)."""
     taken = PartnershipReview.objects.filter(
         organization_id=review.organization_id, year=review.year, is_archived=False
-    ).exclude(pk=review.pk)
-    if taken.exists():
-        raise ValidationError({"year": year_taken_message(review)})
+    )
+    return taken.exclude(pk=review.pk).exists()
 
 
 @records_who

@@ -163,6 +163,7 @@ def reviews_report(*, year: int, limit: int | None = None) -> Report:
     )
     mean = average({score: n for score, n in counts.items() if score is not None})
     satisfaction = _satisfaction_table(counts)
+    bars = [(str(row[0]), row[1]) for row in satisfaction.rows if isinstance(row[1], int)]
     return Report(
         slug="reviews",
         title="Annual partnership reviews",
@@ -171,7 +172,7 @@ def reviews_report(*, year: int, limit: int | None = None) -> Report:
         period_label=str(year),
         chart=Chart(
             title=f"{year} reviews by the partner's satisfaction",
-            points=[(str(row[0]), int(row[1] or 0)) for row in satisfaction.rows],
+            points=bars,
         ),
         tables=[
             satisfaction,
