@@ -97,9 +97,7 @@ def test_a_second_review_of_the_same_year_is_refused_in_words(
     librarian_client, manager, partner, year
 ):
     first = reviewed(partner, manager, year, what_worked="Manager's words")
-    response = librarian_client.post(
-        reverse("reviews:review_create", args=[partner.pk]), posted()
-    )
+    response = librarian_client.post(reverse("reviews:review_create", args=[partner.pk]), posted())
     assert response.status_code == 200
     assert response.context["form"].errors["year"] == [
         f"Eastside Community Clinic already has a {year} review: open it from the partner's "
@@ -116,9 +114,7 @@ def test_two_librarians_saving_at_once_make_one_review_and_a_clear_message(
     """Both looked before either saved: the constraint refuses the second, in words."""
     monkeypatch.setattr(services, "_year_taken", lambda review: False)
     reviewed(partner, manager, year, what_worked="Saved first")
-    response = librarian_client.post(
-        reverse("reviews:review_create", args=[partner.pk]), posted()
-    )
+    response = librarian_client.post(reverse("reviews:review_create", args=[partner.pk]), posted())
     assert response.status_code == 200
     assert "already has a" in response.context["form"].errors["year"][0]
     assert PartnershipReview.objects.get().what_worked == "Saved first"
@@ -166,9 +162,7 @@ def test_two_saves_in_two_connections_make_one_review(librarian, manager, partne
 
 
 @pytest.mark.parametrize("value", ["0", "6", "abc", "4.5", "-1"])
-def test_a_satisfaction_outside_1_to_5_is_said_next_to_the_field(
-    librarian_client, partner, value
-):
+def test_a_satisfaction_outside_1_to_5_is_said_next_to_the_field(librarian_client, partner, value):
     response = librarian_client.post(
         reverse("reviews:review_create", args=[partner.pk]), posted(partner_satisfaction=value)
     )
@@ -300,7 +294,7 @@ def test_pages_read_the_same_few_queries_for_few_or_many_reviews(
     ]
     few = [count(url) for url in urls]
     for year in range(2011, 2026):
-        review = reviewed(partner, librarian, year, partner_satisfaction=1 + year % 5)
+        reviewed(partner, librarian, year, partner_satisfaction=1 + year % 5)
         first.what_worked = f"Changed in {year}"
         review_save(review=first, by=librarian)
     assert [count(url) for url in urls] == few
