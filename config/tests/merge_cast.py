@@ -21,6 +21,7 @@ from partners.tags import tag_create
 from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
 from programs.models import SupportLetter
 from programs.tests.factories import GrantFactory, ProgramPartnerFactory
+from reviews.models import PartnershipReview
 from updates.models import ProgressSubscription
 
 DAY = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
@@ -35,10 +36,15 @@ def areas():
 
 
 def _papers(survivor: Organization, other: Organization) -> None:
-    """A document of the other's; an agreement with both (the survivor once), one with it."""
+    """A document of the other's; an agreement with both (the survivor once), one with it;
+    annual reviews of 2025 by both (the other's kept, archived) and of 2024 by the other."""
     Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
     Agreement.objects.create(title="Coalition MOU").organizations.set([survivor, other])
     Agreement.objects.create(title="Facility use").organizations.set([other])
+    for organization, year in ((survivor, 2025), (other, 2025), (other, 2024)):
+        PartnershipReview.objects.create(
+            organization=organization, year=year, reviewed_on=dt.date(year, 12, 1)
+        )
 
 
 @pytest.fixture
