@@ -16,6 +16,7 @@ from partners.models import Stage
 from partners.tests.factories import OrganizationFactory
 from reports.selectors import reviews_report
 from reports.selectors.common import ROWS_SHOWN
+from reports.tests.helpers import shown_tables
 from reviews.models import PartnershipReview
 from reviews.services import review_save
 
@@ -193,3 +194,30 @@ def test_the_page_and_the_csv_read_the_same_queries_for_few_or_many(manager_clie
     partners(40, 3)  # more than a page's worth of both lists
     assert [count(url) for url in urls] == few
     assert few[0] <= 4 + 4  # session, user, roles, time zone; then the report's four
+
+
+def test_the_csv_holds_the_tables_shown_on_the_page(manager_client, portfolio):
+    """Short answers, a partner or two to review: the file is the page's tables, cell by cell
+    (a number's thousands separator and the page's "—" aside)."""
+    page = manager_client.get(reverse("reports:reviews"), {"year": YEAR})
+    rows = list(
+        csv.reader(io.StringIO(manager_client.get(reverse("reports:reviews_csv"), {"year": YEAR})
+        .content.decode("utf-8-sig")))
+    )  # fmt: skip
+    shown = shown_tables(page.content.decode())
+    assert rows[1] == ["Period", "2026-01-01", "2026-12-31"]
+
+    def same(text: str) -> str:
+        text = text.removeprefix("'")
+        return "" if text == "—" else text.replace(",", "")
+
+    position = 2
+    for table in page.context["report"].tables:
+        assert rows[position : position + 2] == [[], [table.title]]
+        count = 1 + len(table.rows) + (1 if table.footer else 0)
+        in_file = rows[position + 2 : position + 2 + count]
+        assert [[same(c) for c in row] for row in in_file] == [
+            [same(c) for c in row] for row in shown[f"table-{table.key}"]
+        ]
+        position += 2 + count
+    assert position == len(rows)
