@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "updates",
     "inbox",
     "compose",
+    "reviews",
     "health",
     "notifications",
     "reports",

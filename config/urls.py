@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("inbox.urls")),
     path("", include("compose.urls")),
+    path("", include("reviews.urls")),
     path("reports/", include("reports.urls")),
     path("", include("transfer.urls")),
     path("", include("search.urls")),

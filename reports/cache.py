@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reports.selectors.common import Report
 
-KEY_VERSION = 2  # raise when Report's shape changes, so old pickles are never read
+KEY_VERSION = 3  # raise when Report's shape changes, so old pickles are never read
 
 
 def report_as_of(

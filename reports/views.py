@@ -23,7 +23,7 @@ from core.roles import manager_required
 from core.spreadsheets import defuse as text_cell
 from reports import selectors
 from reports.cache import report_as_of
-from reports.forms import PeriodForm
+from reports.forms import PeriodForm, YearForm
 from reports.selectors.common import ROWS_SHOWN, Cell, Report
 
 # A report builder: (start, end, today, how many rows of a long list; None for all) → Report.
@@ -69,7 +69,15 @@ REPORTS: dict[str, tuple[str, str, Builder]] = {
             start=start, end=end, today=today, limit=limit
         ),
     ),
+    "reviews": (
+        "Annual partnership reviews",
+        "For a year: the active and in-discussion partners reviewed and those not yet, the "
+        "partners' satisfaction, and what worked and next year's goals, review by review.",
+        lambda start, end, today, limit: selectors.reviews_report(year=start.year, limit=limit),
+    ),
 }
+# Reports of one year, picked by its number (?year=, this year by default), not by dates.
+YEARLY = frozenset({"reviews"})
 
 
 @require_GET
@@ -82,8 +90,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"reports": reports})
 
 
-def _period_form(request: HttpRequest, today: dt.date) -> PeriodForm:
-    """The period in ?start=&end=; this year so far when neither is given."""
+def _period_form(request: HttpRequest, today: dt.date, slug: str) -> PeriodForm | YearForm:
+    """The period in ?start=&end=; this year so far when neither is given. A yearly report's
+    year in ?year=, this year when not given."""
+    if slug in YEARLY:
+        return YearForm({"year": request.GET.get("year", str(today.year)).strip()})
     if "start" not in request.GET and "end" not in request.GET:
         data = {"start": dt.date(today.year, 1, 1).isoformat(), "end": today.isoformat()}
     else:
@@ -96,7 +107,7 @@ def _period_form(request: HttpRequest, today: dt.date) -> PeriodForm:
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     title, _description, build = REPORTS[slug]
     today = timezone.localdate()
-    form = _period_form(request, today)
+    form = _period_form(request, today, slug)
     report = computed_at = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -116,17 +127,23 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "report": report,
             "computed_at": computed_at,
-            "quick_periods": quick_period_links(
-                today, (report.start, report.end) if report else None
-            ),
-            "csv_url": (
-                f"{reverse(f'reports:{slug}_csv')}?"
-                + urlencode({"start": report.start, "end": report.end})
-                if report
-                else ""
-            ),
+            "quick_periods": []
+            if slug in YEARLY
+            else quick_period_links(today, (report.start, report.end) if report else None),
+            "picker": "Year" if slug in YEARLY else "Period",
+            "query": _query(slug, report),
+            "csv_url": f"{reverse(f'reports:{slug}_csv')}?{_query(slug, report)}" if report else "",
         },
     )
+
+
+def _query(slug: str, report: Report | None) -> str:
+    """The report's own address's query: its period, or its year."""
+    if report is None:
+        return ""
+    if slug in YEARLY:
+        return urlencode({"year": report.start.year})
+    return urlencode({"start": report.start, "end": report.end})
 
 
 def csv_value(value: Cell) -> str:
@@ -163,7 +180,7 @@ def report_csv_text(report: Report) -> str:
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _title, _description, build = REPORTS[slug]
     today = timezone.localdate()
-    form = _period_form(request, today)
+    form = _period_form(request, today, slug)
     if not form.is_valid():
         errors = "; ".join(
             f"{name}: {' '.join(map(str, messages))}" for name, messages in form.errors.items()

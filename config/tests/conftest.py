@@ -15,6 +15,7 @@ from partners.models import Affiliation, Contact, FocusArea, Organization
 from partners.relations import OrganizationRelation
 from partners.tags import Tag
 from programs.models import Program, ProgramSession, SurveyResult
+from reviews.models import PartnershipReview
 from saved_views.models import SavedView
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
@@ -60,6 +61,7 @@ def demo(settings, librarian, media_root):
         # Made by a migration, so gone from a transactional test's flushed database.
         "focus-areas": FocusArea.objects.get_or_create(name="Health literacy")[0].pk,
         "agreements": _first(Agreement.objects.all()).pk,
+        "reviews": _first(PartnershipReview.objects.all()).pk,
         "related": _first(OrganizationRelation.objects.all()).pk,
         "tags": _first(Tag.objects.all()).pk,
         # The demo librarian's (only its owner opens its edit page: others find no such view).

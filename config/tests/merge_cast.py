@@ -22,6 +22,7 @@ from partners.tags import tag_create
 from partners.tests.factories import AffiliationFactory, ContactFactory, OrganizationFactory
 from programs.models import SupportLetter
 from programs.tests.factories import GrantFactory, ProgramPartnerFactory
+from reviews.models import PartnershipReview
 from updates.models import ProgressSubscription
 
 DAY = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
@@ -35,11 +36,30 @@ def areas():
     return list(FocusArea.objects.order_by("name")[:3])
 
 
+def _weekly_health(survivor: Organization, other: Organization) -> None:
+    """Health recorded the same week for both (the survivor's kept), and a week only the other
+    has."""
+    monday = DAY.date()
+    for organization, week in (
+        (survivor, monday),
+        (other, monday),
+        (other, monday - dt.timedelta(days=7)),
+    ):
+        WeeklyHealth.objects.create(organization=organization, week=week, level=Health.HEALTHY)
+
+
 def _papers(survivor: Organization, other: Organization) -> None:
-    """A document of the other's; an agreement with both (the survivor once), one with it."""
+    """A document of the other's; an agreement with both (the survivor once), one with it;
+    annual reviews of 2025 by both (the other's kept, archived) and of 2024 by the other; their
+    weekly health."""
     Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
     Agreement.objects.create(title="Coalition MOU").organizations.set([survivor, other])
     Agreement.objects.create(title="Facility use").organizations.set([other])
+    for organization, year in ((survivor, 2025), (other, 2025), (other, 2024)):
+        PartnershipReview.objects.create(
+            organization=organization, year=year, reviewed_on=dt.date(year, 12, 1)
+        )
+    _weekly_health(survivor, other)
 
 
 @pytest.fixture
@@ -117,14 +137,6 @@ def duplicates(manager, librarian, areas):
     subscription = ProgressSubscription.objects.create(organization=other, owner=manager)
     subscription.recipients.set([both])
     _ties(survivor, other, third, librarian)
-    # Health recorded the same week for both (the survivor's kept), and a week only the other has.
-    monday = DAY.date()
-    for organization, week in (
-        (survivor, monday),
-        (other, monday),
-        (other, monday - dt.timedelta(days=7)),
-    ):
-        WeeklyHealth.objects.create(organization=organization, week=week, level=Health.HEALTHY)
     earlier = OrganizationFactory(
         name="Riverside Cnty Health", stage_changed_at=DAY - dt.timedelta(days=50)
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from compose.models import GroupEmail
+from core.dates import FIRST_YEAR
 from core.tests.axe import violations as _violations
 from documents.models import Document
 from inbox.models import CapturedEmail
@@ -21,6 +22,7 @@ from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Contact, FocusArea, Organization
 from programs.models import Program
 from reports.views import REPORTS
+from reviews.models import PartnershipReview
 from updates.models import ProgressUpdate
 from updates.unsubscribe import unsubscribe_token
 
@@ -65,6 +67,8 @@ def _pages() -> list[tuple[str, str]]:
     assert unfiled and captured, "seed_demo captured no email"
     group_email = GroupEmail.objects.order_by("pk").first()
     sent = Touchpoint.objects.filter(sent_email__isnull=False).order_by("pk").first()
+    review = PartnershipReview.objects.order_by("pk").first()
+    assert review is not None, "seed_demo made no annual review"
     assert group_email and sent, "seed_demo sent no group email"
     return [
         ("Dashboard", reverse("home")),
@@ -139,6 +143,14 @@ def _pages() -> list[tuple[str, str]]:
         (
             "Organization with its health",
             Organization.objects.exclude(health="").order_by("-health", "pk")[0].get_absolute_url(),
+        ),
+        # Annual reviews: one, its edit form and changes; a new one for a year not yet written.
+        ("Annual review", review.get_absolute_url()),
+        ("Annual review edit form", reverse("reviews:review_edit", args=[review.pk])),
+        ("Annual review history", reverse("reviews:review_history", args=[review.pk])),
+        (
+            "New annual review",
+            reverse("reviews:review_create", args=[organization.pk]) + f"?year={FIRST_YEAR}",
         ),
         # Documents: the list, one document with its versions, uploading to a partner.
         ("Documents", reverse("documents:document_list")),

@@ -27,6 +27,8 @@ from partners.models import FocusArea, Stage
 from partners.tests.factories import AffiliationFactory, OrganizationFactory
 from programs.models import Grant, GrantDeliverable, Outcome, Story, SupportLetter, SurveyResult
 from programs.tests.factories import ProgramFactory, ProgramPartnerFactory, ProgramSessionFactory
+from reviews.models import PartnershipReview
+from reviews.services import review_save
 from updates import services as updates
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +38,10 @@ pytestmark = pytest.mark.django_db
 OWN_QUERIES = {
     # The organization with its focus areas; its people; open follow-ups; the timeline (a page
     # of events, the people in them); programs; progress updates; agreements (its section and
-    # the data-sharing badge, one query). Its people's names and its tags come in its own rows.
-    # Related organizations, Documents and History follow on their own (core.panels: deferred).
-    "organization": 8,
+    # the data-sharing badge, one query); annual reviews. Its people's names and its tags come
+    # in its own rows. Related organizations, Documents and History follow on their own
+    # (core.panels: deferred).
+    "organization": 9,
     # The organization and its people; History (each table's latest rows: its own, its people's
     # roles, its ties to others either way; the staff they name).
     "organization_history": 7,
@@ -118,6 +121,11 @@ def busy_record(n: int, librarian, manager) -> SimpleNamespace:
             grant=grant, title=f"Report {i}", due_on=today, owner=librarian
         )
         SupportLetter.objects.create(grant=grant, organization=helper, received_on=today)
+        if i < 20:  # an annual review a year (the page lists ten), by one or the other
+            review = PartnershipReview(
+                organization=organization, year=today.year - i, reviewed_on=today
+            )
+            review_save(review=review, by=manager if i % 2 else librarian)
     program.lead = manager  # its History panel names both leads
     program.save()
     updates.progress_subscription_create(

@@ -23,6 +23,7 @@ LAYERS = [
     "updates",
     "inbox",
     "compose",
+    "reviews",
     "health",
     "notifications",
     "reports",

@@ -135,6 +135,8 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "compose.SentEmail.organization": 1,
         "documents.Document.organization": 1,
         "agreements.Agreement_organizations.organization": 1,
+        # Both reviews: the 2025 one the survivor has too is kept, archived (reviews.merge_links).
+        "reviews.PartnershipReview.organization": 2,
         "outreach.Touchpoint_other_organizations.organization": 1,
         "partners.OrganizationRelation.organization": 1,
         "partners.OrganizationRelation.related": 1,
@@ -158,6 +160,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "compose.SentEmail.organization": 0,
         "documents.Document.organization": 0,
         "agreements.Agreement_organizations.organization": 1,
+        "reviews.PartnershipReview.organization": 0,  # never dropped: archived
         # The touchpoint with both; the survivor's own that also listed the other.
         "outreach.Touchpoint_other_organizations.organization": 2,
         # The coalition both belong to.

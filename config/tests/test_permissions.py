@@ -162,6 +162,8 @@ PERMISSIONS = {
     # cadences per stage.
     "health:overview": EVERYONE,
     "health:cadences": MANAGERS,
+    "reports:reviews": MANAGERS,
+    "reports:reviews_csv": MANAGERS,
     # Email.
     "mail:delivery_log": MANAGERS,
     "mail:email_detail": MANAGERS,
@@ -190,6 +192,11 @@ PERMISSIONS = {
     "agreements:agreement_create": EVERYONE,
     "agreements:agreement_detail": EVERYONE,
     "agreements:agreement_edit": EVERYONE,
+    # Annual partnership reviews: everyone writes and reads them (the report is for managers).
+    "reviews:review_create": EVERYONE,
+    "reviews:review_detail": EVERYONE,
+    "reviews:review_edit": EVERYONE,
+    "reviews:review_history": EVERYONE,
     # Documents: everyone uploads, describes, archives and downloads; managers purge files.
     "documents:document_list": EVERYONE,
     "documents:document_upload": EVERYONE,

@@ -9,6 +9,7 @@ from documents.models import Document, DocumentVersion
 from inbox.models import CapturedEmail
 from partners.models import Contact, Organization
 from programs.models import Program
+from reviews.models import PartnershipReview
 
 
 def seed(*args: str) -> str:
@@ -23,6 +24,7 @@ def forget_partners() -> None:
     DocumentVersion.objects.all().delete()  # documents keep their partners and contacts
     Document.objects.all().delete()
     Program.objects.all().delete()  # a program outlives its partner organizations
+    PartnershipReview.objects.all().delete()  # a review keeps its partner
     Contact.objects.all().delete()
     Organization.objects.all().delete()
     CapturedEmail.objects.all().delete()  # the demo's captured email, filed or not

@@ -55,8 +55,8 @@ def test_a_manager_sees_what_is_at_risk_and_why_and_the_next_step_clears_it(page
     form.get_by_role("button", name="Log touchpoint").click()
     expect(page.get_by_text("Caught up with Rafael about the spring push").first).to_be_visible()
     page.goto("/health/?level=all")
-    expect(page.get_by_role("row").filter(has_text="Harlow Springs Interfaith Alliance")).to_contain_text(
-        "Healthy"
-    )
+    expect(
+        page.get_by_role("row").filter(has_text="Harlow Springs Interfaith Alliance")
+    ).to_contain_text("Healthy")
     page.goto(quiet.get_absolute_url())
     expect(section).to_contain_text("Nothing needs care")

@@ -7,6 +7,7 @@ from reports.selectors.pipeline import pipeline_report
 from reports.selectors.portfolio import portfolio_report
 from reports.selectors.programs import programs_report
 from reports.selectors.retention import retention_report
+from reports.selectors.reviews import reviews_report
 
 __all__ = [
     "Chart",
@@ -18,4 +19,5 @@ __all__ = [
     "portfolio_report",
     "programs_report",
     "retention_report",
+    "reviews_report",
 ]

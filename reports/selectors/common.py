@@ -93,10 +93,12 @@ class Report:
     tables: list[Table]
     # How the figures are defined, in the librarian's words: shown under the heading.
     definitions: list[str] = field(default_factory=list)
+    # The period as the report names it when not by its dates ("2026" for a year's reviews).
+    period_label: str = ""
 
     @property
     def period_in_words(self) -> str:
-        return period_in_words(self.start, self.end)
+        return self.period_label or period_in_words(self.start, self.end)
 
 
 # How many rows of a long list a report page shows; None (the CSV) means every row.

@@ -29,6 +29,7 @@ from demo.partners import (
 from demo.program_history import demo_program_history_load
 from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
+from demo.reviews import demo_reviews_load
 from demo.saved_views import demo_saved_views_load
 from demo.tags import demo_tags_load
 from outreach.models import FollowUp, Meeting, Touchpoint
@@ -180,8 +181,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Captured email: {captured} messages, as if read from Liaison's mailbox. "
                 f"Email templates, and a past group email to {group_sent} partners. "
-                f"{documents} documents (signed MOUs, flyers, sign-in sheets, a grant narrative) "
-                "and agreements with partners."
+                f"{documents} documents (signed MOUs, flyers, sign-in sheets, a grant narrative), "
+                "agreements with partners and annual partnership reviews."
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
@@ -195,6 +196,7 @@ def _email_and_documents(staff: list[User], scale: int) -> tuple[int, int, int]:
     group_sent = group_email.recipients.filter(left_out="").count() if group_email else 0
     documents = demo_documents_load(staff=staff, scale=scale)
     demo_agreements_load(staff=staff, scale=scale)  # after the documents: it files the MOUs
+    demo_reviews_load(staff=staff)
     return captured, group_sent, documents
 
 
