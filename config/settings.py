@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "updates",
     "inbox",
     "compose",
+    "playbooks",
     "notifications",
     "reports",
     "transfer",

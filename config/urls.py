@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("transfer.urls")),
     path("", include("search.urls")),
     path("", include("bulk.urls")),
+    path("", include("playbooks.urls")),
 ]

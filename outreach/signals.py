@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # A follow-up was given to its assignee by someone (`by`, None for Liaison itself): sent with
 # followup=, by=. Sent on creation too; the receiver decides whether anyone is told.
 followup_assigned = Signal()
+
+# A follow-up was marked done, for the first time (a second click records nothing): sent with
+# followup= (its status, completed_at and completed_by set), by=. Playbooks schedule the steps
+# that wait for it.
+followup_completed = Signal()

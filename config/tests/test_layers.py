@@ -23,6 +23,7 @@ LAYERS = [
     "updates",
     "inbox",
     "compose",
+    "playbooks",
     "notifications",
     "reports",
     "transfer",
