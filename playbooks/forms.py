@@ -79,8 +79,11 @@ class StepForm(forms.Form):
     offset_days = forms.IntegerField(
         label="Days after", min_value=0, max_value=MAX_OFFSET_DAYS, initial=0
     )
-    counted_from = forms.ChoiceField(label="Counted", choices=CountedFrom.choices)
-    done_by = forms.ChoiceField(label="Done by", choices=DoneBy.choices)
+    # Initial values as a browser sends an untouched new row: such a row is left out.
+    counted_from = forms.ChoiceField(
+        label="Counted", choices=CountedFrom.choices, initial=CountedFrom.START
+    )
+    done_by = forms.ChoiceField(label="Done by", choices=DoneBy.choices, initial=DoneBy.OWNER)
     person = forms.TypedChoiceField(
         label="Named person", required=False, coerce=int, empty_value=None
     )

@@ -25,6 +25,7 @@ from demo.partners import (
     demo_partners_load,
     demo_users_ensure,
 )
+from demo.playbooks import demo_playbooks_load
 from demo.program_history import demo_program_history_load
 from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                 captured, group_sent, documents = _email_and_documents(staff, scale)
                 demo_tags_load()
                 demo_saved_views_load(staff=staff)
+                demo_playbooks_load(staff=staff)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (
