@@ -105,6 +105,11 @@ class StepForm(forms.Form):
 
 
 class BaseStepFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this step"
+
     def clean(self) -> None:
         if any(self.errors):
             return

@@ -15,8 +15,8 @@ MAX_OFFSET_DAYS = 3650
 
 
 class CountedFrom(models.TextChoices):
-    START = "start", "From the start"
-    PREVIOUS = "previous", "From when the previous step is done"
+    START = "start", "After the start"
+    PREVIOUS = "previous", "After the step before is done"
 
 
 class DoneBy(models.TextChoices):
