@@ -1,19 +1,8 @@
-"""What merging two organizations moves of playbooks (partners.merge): the runs; a playbook
-running on both is kept once (the survivor's), the other's follow-ups moving with the log."""
-
-from django.db.models import Q
+"""What merging two organizations moves of playbooks (partners.merge): the runs, all of them
+with their steps (a playbook running on both runs twice on the survivor until one is stopped:
+nothing of either's history is dropped)."""
 
 from partners.merge import Link, links_register
 from playbooks.models import PlaybookRun
 
-links_register(
-    organization=[
-        Link(
-            PlaybookRun,
-            "organization",
-            "playbooks",
-            unique_with="playbook",
-            unique_when=Q(status="running"),
-        ),
-    ],
-)
+links_register(organization=[Link(PlaybookRun, "organization", "playbooks")])

@@ -144,6 +144,9 @@ class PlaybookRun(TimeStampedModel):
     stopped_at = models.DateTimeField(null=True, blank=True)
     stop_reason = models.CharField("why", max_length=500, blank=True)
 
+    # Applied once at a time per organization (playbooks.services.playbook_apply checks it with
+    # the organization locked). Not a unique constraint: merging two organizations that both
+    # run a playbook keeps both runs and their history, never drops one.
     class Meta:
         ordering = ["-started_on", "-pk"]
         indexes = [
@@ -151,12 +154,6 @@ class PlaybookRun(TimeStampedModel):
             models.Index(fields=["organization", "-started_on"], name="playbook_run_org"),
         ]
         constraints = [
-            # Applied once at a time: entering a stage twice does not start it twice.
-            models.UniqueConstraint(
-                fields=["playbook", "organization"],
-                condition=Q(status="running"),
-                name="playbook_run_once_running",
-            ),
             models.CheckConstraint(
                 condition=Q(status="stopped", stopped_at__isnull=False)
                 | (~Q(status="stopped") & Q(stopped_at__isnull=True)),

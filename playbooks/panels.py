@@ -18,6 +18,10 @@ from playbooks.selectors import playbooks_offered, runs_of_organization
     order=15,
     template="playbooks/panels/organization_playbooks.html",
     refresh_on=("followups",),
+    # Fetched once the page has loaded: the page's own response is at its budget of queries
+    # (config/tests/test_detail_queries.py), as for Related organizations and Documents.
+    deferred=True,
+    title="Playbooks",
 )
 def organization_playbooks(request: HttpRequest, organization: Organization) -> dict[str, Any]:
     form = ApplyForm(auto_id="id_playbook_%s")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.dates import LATEST
@@ -206,18 +206,16 @@ def playbook_apply(
     if playbook.is_retired:
         raise ValidationError({"playbook": "This playbook is retired."})
     start_on = start_on or timezone.localdate()
+    # Locked, so that two people applying it at once (or a stage change meanwhile) start it once.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     running = PlaybookRun.objects.filter(
         playbook=playbook, organization=organization, status=PlaybookRun.Status.RUNNING
     )
     if running.exists():
         raise ValidationError({"playbook": f"“{playbook}” is already running here."})
-    try:
-        with transaction.atomic():
-            run = PlaybookRun.objects.create(
-                playbook=playbook, organization=organization, started_on=start_on, started_by=by
-            )
-    except IntegrityError as error:  # applied by someone else at the same moment
-        raise ValidationError({"playbook": f"“{playbook}” is already running here."}) from error
+    run = PlaybookRun.objects.create(
+        playbook=playbook, organization=organization, started_on=start_on, started_by=by
+    )
     steps = RunStep.objects.bulk_create(
         RunStep(
             run=run,
