@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "inbox",
     "compose",
     "reviews",
+    "playbooks",
     "health",
     "notifications",
     "reports",

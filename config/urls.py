@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("health.urls")),
     path("", include("bulk.urls")),
+    path("", include("playbooks.urls")),
 ]

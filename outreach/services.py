@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
-from outreach.signals import followup_assigned, touchpoints_changed
+from outreach.signals import followup_assigned, followup_completed, touchpoints_changed
 from partners.models import Affiliation, Contact, Organization
 
 # The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
@@ -264,6 +264,10 @@ def followup_complete(*, followup: FollowUp, by: User) -> FollowUp:
     followup.refresh_from_db()
     if not updated and followup.status == FollowUp.Status.CANCELLED:
         raise ValidationError("This follow-up was cancelled.")
+    if updated:
+        # Inside this transaction: a playbook's next step is scheduled with the completion, or
+        # neither is kept.
+        followup_completed.send(sender=FollowUp, followup=followup, by=by)
     if updated and followup.repeat:
         start = followup.series_start or followup.due_on
         followup_create(

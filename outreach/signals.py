@@ -14,3 +14,7 @@ followup_assigned = Signal()
 # organization_ids= (None: every organization, after a bulk load), by the one writer of their
 # last touchpoint (services.organization_last_touchpoint_refresh).
 touchpoints_changed = Signal()
+# A follow-up was marked done, for the first time (a second click records nothing): sent with
+# followup= (its status, completed_at and completed_by set), by=. Playbooks schedule the steps
+# that wait for it.
+followup_completed = Signal()

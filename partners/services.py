@@ -19,6 +19,7 @@ from partners.models import (
     Stage,
     StageChange,
 )
+from partners.signals import stage_changed
 
 ORGANIZATION_FIELDS = frozenset(
     {
@@ -146,6 +147,8 @@ def stage_change(
         # Saved (not a QuerySet.update()) so that the change history records the move.
         current.stage, current.stage_changed_at = to_stage, now
         current.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+        # In the transaction: what a receiver writes (a playbook applied) stands or falls with it.
+        stage_changed.send(sender=Organization, organization=current, change=change, by=by)
     organization.stage = to_stage
     organization.stage_changed_at = now
     return change

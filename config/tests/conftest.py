@@ -14,6 +14,7 @@ from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Contact, FocusArea, Organization
 from partners.relations import OrganizationRelation
 from partners.tags import Tag
+from playbooks.models import Playbook, PlaybookRun
 from programs.models import Program, ProgramSession, SurveyResult
 from reviews.models import PartnershipReview
 from saved_views.models import SavedView
@@ -66,6 +67,9 @@ def demo(settings, librarian, media_root):
         "tags": _first(Tag.objects.all()).pk,
         # The demo librarian's (only its owner opens its edit page: others find no such view).
         "saved-views": _first(SavedView.objects.all()).pk,
+        # The demo's clinic under "New health partner" (demo/playbooks.py).
+        "playbooks": _first(Playbook.objects.filter(runs__isnull=False)).pk,
+        "playbook-runs": _first(PlaybookRun.objects.filter(status="running")).pk,
         # Made by the demo librarian: only she and managers open it.
         "bulk-actions": BulkAction.objects.create(
             records=BulkAction.Records.ORGANIZATIONS,

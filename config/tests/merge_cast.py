@@ -48,10 +48,11 @@ def _weekly_health(survivor: Organization, other: Organization) -> None:
         WeeklyHealth.objects.create(organization=organization, week=week, level=Health.HEALTHY)
 
 
-def _papers(survivor: Organization, other: Organization) -> None:
+def _papers(survivor: Organization, other: Organization, by) -> None:
     """A document of the other's; an agreement with both (the survivor once), one with it;
     annual reviews of 2025 by both (the other's kept, archived) and of 2024 by the other; their
-    weekly health."""
+    weekly health; playbooks."""
+    _playbooks(survivor, other, by)
     Document.objects.create(title="MOU", organization=other, file_name="MOU.pdf", size=1)
     Agreement.objects.create(title="Coalition MOU").organizations.set([survivor, other])
     Agreement.objects.create(title="Facility use").organizations.set([other])
@@ -60,6 +61,18 @@ def _papers(survivor: Organization, other: Organization) -> None:
             organization=organization, year=year, reviewed_on=dt.date(year, 12, 1)
         )
     _weekly_health(survivor, other)
+
+
+def _playbooks(survivor: Organization, other: Organization, by) -> None:
+    """A playbook running on both (the survivor's kept), one on the other only."""
+    from playbooks.services import StepSpec, playbook_apply, playbook_create
+
+    both, own = (
+        playbook_create(name=name, steps=[StepSpec(title="Call", offset_days=0)], by=by)
+        for name in ("Merge: on both", "Merge: on the other")
+    )
+    for playbook, organization in ((both, survivor), (both, other), (own, other)):
+        playbook_apply(playbook=playbook, organization=organization, by=by)
 
 
 @pytest.fixture
@@ -121,7 +134,7 @@ def duplicates(manager, librarian, areas):
     FiledEmail.objects.create(email=emails[0], organization=other, touchpoint=shared_email)
     FiledEmail.objects.create(email=emails[1], organization=other, touchpoint=own_email)
     SentEmail.objects.create(contact=both, organization=other, left_out="No email address")
-    _papers(survivor, other)
+    _papers(survivor, other, librarian)
     MeetingFactory(organization=other, contacts=[both])
     MeetingFactory(organization=survivor, other_organizations=[other])  # both at once
     MeetingFactory(organization=other, other_organizations=[survivor])  # both at once

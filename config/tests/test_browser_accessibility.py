@@ -159,6 +159,20 @@ def _pages() -> list[tuple[str, str]]:
             "Upload a document",
             f"{reverse('documents:document_upload')}?to=organization&of={organization.pk}",
         ),
+        # Playbooks: one's steps, stopping the demo clinic's (demo/playbooks.py).
+        *_playbook_pages(),
+    ]
+
+
+def _playbook_pages() -> list[tuple[str, str]]:
+    from playbooks.models import PlaybookRun
+
+    run = PlaybookRun.objects.filter(status="running").select_related("organization").first()
+    assert run, "seed_demo applied no playbook"
+    return [
+        ("Playbook", reverse("playbooks:playbook_detail", args=[run.playbook_id])),
+        ("Organization with a playbook running", run.organization.get_absolute_url()),
+        ("Stop a playbook", reverse("playbooks:run_stop", args=[run.pk])),
     ]
 
 
@@ -256,6 +270,9 @@ def _manager_pages(page) -> list[str]:
         ("Agreement edit form", reverse("agreements:agreement_edit", args=[agreement.pk])),
         ("Focus area merge", reverse("partners:focus_area_merge", args=[area.pk])),
         ("Purge a document's files", reverse("documents:document_purge", args=[document.pk])),
+        ("Playbooks", reverse("playbooks:playbook_list")),
+        ("New playbook", reverse("playbooks:playbook_create")),
+        ("Playbook edit form", reverse("playbooks:playbook_edit", args=[_first_playbook()])),
         *((f"Report {slug}", reverse(f"reports:{slug}")) for slug in REPORTS),
         *_bulk_pages(),
     ]:
@@ -268,6 +285,12 @@ def _manager_pages(page) -> list[str]:
         page.goto(reverse(f"reports:{slug}"))
         problems += _violations(page, f"Report {slug}, 375 px wide")
     return problems
+
+
+def _first_playbook() -> int:
+    from playbooks.models import Playbook
+
+    return Playbook.objects.order_by("pk").values_list("pk", flat=True)[0]
 
 
 def _bulk_pages() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ LAYERS = [
     "inbox",
     "compose",
     "reviews",
+    "playbooks",
     "health",
     "notifications",
     "reports",

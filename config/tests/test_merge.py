@@ -123,7 +123,8 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "outreach.Touchpoint.organization": 2,
         "outreach.Meeting.organization": 2,
         "outreach.Meeting_other_organizations.organization": 1,
-        "outreach.FollowUp.organization": 1,
+        # Its own, and its two playbooks' first steps.
+        "outreach.FollowUp.organization": 3,
         "programs.ProgramPartner.organization": 1,
         "programs.SupportLetter.organization": 1,
         "updates.ProgressSubscription.organization": 1,
@@ -142,6 +143,8 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.OrganizationRelation.related": 1,
         "partners.Tag_organizations.organization": 1,
         "health.WeeklyHealth.organization": 1,
+        # Both, the one running on both too: nothing of either's history is dropped.
+        "playbooks.PlaybookRun.organization": 2,
     }
     assert record.dropped == {
         "outreach.Touchpoint.organization": 0,
@@ -169,6 +172,7 @@ def test_organization_merge_moves_every_related_row_and_leaves_no_orphan(duplica
         "partners.Tag_organizations.organization": 1,
         # The week both have: the survivor's record kept.
         "health.WeeklyHealth.organization": 1,
+        "playbooks.PlaybookRun.organization": 0,
     }
 
 

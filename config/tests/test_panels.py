@@ -107,6 +107,7 @@ def test_panels_for_a_deferred_panel_computes_nothing(rf, librarian):
     shown = [p for p in panels_for("organization", request, clinic)["side"] if p.deferred]
     assert [(p.name, p.title, dict(p.context)) for p in shown] == [
         ("organization-health", "Partnership health", {}),
+        ("organization-playbooks", "Playbooks", {}),
         ("related-organizations", "Related organizations", {}),
         ("organization-documents", "Documents", {}),
         ("organization-history", "History", {}),

@@ -212,6 +212,15 @@ PERMISSIONS = {
     "bulk:bulk_run": EVERYONE,
     "bulk:bulk_action_list": MANAGERS,
     "bulk:bulk_action_detail": OWNER_OR_MANAGERS,
+    # Playbooks: managers keep them; everyone reads one, applies one to an organization and
+    # stops one.
+    "playbooks:playbook_list": MANAGERS,
+    "playbooks:playbook_create": MANAGERS,
+    "playbooks:playbook_detail": EVERYONE,
+    "playbooks:playbook_edit": MANAGERS,
+    "playbooks:playbook_retire": MANAGERS,
+    "playbooks:playbook_apply": EVERYONE,
+    "playbooks:run_stop": EVERYONE,
     # Imports.
     "transfer:import_list": MANAGERS,
     "transfer:import_upload": MANAGERS,

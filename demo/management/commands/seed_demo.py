@@ -26,6 +26,7 @@ from demo.partners import (
     demo_partners_load,
     demo_users_ensure,
 )
+from demo.playbooks import demo_playbooks_load
 from demo.program_history import demo_program_history_load
 from demo.programs import ProgramCounts, demo_programs_load
 from demo.progress import demo_progress_load
@@ -102,9 +103,7 @@ class Command(BaseCommand):
                 )
                 progress = demo_progress_load(staff=staff)
                 captured, group_sent, documents = _email_and_documents(staff, scale)
-                demo_tags_load()
-                demo_saved_views_load(staff=staff)
-                demo_health_load(scale=scale)
+                _ways_of_working(staff, scale)
                 # Loaded in bulk, without their change history: each record's begins here.
                 with history_context(reason="Demo data loaded"):
                     for model in (
@@ -198,6 +197,14 @@ def _email_and_documents(staff: list[User], scale: int) -> tuple[int, int, int]:
     demo_agreements_load(staff=staff, scale=scale)  # after the documents: it files the MOUs
     demo_reviews_load(staff=staff)
     return captured, group_sent, documents
+
+
+def _ways_of_working(staff: list[User], scale: int) -> None:
+    """Tags, saved views, a playbook under way; last, partnership health (of all the rest)."""
+    demo_tags_load()
+    demo_saved_views_load(staff=staff)
+    demo_playbooks_load(staff=staff)
+    demo_health_load(scale=scale)
 
 
 def _added(now: ProgramCounts, past: ProgramCounts) -> ProgramCounts:
