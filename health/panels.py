@@ -4,7 +4,6 @@ step, the agreed cadence, the last weeks recorded) and the dashboard's count for
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from core.panels import panel
 from health.reasons import ASSESSED_STAGES
@@ -33,7 +32,7 @@ def _cadence_in_words(organization: Organization) -> str:
     title="Partnership health",
 )
 def organization_health(request: HttpRequest, organization: Organization) -> dict[str, Any]:
-    found = health_of([organization], today=timezone.localdate()).get(organization.pk)
+    found = health_of([organization]).get(organization.pk)
     return {
         "health": found,
         "assessed_stages": [Stage(stage).label.lower() for stage in ASSESSED_STAGES],

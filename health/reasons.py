@@ -20,12 +20,21 @@ from django.utils import timezone
 from agreements.models import Agreement
 from core.periods import quarter_of
 from core.rows import short_date
-from outreach.models import FollowUp, Touchpoint
+from outreach.models import FollowUp, Meeting, Touchpoint
 from partners.models import Affiliation, Cadence, Health, Organization, Stage
 from programs.models import Program, ProgramPartner, ProgramSession
 from updates.emails import period_label
 from updates.models import ProgressSubscription, ProgressUpdate
 from updates.services import last_ended_period
+
+# Health is the team's: its days are the library's (settings.TIME_ZONE), whoever's request
+# computes it (a librarian in Berlin logging a call must not move everyone to her tomorrow).
+TEAM_ZONE = timezone.get_default_timezone
+
+
+def team_today() -> dt.date:
+    return timezone.localdate(timezone=TEAM_ZONE())
+
 
 # Only partnerships being worked on have a health: prospects are not yet partners, and dormant
 # or declined ones are not expected to hear from us.
@@ -101,11 +110,13 @@ class PartnershipHealth:
         return sorted(self.reasons, key=lambda reason: -reason.weight)
 
 
-def _weeks(days: int) -> str:
+def _how_long(days: int, cadence_days: int) -> str:
+    """ "7 weeks", or the days where whole weeks would not show it past the cadence ("43 days"
+    against every 6 weeks, rather than "6 weeks")."""
     weeks = days // 7
-    if weeks >= 2:
-        return f"{weeks} weeks"
-    return "1 week" if weeks == 1 else f"{days} day{'' if days == 1 else 's'}"
+    if weeks * 7 <= cadence_days or weeks < 2:
+        return f"{days} day{'' if days == 1 else 's'}"
+    return f"{weeks} weeks"
 
 
 def _quoted(text: str) -> str:
@@ -140,7 +151,7 @@ def partners_assessed(
                 pk=organization.pk,
                 name=organization.name,
                 stage=organization.stage,
-                stage_since=timezone.localdate(organization.stage_changed_at),
+                stage_since=timezone.localdate(organization.stage_changed_at, TEAM_ZONE()),
                 cadence_days=organization.cadence_days or default,
                 cadence_agreed=organization.cadence_days is not None,
                 last_touchpoint_on=organization.last_touchpoint_on,
@@ -161,8 +172,26 @@ def two_way() -> Q:
 
 
 def last_two_way(ids: list[int]) -> dict[int, dt.date]:
-    """Each organization's latest two-way touchpoint, its own or a joint one."""
+    """Each organization's latest two-way touch: a two-way touchpoint or a meeting held, its
+    own or a joint one (a meeting held without a touchpoint logged for it counts too)."""
     found: dict[int, dt.date] = {}
+    held = Meeting.objects.filter(status=Meeting.Status.HELD)
+    meetings = [
+        *held.filter(organization_id__any_of=ids)
+        .values("organization_id")
+        .annotate(last=Max("starts_at"))
+        .order_by()
+        .values_list("organization_id", "last"),
+        *held.filter(other_organizations__id__any_of=ids)
+        .values("other_organizations__id")
+        .annotate(last=Max("starts_at"))
+        .order_by()
+        .values_list("other_organizations__id", "last"),
+    ]
+    for pk, starts_at in meetings:
+        day = timezone.localdate(starts_at, TEAM_ZONE())
+        if pk not in found or day > found[pk]:
+            found[pk] = day
     own = (
         Touchpoint.objects.filter(two_way(), organization_id__any_of=ids)
         .values("organization_id")
@@ -202,11 +231,11 @@ def contact_reasons(
         )
         if since is None:
             what = f"No two-way contact since it became {Stage(partner.stage).label.lower()}"
-            text = f"{what} {_weeks(days)} ago ({cadence})"
+            text = f"{what} {_how_long(days, partner.cadence_days)} ago ({cadence})"
         elif partner.last_touchpoint_on and partner.last_touchpoint_on > since:
-            text = f"No reply in {_weeks(days)} ({cadence})"
+            text = f"No reply in {_how_long(days, partner.cadence_days)} ({cadence})"
         else:
-            text = f"No two-way contact in {_weeks(days)} ({cadence})"
+            text = f"No two-way contact in {_how_long(days, partner.cadence_days)} ({cadence})"
         person = primary_names.get(partner.pk)
         found[partner.pk] = Reason(
             signal="contact",

@@ -1,14 +1,16 @@
 """What partnership health listens for in the layers below it (connected in HealthConfig.ready):
-a touchpoint logged moves a partnership's health at once, not at the next periodic refresh."""
+a touchpoint logged, or a stage changed, moves a partnership's health at once, not at the next
+periodic refresh."""
 
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
 
 from health.services import health_refresh
 from outreach.signals import touchpoints_changed
+from partners.signals import stage_changed
 
 logger = logging.getLogger(__name__)
 
@@ -19,13 +21,34 @@ REFRESH_AT_ONCE = 50
 
 @receiver(touchpoints_changed, dispatch_uid="health.touchpoints_changed")
 def refresh_their_health(sender: Any, *, organization_ids: list[int] | None, **kwargs: Any) -> None:
-    if organization_ids is None or len(organization_ids) > REFRESH_AT_ONCE:
+    if organization_ids is not None:  # None: a bulk load, left to the periodic refresh
+        _refresh_on_commit(organization_ids)
+
+
+@receiver(stage_changed, dispatch_uid="health.stage_changed")
+def refresh_on_a_new_stage(sender: Any, *, organization: Any, **kwargs: Any) -> None:
+    """Into discussion or active: assessed now; out of them: no longer (the board and the
+    lists stop showing a level it no longer has)."""
+    _refresh_on_commit([organization.pk])
+
+
+def _refresh_on_commit(organization_ids: list[int]) -> None:
+    """Refresh these partnerships once the transaction commits: all those of one transaction
+    together (a bulk stage change of a thousand is one refresh, left to the periodic one)."""
+    pending: set[int] = getattr(connection, "_liaison_health_pending", set())
+    connection._liaison_health_pending = pending  # type: ignore[attr-defined]
+    pending.update(organization_ids)
+    # One callback a signal, but the first to run refreshes them all and the others find none.
+    transaction.on_commit(_refresh_pending)
+
+
+def _refresh_pending() -> None:
+    pending: set[int] = getattr(connection, "_liaison_health_pending", set())
+    organization_ids = sorted(pending)
+    pending.clear()
+    if not organization_ids or len(organization_ids) > REFRESH_AT_ONCE:
         return
-
-    def refresh() -> None:
-        try:
-            health_refresh(organization_ids=organization_ids)
-        except Exception:  # noqa: BLE001 — a receiver never fails its sender
-            logger.exception("Partnership health of %s not refreshed.", organization_ids)
-
-    transaction.on_commit(refresh)
+    try:
+        health_refresh(organization_ids=organization_ids)
+    except Exception:  # noqa: BLE001 — a receiver never fails its sender
+        logger.exception("Partnership health of %s not refreshed.", organization_ids)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, QuerySet, Value, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from core.periods import month_label
+from core.periods import month_label, quick_periods
 from health.models import StageCadence, WeeklyHealth
 from health.reasons import (
     ASSESSED_STAGES,
@@ -21,6 +22,7 @@ from health.reasons import (
     primary_reasons,
     program_reasons,
     progress_update_reasons,
+    team_today,
 )
 from partners.models import Cadence, Health, Organization, Stage
 
@@ -57,7 +59,7 @@ def health_of(
 ) -> dict[int, PartnershipHealth]:
     """The health of each organization that is assessed (in discussion or active, not
     archived), computed now, in a fixed number of queries however many there are."""
-    today = today or timezone.localdate()
+    today = today or team_today()
     organizations = list(organizations)
     if not organizations:
         return {}
@@ -181,6 +183,13 @@ def monthly_health(start: dt.date, end: dt.date) -> list[Month]:
         )
         for (year, month), week in sorted(last_of_month.items())
     ]
+
+
+def trend_url(today: dt.date) -> str:
+    """The health report over the last 12 months (the period picker's own shortcut)."""
+    _label, start, end = next(p for p in quick_periods(today) if p[0] == "Last 12 months")
+    query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+    return f"{reverse('reports:health')}?{query}"
 
 
 def recent_weeks(organization: Organization, weeks: int = 12) -> list[WeeklyHealth]:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from health.models import StageCadence, WeeklyHealth
-from health.reasons import ASSESSED_STAGES
+from health.reasons import ASSESSED_STAGES, team_today
 from health.selectors import ASSESSED_FIELDS, health_of, organizations_assessed
 from partners.models import Cadence, Organization, Stage
 
@@ -45,7 +45,7 @@ def health_refresh(
     """Compute the health of the given partnerships (all of them when None) and keep each
     level on its organization: one UPDATE per level that changed, none when nothing did.
     Partnerships no longer assessed (another stage, archived) lose their level."""
-    today = today or timezone.localdate()
+    today = today or team_today()
     now = timezone.now()
     report = RefreshReport()
     if organization_ids is None:
@@ -66,23 +66,21 @@ def health_refresh(
             Organization.objects.filter(pk__any_of=batch).only(*ASSESSED_FIELDS, "health")
         )
         computed = health_of(organizations, today=today)
-        # (level, whether it had one before): a partnership assessed for the first time (new
-        # to its stage, or every one when Liaison is upgraded) did not "turn" anything.
-        by_level: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        # By (the level read, the level found): each UPDATE writes only rows still at the level
+        # it read, so a refresh that read before a touchpoint was logged never puts back what
+        # the refresh after it found. A first assessment (new to its stage, or every one when
+        # Liaison is upgraded) did not "turn" anything: no health_changed_at.
+        by_level: dict[tuple[str, str], list[int]] = defaultdict(list)
         for organization in organizations:
             found = computed.get(organization.pk)
             if found is None:
                 continue
             report.assessed += 1
             if found.level != organization.health:
-                by_level[(found.level, bool(organization.health))].append(organization.pk)
-        for (level, turned), changed in by_level.items():
-            # The level is compared again in the UPDATE: a refresh running beside this one
-            # that already wrote it leaves health_changed_at as the first one set it.
-            report.changed += (
-                Organization.objects.filter(pk__any_of=changed)
-                .exclude(health=level)
-                .update(health=level, health_changed_at=now if turned else None)
+                by_level[(organization.health, found.level)].append(organization.pk)
+        for (was, level), changed in by_level.items():
+            report.changed += Organization.objects.filter(pk__any_of=changed, health=was).update(
+                health=level, health_changed_at=now if was else None
             )
     return report
 
@@ -96,7 +94,7 @@ def health_week_record(*, today: dt.date | None = None) -> int:
     """Record every assessed partnership's health for this week, once: the first run in a week
     writes its rows, any later run (another worker, a retry, a restart) finds them there and
     adds nothing. Returns how many partnerships it found not yet recorded."""
-    today = today or timezone.localdate()
+    today = today or team_today()
     week = week_of(today)
     written = 0
     ids = list(organizations_assessed().values_list("pk", flat=True))

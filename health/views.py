@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import AuthenticatedHttpRequest, paginate
 from core.roles import is_manager, manager_required
 from health import selectors, services
 from health.forms import HealthFilterForm, StageCadenceForm
+from health.reasons import team_today
 
 
 @require_GET
@@ -22,9 +22,10 @@ def health_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         level=chosen.get("level", selectors.NEEDS_CARE), owner_id=owner.pk if owner else None
     )
     page = paginate(request, found)
-    computed = selectors.health_of(page.object_list, today=timezone.localdate())
+    computed = selectors.health_of(page.object_list)
     rows = [(organization, computed.get(organization.pk)) for organization in page]
     context = {
+        "trend_url": selectors.trend_url(team_today()),
         "filters": filters,
         "page": page,
         "rows": rows,

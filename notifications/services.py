@@ -312,11 +312,11 @@ def _due_digests(*, now: dt.datetime, staff: list[User]) -> list[Email]:
 def _turned_at_risk_this_week(
     due: Iterable[tuple[User, dt.date]],
 ) -> dict[int, list[TurnedAtRisk]]:
-    """Early warning: each person's partnerships that turned at risk this week (since Monday,
-    in their time zone)."""
+    """Early warning: each person's partnerships that turned at risk in the past week (the
+    last seven days, today's included, in their time zone): whatever day it turned, the next
+    digest has it, weekday digests after a weekend too."""
     week_starts = {
-        user.pk: local_bounds(day - dt.timedelta(days=day.weekday()), day, _zone(user))[0]
-        for user, day in due
+        user.pk: local_bounds(day - dt.timedelta(days=6), day, _zone(user))[0] for user, day in due
     }
     found: dict[int, list[TurnedAtRisk]] = defaultdict(list)
     for item in turned_at_risk(since=min(week_starts.values()), owner_ids=week_starts)[0]:

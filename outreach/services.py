@@ -14,7 +14,12 @@ from django.utils.text import Truncator
 
 from core.dates import LATEST
 from outreach.models import FollowUp, Meeting, Touchpoint
-from outreach.signals import followup_assigned, followup_completed, touchpoints_changed
+from outreach.signals import (
+    followup_assigned,
+    followup_cancelled,
+    followup_completed,
+    touchpoints_changed,
+)
 from partners.models import Affiliation, Contact, Organization
 
 # The last day a follow-up may be due: calendar apps and the feed's end times (due + 1 day)
@@ -361,10 +366,18 @@ def followup_update(*, followup: FollowUp, by: User, **fields: object) -> Follow
     return followup
 
 
+@transaction.atomic
 def followup_cancel(*, followup: FollowUp) -> FollowUp:
-    if followup.status == FollowUp.Status.OPEN:
+    """Cancel an open follow-up (kept, marked cancelled): only one still open when the row is
+    written, so one done meanwhile stays done."""
+    if followup.status != FollowUp.Status.OPEN:
+        return followup
+    cancelled = FollowUp.objects.filter(pk=followup.pk, status=FollowUp.Status.OPEN).update(
+        status=FollowUp.Status.CANCELLED, updated_at=timezone.now()
+    )
+    if cancelled:
         followup.status = FollowUp.Status.CANCELLED
-        followup.save(update_fields=["status", "updated_at"])
+        followup_cancelled.send(sender=FollowUp, followup=followup)
     return followup
 
 

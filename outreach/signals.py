@@ -18,3 +18,7 @@ touchpoints_changed = Signal()
 # followup= (its status, completed_at and completed_by set), by=. Playbooks schedule the steps
 # that wait for it.
 followup_completed = Signal()
+
+# An open follow-up was cancelled (outreach.services.followup_cancel): sent with followup=.
+# A playbook goes on past a step cancelled by hand, as past one done.
+followup_cancelled = Signal()

@@ -69,13 +69,18 @@ def organization_create(
     organization.full_clean()
     organization.save()
     organization.focus_areas.set(focus_areas)
-    stage_history_begin(organization=organization, by=by, note=note)
+    change = stage_history_begin(organization=organization, by=by, note=note)
+    # Entering its first stage is entering a stage (a playbook set to start there applies);
+    # imports load organizations apart, and start none.
+    stage_changed.send(sender=Organization, organization=organization, change=change, by=by)
     return organization
 
 
-def stage_history_begin(*, organization: Organization, by: User | None, note: str = "") -> None:
+def stage_history_begin(
+    *, organization: Organization, by: User | None, note: str = ""
+) -> StageChange:
     """The first entry of a new organization's stage history: the stage it starts at."""
-    StageChange.objects.create(
+    return StageChange.objects.create(
         organization=organization,
         from_stage="",
         to_stage=organization.stage,

@@ -120,8 +120,14 @@ class BaseStepFormSet(forms.BaseFormSet):
             raise ValidationError("The first step has no step before it: count it from the start.")
 
     def _kept(self) -> list[forms.Form]:
-        """The rows written in and not marked to remove (empty new rows are left out)."""
-        return [f for f in self.forms if f.has_changed() and not f.cleaned_data.get("DELETE")]
+        """The rows not marked to remove: every saved step, changed or not, and the new rows
+        written in (empty new rows are left out)."""
+        saved = self.initial_form_count()
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < saved or form.has_changed()) and not form.cleaned_data.get("DELETE")
+        ]
 
     def specs(self) -> list[StepSpec]:
         """The rows kept, in order, for the service (a person as the staff member chosen)."""

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 
-from outreach.signals import followup_completed
+from outreach.signals import followup_cancelled, followup_completed
 from partners.signals import stage_changed
 from playbooks.services import playbook_step_done, playbooks_apply_on_stage
 
@@ -24,6 +24,15 @@ def schedule_next_step(sender: Any, followup: Any, by: Any, **kwargs: Any) -> No
     try:
         with transaction.atomic():
             playbook_step_done(followup=followup, by=by)
+    except ValidationError as error:
+        log.warning("Playbook step after follow-up %s not scheduled: %s", followup.pk, error)
+
+
+@receiver(followup_cancelled, dispatch_uid="playbooks.step_cancelled")
+def go_on_past_a_cancelled_step(sender: Any, followup: Any, **kwargs: Any) -> None:
+    try:
+        with transaction.atomic():
+            playbook_step_done(followup=followup, by=None, cancelled=True)
     except ValidationError as error:
         log.warning("Playbook step after follow-up %s not scheduled: %s", followup.pk, error)
 

@@ -238,10 +238,13 @@ def playbook_apply(
     return run
 
 
-def playbook_step_done(*, followup: FollowUp, by: User | None) -> RunStep | None:
-    """The follow-up of a running playbook's step was done: move the partner if the step says
-    so, schedule the step that waits for it, and finish the run after its last step. None when
-    the follow-up is no playbook's step."""
+def playbook_step_done(
+    *, followup: FollowUp, by: User | None, cancelled: bool = False
+) -> RunStep | None:
+    """The follow-up of a running playbook's step was done (or `cancelled` by hand: the
+    playbook goes on without it): move the partner if the step says so (not for one
+    cancelled), schedule the step that waits for it, and finish the run after its last step.
+    None when the follow-up is no running playbook's step."""
     step = (
         RunStep.objects.select_related("run__playbook", "run__organization__owner")
         .filter(followup=followup, run__status=PlaybookRun.Status.RUNNING)
@@ -249,8 +252,14 @@ def playbook_step_done(*, followup: FollowUp, by: User | None) -> RunStep | None
     )
     if step is None:
         return None
+    # The run locked, and still running: a stop that got there first leaves nothing to schedule.
+    locked = PlaybookRun.objects.select_for_update().filter(
+        pk=step.run_id, status=PlaybookRun.Status.RUNNING
+    )
+    if not list(locked.values_list("pk", flat=True)):
+        return None
     run = step.run
-    if step.moves_to_stage:
+    if step.moves_to_stage and not cancelled:
         note = f"Playbook “{run.playbook}”: {step.title}."
         stage_change(organization=run.organization, to_stage=step.moves_to_stage, by=by, note=note)
     following = (
@@ -262,7 +271,7 @@ def playbook_step_done(*, followup: FollowUp, by: User | None) -> RunStep | None
         assignee = _assignee(following, run)
         # The day it was done where the next step's person is: their "in 7 days" is a week from
         # their today, whatever the library's time zone says.
-        done_at = followup.completed_at or timezone.now()
+        done_at = (None if cancelled else followup.completed_at) or timezone.now()
         done_on = user_localtime(assignee, done_at).date()
         _schedule(following, run, from_day=done_on, by=by)
     _finish_if_done(run)
@@ -280,14 +289,20 @@ def _finish_if_done(run: PlaybookRun) -> None:
 def playbook_stop(*, run: PlaybookRun, by: User, reason: str = "") -> PlaybookRun:
     """Stop a running playbook: its open follow-ups are cancelled (kept, marked cancelled), the
     steps still waiting are never scheduled, and the run records who stopped it, when and why."""
+    # Its open follow-ups locked before the run, in the order a step being done takes them
+    # (the follow-up, then the run): one being done meanwhile is waited for, not deadlocked.
+    steps_open = FollowUp.objects.filter(playbook_step__run=run, status=FollowUp.Status.OPEN)
+    list(steps_open.select_for_update().order_by("pk").values_list("pk", flat=True))
     run = PlaybookRun.objects.select_for_update().get(pk=run.pk)
     if run.status != PlaybookRun.Status.RUNNING:
         raise ValidationError(f"This playbook is {run.get_status_display().lower()} already.")
-    for followup in FollowUp.objects.filter(playbook_step__run=run, status=FollowUp.Status.OPEN):
-        followup_cancel(followup=followup)
     run.status = PlaybookRun.Status.STOPPED
     run.stopped_by, run.stopped_at, run.stop_reason = by, timezone.now(), reason.strip()
     run.save(update_fields=["status", "stopped_by", "stopped_at", "stop_reason", "updated_at"])
+    # Stopped first, so that cancelling its steps schedules nothing more; read again: the
+    # step a follow-up done meanwhile scheduled is cancelled too.
+    for followup in steps_open.all():
+        followup_cancel(followup=followup)
     return run
 
 

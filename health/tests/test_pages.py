@@ -104,8 +104,8 @@ def test_the_health_page_runs_a_fixed_number_of_queries(
     for n in range(extra):
         partner(f"Partner {n:02}", days_quiet=60 + n)
     health_refresh()
-    # Session, user, roles; the counts per level; the page's count and rows; their health (11).
-    with django_assert_num_queries(16):
+    # Session, user, roles; the counts per level; the page's count and rows; their health (13).
+    with django_assert_num_queries(18):
         response = librarian_client.get(reverse("health:overview"))
     assert len(response.context["rows"]) == 2 + extra
 
@@ -210,3 +210,10 @@ def test_the_organization_list_and_the_board_filter_by_health(librarian_client, 
     assert "Cedar Bend Food Bank" in board
     assert "Harlow Springs Alliance" not in board
     assert "<dt>Health</dt>" in board
+
+
+def test_managers_are_led_to_the_last_12_months_of_health_and_the_cadences(manager_client):
+    page = manager_client.get(reverse("health:overview")).content.decode()
+
+    assert f"{reverse('reports:health')}?start=2025-04-01&amp;end=2026-03-18" in page
+    assert reverse("health:cadences") in page

@@ -70,7 +70,7 @@ def test_in_touch_within_the_cadence_is_healthy_with_no_reason():
     ("days", "text", "weight", "level"),
     [
         (42, None, 0, "healthy"),  # on the day the cadence allows: still within it
-        (43, "No two-way contact in 6 weeks (cadence every 6 weeks)", 2, "attention"),
+        (43, "No two-way contact in 43 days (cadence every 6 weeks)", 2, "attention"),
         (84, "No two-way contact in 12 weeks (cadence every 6 weeks)", 2, "attention"),
         (85, "No two-way contact in 12 weeks (cadence every 6 weeks)", 3, "at_risk"),
     ],
@@ -362,10 +362,35 @@ def test_many_partnerships_in_a_fixed_number_of_queries(django_assert_num_querie
         return list(Organization.objects.filter(name__startswith=f"Partner {n}-"))
 
     few, many = make(2), make(12)
-    # Cadences; own and joint two-way touches; overdue follow-ups; primary contacts;
-    # subscriptions and their updates; joint programs and their sessions; agreements ending
-    # and their renewals.
-    with django_assert_num_queries(11):
+    # Cadences; own and joint meetings held and two-way touchpoints; overdue follow-ups;
+    # primary contacts; subscriptions and their updates; joint programs and their sessions;
+    # agreements ending and their renewals.
+    with django_assert_num_queries(13):
         assert len(health_of(few)) == 2
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         assert len(health_of(many)) == 12
+
+
+def test_a_meeting_held_counts_as_two_way_without_a_touchpoint_logged():
+    from outreach.models import Meeting
+    from outreach.tests.factories import MeetingFactory
+
+    held = partner("Held Meeting Partner")
+    call(held, dt.date(2026, 1, 5))  # 72 days ago: past six weeks
+    MeetingFactory(
+        organization=held, status=Meeting.Status.HELD,
+        starts_at=dt.datetime(2026, 3, 15, 15, tzinfo=dt.UTC),
+    )  # fmt: skip
+    joint = partner("At The Coalition Meeting")
+    call(joint, dt.date(2026, 1, 5))
+    MeetingFactory(
+        organization=held, other_organizations=[joint], status=Meeting.Status.HELD,
+        starts_at=dt.datetime(2026, 3, 10, 15, tzinfo=dt.UTC),
+    )  # fmt: skip
+    scheduled = partner("Only Scheduled")
+    call(scheduled, dt.date(2026, 1, 5))
+    MeetingFactory(organization=scheduled, starts_at=dt.datetime(2026, 3, 15, 15, tzinfo=dt.UTC))
+
+    assert reasons(held) == []
+    assert reasons(joint) == []
+    assert [signal for signal, _, _ in reasons(scheduled)] == ["contact"]

@@ -212,3 +212,37 @@ def test_beat_keeps_health_current_and_records_the_weeks():
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks["health.refresh"] == 900.0
     assert tasks["health.record_week"] == 3600.0
+
+
+@pytest.mark.django_db
+def test_a_stage_change_refreshes_the_partnership_at_once(
+    frozen, django_capture_on_commit_callbacks
+):
+    quiet = _partner("Quiet", days_quiet=100)
+    prospect = _partner("Prospect", days_quiet=3, stage=Stage.CONTACTED)
+    health_refresh()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_change(organization=quiet, to_stage=Stage.DORMANT, by=None)
+        stage_change(organization=prospect, to_stage=Stage.IN_DISCUSSION, by=None)
+
+    assert _levels() == {"Prospect": (Health.HEALTHY, None), "Quiet": ("", None)}
+
+
+@pytest.mark.django_db
+def test_many_partnerships_changed_at_once_wait_for_the_periodic_refresh(
+    frozen, django_capture_on_commit_callbacks
+):
+    from health.receivers import REFRESH_AT_ONCE
+
+    many = [_partner(f"P{n:02}", days_quiet=3, stage=Stage.CONTACTED) for n in range(51)]
+    assert len(many) > REFRESH_AT_ONCE
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for organization in many:
+            stage_change(organization=organization, to_stage=Stage.ACTIVE, by=None)
+
+    assert len(callbacks) >= 51  # each a callback, the first one with them all: too many
+    assert set(Organization.objects.values_list("health", flat=True)) == {""}
+    health_refresh()
+    assert set(Organization.objects.values_list("health", flat=True)) == {Health.HEALTHY}

@@ -31,7 +31,7 @@ def _at_risk(name: str, owner, *, turned: dt.datetime | None) -> Organization:
 
 def test_a_partnership_that_turned_at_risk_this_week_is_in_its_owners_digest(alice, maria):
     turned = _at_risk("Riverside Clinic", alice, turned=local(MONDAY, 7))
-    _at_risk("At Risk Since Before", alice, turned=local(MONDAY - dt.timedelta(days=4), 9))
+    _at_risk("At Risk Since Before", alice, turned=local(MONDAY - dt.timedelta(days=7), 9))
     _at_risk("First Assessed At Risk", alice, turned=None)
     _at_risk("Maria's Own", maria, turned=local(MONDAY, 6))
 
@@ -40,24 +40,24 @@ def test_a_partnership_that_turned_at_risk_this_week_is_in_its_owners_digest(ali
     [digest] = queued(Kind.DIGEST, alice)
     assert digest.subject == "Your Liaison day, Monday, March 9: 1 partnership turned at risk"
     for body in (digest.body_text, digest.body_html):
-        assert "turned at risk this week" in body.lower()
+        assert "turned at risk in the past week" in body.lower()
         assert "Riverside Clinic" in body
         assert "No two-way contact in 14 weeks (cadence every 6 weeks)" in body
         assert "Next step: Call or meet Maya Lee" in body
         assert f"{SITE}/organizations/{turned.pk}/" in body
-        assert "At Risk Since Before" not in body  # turned last week
+        assert "At Risk Since Before" not in body  # turned more than a week ago
         assert "First Assessed At Risk" not in body
         assert "Maria&#x27;s Own" not in body and "Maria's Own" not in body
 
 
-def test_the_warning_stays_in_the_digest_all_week_and_leaves_on_monday(alice):
+def test_the_warning_stays_in_the_digest_for_a_week(alice):
     _at_risk("Riverside Clinic", alice, turned=local(MONDAY, 7))
 
     for day in range(1, 8):
         scan(local(MONDAY + dt.timedelta(days=day), 8))
 
     subjects = [digest.subject for digest in queued(Kind.DIGEST, alice)]
-    # Tuesday to Sunday; the next Monday has nothing to say, so no digest.
+    # Tuesday to Sunday; the next Monday, seven days on, has nothing to say: no digest.
     assert len(subjects) == 6
     assert all(subject.endswith("1 partnership turned at risk") for subject in subjects)
 
@@ -72,7 +72,7 @@ def test_the_managers_summary_names_every_partnership_that_turned_at_risk_last_w
     [summary] = queued(Kind.MANAGER_SUMMARY, maria)
     assert "2 partnerships turned at risk" in summary.subject
     for body in (summary.body_text, summary.body_html):
-        assert "turned at risk this week (2)" in body.lower()
+        assert "turned at risk in the past week (2)" in body.lower()
         assert "Riverside Clinic" in body and "Alice Reyes" in body
         assert "Cedar Bend Council" in body
         assert "Next step: Call or meet Maya Lee" in body
@@ -95,5 +95,14 @@ def test_the_warning_costs_the_same_however_many_partnerships_turned(people, mar
 
     assert len(queued(Kind.DIGEST)) == people
     # Staff and roles, the digests' and the summary's own reads, each warning's partnerships and
-    # their health (health.selectors.health_of: 11), the emails written in one INSERT.
-    assert len(queries) == 41
+    # their health (health.selectors.health_of: 13), the emails written in one INSERT.
+    assert len(queries) == 45
+
+
+def test_one_that_turned_at_risk_after_sundays_digest_is_in_mondays(alice):
+    _at_risk("Riverside Clinic", alice, turned=local(MONDAY - dt.timedelta(days=1), 10))
+
+    scan(local(MONDAY, 8))
+
+    [digest] = queued(Kind.DIGEST, alice)
+    assert "Riverside Clinic" in digest.body_text

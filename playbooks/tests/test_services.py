@@ -201,6 +201,34 @@ def test_a_step_of_a_stopped_playbook_done_anyway_schedules_nothing(
     assert not FollowUp.objects.filter(title="Phone call").exists()
 
 
+@time_machine.travel(NEW_YORK_NOON, tick=False)
+def test_a_step_cancelled_by_hand_lets_the_playbook_go_on(playbook, clinic, librarian):
+    from outreach.services import followup_cancel
+
+    run = playbook_apply(playbook=playbook, organization=clinic, by=librarian)
+
+    followup_cancel(followup=_followup(run, 1))
+
+    # The phone call, two days from the day the research was given up.
+    assert _open(clinic) == [
+        ("Send the brochure", dt.date(2026, 3, 2)),
+        ("Phone call", dt.date(2026, 2, 2)),
+    ]
+    run.refresh_from_db()
+    assert run.status == PlaybookRun.Status.RUNNING
+
+
+def test_stopping_a_playbook_schedules_nothing_more_while_it_cancels(
+    playbook, clinic, librarian, manager
+):
+    run = playbook_apply(playbook=playbook, organization=clinic, by=librarian)
+
+    playbook_stop(run=run, by=manager, reason="Paused")
+
+    assert _open(clinic) == []
+    assert not FollowUp.objects.filter(title="Phone call").exists()
+
+
 def test_applied_once_at_a_time(playbook, clinic, librarian, manager):
     run = playbook_apply(playbook=playbook, organization=clinic, by=librarian)
     with pytest.raises(ValidationError):
@@ -230,6 +258,30 @@ def test_applied_by_itself_when_an_organization_of_its_kind_enters_the_stage_and
     run = PlaybookRun.objects.get(organization=clinic)
     assert run.started_by == librarian
     assert _open(clinic) == [("Research services", run.started_on)]
+
+
+def test_an_organization_created_at_the_stage_has_its_playbook_applied(manager, librarian):
+    from partners.services import organization_create
+
+    playbook_create(
+        name="Health intro",
+        steps=[StepSpec(title="Research services", offset_days=0)],
+        by=manager,
+        kind=Organization.Kind.HEALTH,
+        auto_apply_stage=Stage.CONTACTED,
+    )
+
+    clinic = organization_create(
+        by=librarian, stage=Stage.CONTACTED, name="Northside Clinic", kind=Organization.Kind.HEALTH
+    )
+    school = organization_create(
+        by=librarian, stage=Stage.IDENTIFIED, name="Northside School", kind="school"
+    )
+
+    # (With the shipped "New health partner" too, where the database still has it.)
+    started = {run.playbook.name for run in PlaybookRun.objects.filter(organization=clinic)}
+    assert started - {"New health partner"} == {"Health intro"}
+    assert not PlaybookRun.objects.filter(organization=school).exists()
 
 
 def test_a_retired_playbook_is_neither_applied_nor_applied_by_itself(manager, clinic, librarian):

@@ -137,6 +137,39 @@ def test_editing_replaces_the_steps_and_keeps_runs_as_they_were(
     assert [s.title for s in run.steps.all()][0] == "Step one of School year kickoff"
 
 
+def test_changing_one_step_keeps_the_steps_left_as_they_were(manager_client, manager):
+    playbook = _playbook(manager, "Clinic intro", steps=3)
+    url = reverse("playbooks:playbook_edit", args=[playbook.pk])
+    form = manager_client.get(url).context["form"]
+    data = _form_data(
+        name="Clinic intro",
+        kind="",
+        version=form["version"].initial,
+        steps_as_opened=form["steps_as_opened"].initial,
+        **{"steps-TOTAL_FORMS": "5", "steps-INITIAL_FORMS": "3"},
+    )
+    for n, step in enumerate(playbook.steps.all()):
+        data |= {
+            f"steps-{n}-title": step.title,
+            f"steps-{n}-offset_days": str(step.offset_days),
+            f"steps-{n}-counted_from": step.counted_from,
+            f"steps-{n}-done_by": step.done_by,
+        }
+    for n in (3, 4):  # the two empty rows, as the browser sends them
+        data |= {f"steps-{n}-offset_days": "0", f"steps-{n}-counted_from": "start"}
+        data |= {f"steps-{n}-done_by": "owner"}
+    data["steps-0-title"] = "Step one, renamed"
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 302
+    assert [s.title for s in playbook.steps.all()] == [
+        "Step one, renamed",
+        "Step 2 of Clinic intro",
+        "Step 3 of Clinic intro",
+    ]
+
+
 def test_an_edit_made_meanwhile_is_a_conflict_not_overwritten(manager_client, manager):
     playbook = _playbook(manager, "School year kickoff", steps=2)
     url = reverse("playbooks:playbook_edit", args=[playbook.pk])

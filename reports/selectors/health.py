@@ -8,8 +8,6 @@ those at risk now, whatever the number of organizations.
 
 import datetime as dt
 
-from django.utils import timezone
-
 from core.people import display_name
 from health.reasons import AT_RISK_FROM, ATTENTION_FROM
 from health.selectors import health_of, monthly_health, partnerships_by_health
@@ -46,7 +44,7 @@ def health_report(*, start: dt.date, end: dt.date, limit: int | None = None) -> 
     at_risk = partnerships_by_health(level=Health.AT_RISK)
     total = at_risk.count()
     shown = list(at_risk[:limit])
-    computed = health_of(shown, today=timezone.localdate())
+    computed = health_of(shown)
     risk_rows: list[list[Cell]] = []
     for organization in shown:
         found = computed.get(organization.pk)
@@ -66,6 +64,7 @@ def health_report(*, start: dt.date, end: dt.date, limit: int | None = None) -> 
         chart=Chart(
             title="Share of partnerships at risk (%)",
             points=[(month.label, round(month.at_risk_share * 100)) for month in months],
+            totalled=False,
         ),
         tables=[
             Table(
