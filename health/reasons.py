@@ -63,7 +63,13 @@ class Reason:
     next_step: str
 
     def as_json(self) -> dict[str, object]:
-        return {"signal": self.signal, "text": self.text, "weight": self.weight}
+        """As the organization keeps it (Organization.health_reasons) and a week records it."""
+        return {
+            "signal": self.signal,
+            "text": self.text,
+            "weight": self.weight,
+            "next_step": self.next_step,
+        }
 
 
 @dataclass

@@ -32,23 +32,37 @@ def refresh_on_a_new_stage(sender: Any, *, organization: Any, **kwargs: Any) -> 
     _refresh_on_commit([organization.pk])
 
 
+class _Pending:
+    """The partnerships one transaction changed, refreshed together once it commits."""
+
+    def __init__(self, callbacks: list) -> None:
+        self.callbacks = callbacks  # the connection's list of the transaction's on-commit work
+        self.ids: set[int] = set()
+
+    def __call__(self) -> None:
+        organization_ids = sorted(self.ids)
+        if not organization_ids or len(organization_ids) > REFRESH_AT_ONCE:
+            return
+        try:
+            health_refresh(organization_ids=organization_ids)
+        except Exception:  # noqa: BLE001 — a receiver never fails its sender
+            logger.exception("Partnership health of %s not refreshed.", organization_ids)
+
+
 def _refresh_on_commit(organization_ids: list[int]) -> None:
     """Refresh these partnerships once the transaction commits: all those of one transaction
-    together (a bulk stage change of a thousand is one refresh, left to the periodic one)."""
-    pending: set[int] = getattr(connection, "_liaison_health_pending", set())
-    connection._liaison_health_pending = pending  # type: ignore[attr-defined]
-    pending.update(organization_ids)
-    # One callback a signal, but the first to run refreshes them all and the others find none.
-    transaction.on_commit(_refresh_pending)
-
-
-def _refresh_pending() -> None:
-    pending: set[int] = getattr(connection, "_liaison_health_pending", set())
-    organization_ids = sorted(pending)
-    pending.clear()
-    if not organization_ids or len(organization_ids) > REFRESH_AT_ONCE:
-        return
-    try:
-        health_refresh(organization_ids=organization_ids)
-    except Exception:  # noqa: BLE001 — a receiver never fails its sender
-        logger.exception("Partnership health of %s not refreshed.", organization_ids)
+    together, in one refresh (a bulk stage change of a thousand is left to the periodic one).
+    A transaction's on-commit list is a new one after each commit or rollback, and loses what
+    a savepoint rolled back registered: either way, a new one is begun."""
+    pending = getattr(connection, "_liaison_health_pending", None)
+    if (
+        pending is None
+        or pending.callbacks is not connection.run_on_commit
+        or not any(entry[1] is pending for entry in connection.run_on_commit)
+    ):
+        pending = _Pending(connection.run_on_commit)
+        connection._liaison_health_pending = pending  # type: ignore[attr-defined]
+        pending.ids.update(organization_ids)
+        transaction.on_commit(pending)  # outside a transaction: at once
+    else:
+        pending.ids.update(organization_ids)

@@ -4,6 +4,7 @@ page of the health list), and the stored levels and weekly records for many."""
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.urls import reverse
@@ -36,6 +37,20 @@ ASSESSED_FIELDS = (
     "last_touchpoint_on",
     "is_archived",
 )
+
+# What health_refresh keeps on each organization.
+STORED_FIELDS = ["health", "health_changed_at", "health_reasons"]
+
+
+def why(reasons: list[dict[str, Any]]) -> str:
+    """Stored reasons in one line: "No reply in 7 weeks (cadence every month); …"."""
+    return "; ".join(str(reason["text"]) for reason in reasons)
+
+
+def next_step(reasons: list[dict[str, Any]]) -> str:
+    """The one suggested next step of stored reasons (the heaviest's)."""
+    return str(reasons[0].get("next_step", "")) if reasons else ""
+
 
 # A stage's cadence until a manager sets one: in discussion every 3 weeks, active every 6
 # weeks, dormant every 6 months (the issue's examples, from the outreach librarians' notes).
@@ -208,24 +223,20 @@ def turned_at_risk(
     *, since: dt.datetime, owner_ids: Iterable[int] | None = None, limit: int | None = None
 ) -> tuple[list[TurnedAtRisk], int]:
     """Partnerships at risk now that turned at risk since `since` (the early warning of the
-    digests), by name, each with why and the one suggested next step; and how many in all."""
+    digests), by name, each with why and the one suggested next step, as last refreshed; and
+    how many in all."""
     organizations = Organization.objects.active().filter(
         health=Health.AT_RISK, health_changed_at__gte=since
     )
     if owner_ids is not None:
         organizations = organizations.filter(owner_id__any_of=list(owner_ids))
-    found = list(
-        organizations.select_related("owner")
-        .only(*ASSESSED_FIELDS, "health_changed_at", "owner")
-        .order_by("name", "pk")[:limit]
-    )
+    found = list(organizations.select_related("owner").order_by("name", "pk")[:limit])
     total = len(found) if limit is None or len(found) < limit else organizations.count()
-    computed = health_of(found)
     return [
         TurnedAtRisk(
             organization=organization,
-            why=computed[organization.pk].summary if organization.pk in computed else "",
-            next_step=computed[organization.pk].next_step if organization.pk in computed else "",
+            why=why(organization.health_reasons),
+            next_step=next_step(organization.health_reasons),
         )
         for organization in found
     ], total

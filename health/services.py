@@ -3,7 +3,6 @@ recorded once, and the stages' cadences."""
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from health.models import StageCadence, WeeklyHealth
 from health.reasons import ASSESSED_STAGES, team_today
-from health.selectors import ASSESSED_FIELDS, health_of, organizations_assessed
+from health.selectors import ASSESSED_FIELDS, STORED_FIELDS, health_of, organizations_assessed
 from partners.models import Cadence, Organization, Stage
 
 logger = logging.getLogger(__name__)
@@ -43,46 +42,57 @@ def health_refresh(
     *, organization_ids: Iterable[int] | None = None, today: dt.date | None = None
 ) -> RefreshReport:
     """Compute the health of the given partnerships (all of them when None) and keep each
-    level on its organization: one UPDATE per level that changed, none when nothing did.
-    Partnerships no longer assessed (another stage, archived) lose their level."""
+    level, with its reasons, on its organization where either changed. Partnerships no longer
+    assessed (another stage, archived) lose theirs.
+
+    Each batch in a transaction of its own, its organizations locked (in id order) while their
+    health is computed: a touchpoint logged meanwhile waits for it (logging one locks the
+    organization too), and the refresh its commit sets off computes after it. So a newer
+    result is never overwritten by an older one."""
     today = today or team_today()
     now = timezone.now()
     report = RefreshReport()
     if organization_ids is None:
         ids = list(organizations_assessed().values_list("pk", flat=True))
-        stale = Organization.objects.exclude(health="").filter(
-            Q(is_archived=True) | ~Q(stage__in=ASSESSED_STAGES)
-        )
+        stale = Organization.objects.exclude(health="")
     else:
         ids = sorted(set(organization_ids))
-        stale = (
-            Organization.objects.filter(pk__any_of=ids)
-            .exclude(health="")
-            .filter(Q(is_archived=True) | ~Q(stage__in=ASSESSED_STAGES))
-        )
-    report.cleared = stale.update(health="", health_changed_at=None)
+        stale = Organization.objects.filter(pk__any_of=ids).exclude(health="")
+    stale = stale.filter(Q(is_archived=True) | ~Q(stage__in=ASSESSED_STAGES))
+    report.cleared = stale.update(health="", health_changed_at=None, health_reasons=[])
     for batch in _batches(ids):
-        organizations = list(
-            Organization.objects.filter(pk__any_of=batch).only(*ASSESSED_FIELDS, "health")
-        )
-        computed = health_of(organizations, today=today)
-        # By (the level read, the level found): each UPDATE writes only rows still at the level
-        # it read, so a refresh that read before a touchpoint was logged never puts back what
-        # the refresh after it found. A first assessment (new to its stage, or every one when
-        # Liaison is upgraded) did not "turn" anything: no health_changed_at.
-        by_level: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for organization in organizations:
-            found = computed.get(organization.pk)
-            if found is None:
-                continue
-            report.assessed += 1
-            if found.level != organization.health:
-                by_level[(organization.health, found.level)].append(organization.pk)
-        for (was, level), changed in by_level.items():
-            report.changed += Organization.objects.filter(pk__any_of=changed, health=was).update(
-                health=level, health_changed_at=now if was else None
-            )
+        with transaction.atomic():
+            _refresh_batch(batch, today=today, now=now, report=report)
     return report
+
+
+def _refresh_batch(
+    ids: list[int], *, today: dt.date, now: dt.datetime, report: RefreshReport
+) -> None:
+    organizations = list(
+        Organization.objects.select_for_update()
+        .filter(pk__any_of=ids)
+        .order_by("pk")
+        .only(*ASSESSED_FIELDS, *STORED_FIELDS)
+    )
+    computed = health_of(organizations, today=today)
+    changed = []
+    for organization in organizations:
+        found = computed.get(organization.pk)
+        if found is None:
+            continue
+        report.assessed += 1
+        reasons = [reason.as_json() for reason in found.heaviest_first()]
+        if (found.level, reasons) == (organization.health, organization.health_reasons):
+            continue
+        if found.level != organization.health:
+            report.changed += 1
+            # A first assessment (new to its stage, or every one when Liaison is upgraded)
+            # did not "turn" anything.
+            organization.health_changed_at = now if organization.health else None
+        organization.health, organization.health_reasons = found.level, reasons
+        changed.append(organization)
+    Organization.objects.bulk_update(changed, STORED_FIELDS, batch_size=500)
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -92,35 +102,23 @@ def week_of(day: dt.date) -> dt.date:
 
 def health_week_record(*, today: dt.date | None = None) -> int:
     """Record every assessed partnership's health for this week, once: the first run in a week
-    writes its rows, any later run (another worker, a retry, a restart) finds them there and
-    adds nothing. Returns how many partnerships it found not yet recorded."""
+    refreshes them all and writes their rows; any later run (another worker, a retry, a
+    restart) finds them written and adds nothing. Returns how many it wrote."""
     today = today or team_today()
     week = week_of(today)
-    written = 0
-    ids = list(organizations_assessed().values_list("pk", flat=True))
-    for batch in _batches(ids):
-        recorded = set(
-            WeeklyHealth.objects.filter(week=week, organization_id__any_of=batch).values_list(
-                "organization_id", flat=True
-            )
+    unrecorded = organizations_assessed().exclude(weekly_health__week=week)
+    if not unrecorded.exists():
+        return 0
+    health_refresh(today=today)
+    rows = [
+        WeeklyHealth(organization_id=pk, week=week, level=level, reasons=reasons)
+        for pk, level, reasons in unrecorded.exclude(health="").values_list(
+            "pk", "health", "health_reasons"
         )
-        missing = [pk for pk in batch if pk not in recorded]
-        if not missing:
-            continue
-        organizations = Organization.objects.filter(pk__any_of=missing).only(*ASSESSED_FIELDS)
-        rows = [
-            WeeklyHealth(
-                organization_id=pk,
-                week=week,
-                level=found.level,
-                reasons=[reason.as_json() for reason in found.heaviest_first()],
-            )
-            for pk, found in health_of(organizations, today=today).items()
-        ]
-        # ignore_conflicts: two workers recording the same week write each row once.
-        WeeklyHealth.objects.bulk_create(rows, ignore_conflicts=True)
-        written += len(rows)
-    return written
+    ]
+    # ignore_conflicts: two workers recording the same week write each row once.
+    WeeklyHealth.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
 
 
 @transaction.atomic

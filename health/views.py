@@ -22,13 +22,10 @@ def health_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         level=chosen.get("level", selectors.NEEDS_CARE), owner_id=owner.pk if owner else None
     )
     page = paginate(request, found)
-    computed = selectors.health_of(page.object_list)
-    rows = [(organization, computed.get(organization.pk)) for organization in page]
     context = {
         "trend_url": selectors.trend_url(team_today()),
         "filters": filters,
         "page": page,
-        "rows": rows,
         "counts": selectors.health_counts(owner_id=owner.pk if owner else None),
         "is_manager": is_manager(request.user),
     }

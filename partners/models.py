@@ -68,7 +68,7 @@ def organization_column(
 # Organization.health and health_changed_at: kept by the health app (health.services.
 # health_refresh, one UPDATE per level), never by a save of the organization, and not in its
 # change history (a partnership's health is computed, not edited).
-COMPUTED_FIELDS = ("last_touchpoint_on", "health", "health_changed_at")
+COMPUTED_FIELDS = ("last_touchpoint_on", "health", "health_changed_at", "health_reasons")
 
 # Organization.last_touchpoint_on: kept by the outreach log (outreach.services.
 # organization_last_touchpoint_refresh), never by a save of the organization.
@@ -215,6 +215,9 @@ class Organization(TimeStampedModel):
     # When the level last turned from another level (None: as first assessed). The digests'
     # early warning: partnerships that turned at risk this week.
     health_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why, as found with the level: [{"signal", "text", "weight", "next_step"}], heaviest first
+    # (the health page, the digests and the report read them rather than computing again).
+    health_reasons = models.JSONField(default=list, blank=True, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
     # Field-level change history: who changed what, when and why (core.history).

@@ -1,5 +1,5 @@
 """The Annual reviews section of a partner's page: its reviews, newest year first, and this
-year's to write or edit (one query)."""
+year's to write or edit (one query, fetched once the page has loaded)."""
 
 from typing import Any
 
@@ -17,6 +17,9 @@ from reviews.selectors import SECTION_LIMIT, reviews_of_organization
     slot="side",
     order=24,
     template="reviews/panels/organization_reviews.html",
+    # After the page: the partner's page keeps within its queries and time.
+    deferred=True,
+    title="Annual reviews",
 )
 def organization_reviews(request: HttpRequest, organization: Organization) -> dict[str, Any]:
     found = reviews_of_organization(organization.pk)

@@ -41,7 +41,7 @@ OWN_QUERIES = {
     # the data-sharing badge, one query); annual reviews. Its people's names and its tags come
     # in its own rows. Related organizations, Documents and History follow on their own
     # (core.panels: deferred).
-    "organization": 9,
+    "organization": 8,
     # The organization and its people; History (each table's latest rows: its own, its people's
     # roles, its ties to others either way; the staff they name).
     "organization_history": 7,

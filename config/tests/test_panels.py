@@ -109,6 +109,7 @@ def test_panels_for_a_deferred_panel_computes_nothing(rf, librarian):
         ("organization-health", "Partnership health", {}),
         ("organization-playbooks", "Playbooks", {}),
         ("related-organizations", "Related organizations", {}),
+        ("organization-reviews", "Annual reviews", {}),
         ("organization-documents", "Documents", {}),
         ("organization-history", "History", {}),
     ]

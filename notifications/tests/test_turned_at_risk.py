@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from health.services import health_refresh
 from notifications.tests.helpers import MONDAY, SITE, Kind, local, queued, scan
 from outreach.tests.factories import TouchpointFactory
 from partners.models import Health, Organization, Stage
@@ -23,9 +24,9 @@ def _at_risk(name: str, owner, *, turned: dt.datetime | None) -> Organization:
     )
     AffiliationFactory(organization=organization, is_primary=True, contact__name="Maya Lee")
     TouchpointFactory(organization=organization, occurred_on=MONDAY - dt.timedelta(days=100))
-    Organization.objects.filter(pk=organization.pk).update(
-        health=Health.AT_RISK, health_changed_at=turned
-    )
+    health_refresh(organization_ids=[organization.pk], today=MONDAY)  # at risk, with why
+    Organization.objects.filter(pk=organization.pk).update(health_changed_at=turned)
+    assert Organization.objects.get(pk=organization.pk).health == Health.AT_RISK
     return organization
 
 
@@ -94,9 +95,9 @@ def test_the_warning_costs_the_same_however_many_partnerships_turned(people, mar
         scan(local(MONDAY, 8))
 
     assert len(queued(Kind.DIGEST)) == people
-    # Staff and roles, the digests' and the summary's own reads, each warning's partnerships and
-    # their health (health.selectors.health_of: 13), the emails written in one INSERT.
-    assert len(queries) == 45
+    # Staff and roles, the digests' and the summary's own reads, each warning's partnerships
+    # (their reasons kept with them), the emails written in one INSERT.
+    assert len(queries) == 19
 
 
 def test_one_that_turned_at_risk_after_sundays_digest_is_in_mondays(alice):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from core.people import display_name
 from health.reasons import AT_RISK_FROM, ATTENTION_FROM
-from health.selectors import health_of, monthly_health, partnerships_by_health
+from health.selectors import monthly_health, next_step, partnerships_by_health, why
 from partners.models import Health
 from reports.selectors.common import Cell, Chart, Link, Placeholder, Report, Table, percent
 
@@ -23,7 +23,8 @@ def _definitions() -> list[str]:
         "agreements ending without renewal. Each has a weight; they add up to the level: "
         f"{ATTENTION_FROM} or more needs attention, {AT_RISK_FROM} or more is at risk.",
         "Health is recorded once a week (on Mondays); a month shows its last recorded week.",
-        "At risk now: as of today, with today's reasons.",
+        "At risk now: as last assessed (every 15 minutes, and when a touchpoint is logged or "
+        "a stage changes).",
     ]
 
 
@@ -43,19 +44,15 @@ def health_report(*, start: dt.date, end: dt.date, limit: int | None = None) -> 
     ]
     at_risk = partnerships_by_health(level=Health.AT_RISK)
     total = at_risk.count()
-    shown = list(at_risk[:limit])
-    computed = health_of(shown)
-    risk_rows: list[list[Cell]] = []
-    for organization in shown:
-        found = computed.get(organization.pk)
-        risk_rows.append(
-            [
-                Link(organization.name, organization.get_absolute_url()),
-                display_name(organization.owner) if organization.owner else Placeholder("Nobody"),
-                found.summary if found else "",
-                found.next_step if found else "",
-            ]
-        )
+    risk_rows: list[list[Cell]] = [
+        [
+            Link(organization.name, organization.get_absolute_url()),
+            display_name(organization.owner) if organization.owner else Placeholder("Nobody"),
+            why(organization.health_reasons),
+            next_step(organization.health_reasons),
+        ]
+        for organization in at_risk[:limit]
+    ]
     return Report(
         slug="health",
         title="Partnership health",
