@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from health.models import StageCadence, WeeklyHealth
@@ -45,10 +45,11 @@ def health_refresh(
     level, with its reasons, on its organization where either changed. Partnerships no longer
     assessed (another stage, archived) lose theirs.
 
-    Each batch in a transaction of its own, its organizations locked (in id order) while their
-    health is computed: a touchpoint logged meanwhile waits for it (logging one locks the
-    organization too), and the refresh its commit sets off computes after it. So a newer
-    result is never overwritten by an older one."""
+    Only the organizations whose health changed are written, and they are locked (in id order)
+    and computed again before: a touchpoint logged meanwhile waits for the lock (logging one
+    locks the organization too) or is seen, so a newer result is never overwritten by an older
+    one. Those unchanged are not locked: a row lock marks its page, and the index-only scans
+    of the lists and the board would read the table again until the next vacuum."""
     today = today or team_today()
     now = timezone.now()
     report = RefreshReport()
@@ -61,37 +62,46 @@ def health_refresh(
     stale = stale.filter(Q(is_archived=True) | ~Q(stage__in=ASSESSED_STAGES))
     report.cleared = stale.update(health="", health_changed_at=None, health_reasons=[])
     for batch in _batches(ids):
+        organizations = Organization.objects.filter(pk__any_of=batch)
+        changed, assessed = _changed(organizations, today)
+        report.assessed += assessed
+        if not changed:
+            continue
         with transaction.atomic():
-            _refresh_batch(batch, today=today, now=now, report=report)
+            locked = organizations.filter(pk__any_of=[o.pk for o in changed]).order_by("pk")
+            _write(_changed(locked.select_for_update(), today)[0], now=now, report=report)
     return report
 
 
-def _refresh_batch(
-    ids: list[int], *, today: dt.date, now: dt.datetime, report: RefreshReport
-) -> None:
-    organizations = list(
-        Organization.objects.select_for_update()
-        .filter(pk__any_of=ids)
-        .order_by("pk")
-        .only(*ASSESSED_FIELDS, *STORED_FIELDS)
-    )
-    computed = health_of(organizations, today=today)
+def _changed(
+    organizations: QuerySet[Organization], today: dt.date
+) -> tuple[list[Organization], int]:
+    """Those whose level or reasons differ from what they keep, with the new ones set (and
+    `turned`: the level they had); and how many were assessed."""
+    read = list(organizations.only(*ASSESSED_FIELDS, *STORED_FIELDS))
+    computed = health_of(read, today=today)
     changed = []
-    for organization in organizations:
+    for organization in read:
         found = computed.get(organization.pk)
         if found is None:
             continue
-        report.assessed += 1
         reasons = [reason.as_json() for reason in found.heaviest_first()]
         if (found.level, reasons) == (organization.health, organization.health_reasons):
             continue
-        if found.level != organization.health:
+        organization.turned = organization.health  # type: ignore[attr-defined]
+        organization.health, organization.health_reasons = found.level, reasons
+        changed.append(organization)
+    return changed, len(computed)
+
+
+def _write(changed: list[Organization], *, now: dt.datetime, report: RefreshReport) -> None:
+    for organization in changed:
+        was = organization.turned  # type: ignore[attr-defined]
+        if organization.health != was:
             report.changed += 1
             # A first assessment (new to its stage, or every one when Liaison is upgraded)
             # did not "turn" anything.
-            organization.health_changed_at = now if organization.health else None
-        organization.health, organization.health_reasons = found.level, reasons
-        changed.append(organization)
+            organization.health_changed_at = now if was else None
     Organization.objects.bulk_update(changed, STORED_FIELDS, batch_size=500)
 
 

@@ -235,3 +235,21 @@ def test_many_partnerships_changed_at_once_wait_for_the_periodic_refresh(frozen)
     assert set(Organization.objects.values_list("health", flat=True)) == {""}
     health_refresh()
     assert set(Organization.objects.values_list("health", flat=True)) == {Health.HEALTHY}
+
+
+@pytest.mark.django_db
+def test_a_refresh_with_nothing_changed_locks_no_row(frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        _partner(f"P{n}", days_quiet=3 + 30 * n)
+    health_refresh()
+
+    with CaptureQueriesContext(connection) as queries:
+        report = health_refresh()
+
+    # A row lock marks the row's page as not all visible: the lists' index-only scans would
+    # read the table again until the next vacuum.
+    assert (report.assessed, report.changed) == (3, 0)
+    assert not [q["sql"] for q in queries if "FOR UPDATE" in q["sql"] or "CASE WHEN" in q["sql"]]
