@@ -17,6 +17,7 @@ from core.tests.clock import frozen_clock
 from core.tests.factories import UserFactory
 from mail import outbox
 from mail.models import OutgoingEmail
+from mail.outbox import _publish_send_task
 from outreach.models import Touchpoint
 from partners.models import Organization
 from partners.tests.factories import AffiliationFactory, ContactFactory
@@ -293,4 +294,4 @@ def test_a_group_email_wakes_the_sender_once(
         _create(librarian)
     assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.GROUP).count() == 7
     # Woken once (what else waits for the commit, such as partnership health, is not the sender).
-    assert [callback.__name__ for callback in callbacks].count("_publish_send_task") == 1
+    assert callbacks.count(_publish_send_task) == 1
