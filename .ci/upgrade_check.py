@@ -47,9 +47,23 @@ HISTORY_BASELINE = {
     "programs_historicalprogram": "outreach_program",
 }
 
-# New tables an upgrade fills from the rows already there, with the migration that does, and
-# a query of the upgraded database that gives True when they hold what they must.
+# New tables an upgrade fills, from the rows already there or with what Liaison ships, with the
+# migration that does, and a query of the upgraded database that gives True when they hold
+# what they must.
 DERIVED = {
+    # The four playbooks Liaison ships, and their steps (playbooks.shipped, playbooks 0002).
+    "playbooks_playbook": (
+        "playbooks.0002",
+        "SELECT ARRAY(SELECT name FROM playbooks_playbook ORDER BY name) = ARRAY["
+        "'Annual partnership review', 'Joint grant application', 'New government partner',"
+        " 'New health partner']::varchar[]",
+    ),
+    "playbooks_playbookstep": (
+        "playbooks.0002",
+        "SELECT (SELECT COUNT(DISTINCT playbook_id) FROM playbooks_playbookstep) = 4"
+        " AND NOT EXISTS (SELECT 1 FROM playbooks_playbookstep s WHERE NOT EXISTS ("
+        "SELECT 1 FROM playbooks_playbook p WHERE p.id = s.playbook_id))",
+    ),
     # The organizations per owner and stage (partners.models.StageTally, partners 0012).
     "partners_stagetally": (
         "partners.0012",
