@@ -6,20 +6,22 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.panels import panel
-from health.reasons import ASSESSED_STAGES
+from health.reasons import ASSESSED_STAGES, PartnershipHealth, cadence_in_words
 from health.selectors import health_of, recent_weeks, stage_cadences
-from partners.models import Cadence, Organization, Stage
+from partners.models import Organization, Stage
 
 
-def _cadence_in_words(organization: Organization) -> str:
+def _cadence_in_words(organization: Organization, found: PartnershipHealth | None) -> str:
+    """The agreed cadence, and how it was agreed; else the stage's (its health read it
+    already, where it has one)."""
     if organization.cadence_days:
-        agreed = Cadence(organization.cadence_days).label
+        agreed = cadence_in_words(organization.cadence_days)
         return f"{agreed}, {organization.cadence_note}" if organization.cadence_note else agreed
-    days = stage_cadences().get(organization.stage)
+    days = found.cadence_days if found else stage_cadences().get(organization.stage)
     if days is None:
         return ""
-    label = Cadence(days).label if days in Cadence.values else f"Every {days} days"
-    return f"{label} (the default for {Stage(organization.stage).label.lower()})"
+    stage = Stage(organization.stage).label.lower()
+    return f"{cadence_in_words(days)} (the default for {stage})"
 
 
 @panel(
@@ -36,6 +38,6 @@ def organization_health(request: HttpRequest, organization: Organization) -> dic
     return {
         "health": found,
         "assessed_stages": [Stage(stage).label.lower() for stage in ASSESSED_STAGES],
-        "cadence": _cadence_in_words(organization),
+        "cadence": _cadence_in_words(organization, found),
         "weeks": recent_weeks(organization) if found else [],
     }

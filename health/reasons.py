@@ -90,18 +90,6 @@ class PartnershipHealth:
         return Health.ATTENTION if self.weight >= ATTENTION_FROM else Health.HEALTHY
 
     @property
-    def level_label(self) -> str:
-        return Health(self.level).label
-
-    @property
-    def cadence_label(self) -> str:
-        return (
-            Cadence(self.cadence_days).label
-            if self.cadence_days in Cadence.values
-            else (f"Every {self.cadence_days} days")
-        )
-
-    @property
     def summary(self) -> str:
         """The reasons in one line: "No reply in 7 weeks (cadence every 4 weeks); …"."""
         return "; ".join(reason.text for reason in self.heaviest_first())
@@ -114,6 +102,11 @@ class PartnershipHealth:
 
     def heaviest_first(self) -> list[Reason]:
         return sorted(self.reasons, key=lambda reason: -reason.weight)
+
+
+def cadence_in_words(days: int) -> str:
+    """ "Every 6 weeks": a cadence's choice label, or its days where it is none."""
+    return Cadence(days).label if days in Cadence.values else f"Every {days} days"
 
 
 def _how_long(days: int, cadence_days: int) -> str:
@@ -230,11 +223,7 @@ def contact_reasons(
         days = (today - (since or partner.stage_since)).days
         if days <= partner.cadence_days:
             continue
-        cadence = (
-            f"cadence {Cadence(partner.cadence_days).label.lower()}"
-            if (partner.cadence_days in Cadence.values)
-            else f"cadence every {partner.cadence_days} days"
-        )
+        cadence = f"cadence {cadence_in_words(partner.cadence_days).lower()}"
         if since is None:
             what = f"No two-way contact since it became {Stage(partner.stage).label.lower()}"
             text = f"{what} {_how_long(days, partner.cadence_days)} ago ({cadence})"
