@@ -37,6 +37,10 @@ GROWS = {"auth_permission"}
 RECOMPUTED = {
     # The duplicate-name key now expands abbreviations and drops accents (Dept = Department).
     ("partners_organization", "normalized_name"): "partners.0009",
+    # Not the row's own data alone: a contact's search words now hold their affiliations'
+    # titles too, and the affiliations' own words are dropped (their titles are the contact's).
+    ("partners_contact", "search_words"): "search.0002",
+    ("partners_affiliation", "search_words"): "search.0002",
 }
 # Change history (core.history): a new historical table starts with one row per record its
 # baseline migration found (partners 0006, programs 0003), and no other.

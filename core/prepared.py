@@ -36,7 +36,10 @@ value written in), once per database connection, and each visit runs it with EXE
 visit's values, with the one plan PostgreSQL made for it (plan_cache_mode=force_generic_plan,
 config/settings.py: left to itself, it plans a query that takes a list anew at every run).
 The PREPARE goes straight to the driver, like the connection's own setup, so it is not one of
-a page's queries: it is paid once per connection, not per visit. (A pooler in transaction mode,
+a page's queries: it is paid once per connection, not per visit. A query whose best plan
+depends on its values (a search's, on how many records hold the words) is made with
+`on_server=False`: compiled once all the same, but sent as SQL with its values, which
+PostgreSQL plans for them at each run. (A pooler in transaction mode,
 such as PgBouncer's, would need its prepared-statement support turned on.)
 """
 
@@ -180,8 +183,12 @@ def _on_server(
 class Prepared:
     """A query built by `build(**ids)`, compiled once per process (see the module)."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, on_server: bool = True) -> None:
+        """`on_server=False`: compiled once, but sent as SQL with its values at each run, so
+        that PostgreSQL plans it for them (a search, whose best plan depends on how many
+        records hold the words asked), rather than prepared with one plan for all."""
         self.build = build
+        self.on_server = on_server
         self._compiled = lru_cache(maxsize=32)(self._compile)
 
     def _compile(
@@ -215,7 +222,7 @@ class Prepared:
                 "as one of its own."
             )
         statements: tuple[_Statement, ...] = ()
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and self.on_server:
             statements = _statements(connection, sql, list(params), places)
         return _Compiled(queryset, compiler, sql, tuple(params), places, statements)
 

@@ -1,10 +1,11 @@
 """What the search box searches: each kind of record, its words and their weights.
 
 A record's words are one weighted text search vector (PostgreSQL's `setweight`), stored in
-its `search_words` column by a trigger (search/migrations/0001): A for what names the record
-(an organization's name, a touchpoint's subject), B for what says what it does (services,
-populations served; notes), C for the rest. A word in the name outranks one in the
-description. A column added here needs a migration that adds it to the trigger.
+its `search_words` column by a trigger (search/migrations/0001; a contact's, with their
+titles, 0002): A for what names the record (an organization's name, a touchpoint's subject),
+B for what says what it does (services, populations served; notes), C for the rest. A word
+in the name outranks one in the description. A column added here needs a migration that adds
+it to the trigger.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.db import models
 
 from documents.models import Document
 from outreach.models import Meeting, Touchpoint
-from partners.models import Affiliation, Contact, Organization
+from partners.models import Contact, Organization
 from programs.models import Program
 
 # search/migrations/0001's configuration: PostgreSQL's `english` (words by their stems, the
@@ -48,9 +49,10 @@ ORGANIZATIONS = Kind(
         "C": ("initiatives", "mission", "common_ground"),
     },
 )
+# And their titles, one on each of their affiliations ("title or role at this organization"):
+# words of the contact too, at weight B, kept by a trigger on affiliations (search/migrations/
+# 0002; SQLite reads them with the contact, search.sqlite.TITLES_SQL).
 CONTACTS = Kind("contacts", "Contacts", Contact, {"A": ("name", "email")})
-# A contact's title is on each of their affiliations ("title or role at this organization").
-TITLES = Kind("titles", "Titles", Affiliation, {"B": ("title",)})
 TOUCHPOINTS = Kind(
     "touchpoints",
     "Touchpoints",
@@ -70,5 +72,5 @@ DOCUMENTS = Kind("documents", "Documents", Document, {"A": ("title",), "B": ("de
 
 # In the order the results page shows them.
 KINDS = (ORGANIZATIONS, CONTACTS, TOUCHPOINTS, MEETINGS, PROGRAMS, DOCUMENTS)
-INDEXED = (*KINDS, TITLES)
+INDEXED = KINDS
 BY_KEY = {kind.key: kind for kind in KINDS}

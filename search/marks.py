@@ -6,6 +6,7 @@ again) so that both databases mark alike; the words compared as search.words com
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,7 +18,25 @@ BEFORE, AFTER = 8, 22
 
 
 def _found(text: str, wanted: set[str]) -> list[tuple[int, int]]:
-    return [m.span() for m in _WORD.finditer(text) if key(m.group()) in wanted]
+    if not wanted:
+        return []
+    words = _WORD
+    if text.isascii():  # only the words that begin as a key does are stemmed
+        words = _beginnings(frozenset(wanted))
+    return [m.span() for m in words.finditer(text) if key(m.group()) in wanted]
+
+
+@lru_cache(maxsize=64)
+def _beginnings(wanted: frozenset[str]) -> re.Pattern[str]:
+    """The words (of ASCII text) that may have one of these keys: a word's key is its stem,
+    which keeps the word's letters but for its last ("classes" class, "studies" studi, "hoping"
+    hope; "dying" die, its last two), so a word that has it begins with all of it but those."""
+    starts = sorted(
+        {re.escape(stem[:-2] if stem.endswith("ie") else stem[:-1]) for stem in wanted},
+        key=len,
+        reverse=True,
+    )
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(starts)})[^\W_]*", re.IGNORECASE)
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -29,6 +48,11 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
         at = end
     parts.append(escape(text[at:]))
     return "".join(parts)
+
+
+def has_a_word(text: str, wanted: set[str]) -> bool:
+    """Whether the text has one of the words looked for."""
+    return bool(_found(unicodedata.normalize("NFC", text), wanted))
 
 
 def marked(text: str, wanted: set[str]) -> SafeString:

@@ -3,11 +3,11 @@ saying what it is, and a few words around the first word found in its longer tex
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, Field, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,7 +20,7 @@ from partners.models import Affiliation, Contact, Organization
 from programs.models import Program
 from search import selectors
 from search.kinds import KINDS, Kind
-from search.marks import excerpt, marked
+from search.marks import excerpt, has_a_word, marked
 from search.words import Query
 
 PER_KIND = 5
@@ -59,113 +59,180 @@ class Group:
         return mark_safe("".join(hit.html() for hit in self.hits))  # noqa: S308 - Hit.html
 
 
-def _current(field: str) -> Subquery:
-    """Of a contact's current affiliations, the primary one's `field` (else the first's)."""
-    affiliations = Affiliation.objects.current().filter(contact=OuterRef("pk"))
-    return Subquery(affiliations.order_by("-is_primary", "organization__name").values(field)[:1])
-
-
-def _records(kind: Kind) -> QuerySet:
-    """The records of a kind with what a result shows of them, and nothing more."""
-    text = kind.text_columns()
-    if kind.model is Organization:
-        return Organization.objects.only("kind", "stage", "is_archived", *text)
-    if kind.model is Contact:
-        return Contact.objects.only(*text).annotate(
-            title_at=_current("title"), organization_name=_current("organization__name")
+# A contact's roles, current first (the primary one first, then by the organization's name),
+# then those that ended, latest first: a found contact is shown with those whose title has a
+# word looked for (they may have been found by them: two at most), else with the first. One
+# query for the contacts shown, after them (as a subquery of theirs, it took longer to plan
+# than to run).
+ROLES = Prepared(
+    lambda contact_ids: (
+        Affiliation.objects.filter(contact_id__any_of=contact_ids)
+        .order_by(
+            "contact_id", F("end_date").desc(nulls_first=True), "-is_primary", "organization__name"
         )
-    if kind.model is Touchpoint:
-        fields = ("occurred_on", "channel", "organization__name", *text)
-        return Touchpoint.objects.select_related("organization").only(*fields)
-    if kind.model is Meeting:
-        fields = ("starts_at", "status", "organization__name", *text)
-        return Meeting.objects.select_related("organization").only(*fields)
-    if kind.model is Program:
-        return Program.objects.only("kind", "status", *text)
-    return Document.objects.current().only("kind", "file_name", "created_at", *text)
+        .values_list("contact_id", "title", "organization__name", "end_date")
+    )
+)
 
 
-def _organization(record: Any) -> str:
-    return f"{record.get_kind_display()} · {record.get_stage_display()}"
+def _with_roles(contacts: list[dict[str, Any]], wanted: set[str]) -> list[dict[str, Any]]:
+    roles: dict[int, list[tuple[str, str, Any]]] = {}
+    if contacts:
+        ids = [contact["id"] for contact in contacts]
+        for contact_id, *role in ROLES.rows(limit=None, contact_ids=ids):
+            roles.setdefault(contact_id, []).append(tuple(role))
+    for contact in contacts:
+        held = roles.get(contact["id"], [])
+        found = [role for role in held if has_a_word(role[0], wanted)][:2]
+        contact["roles"] = found or held[:1]
+    return contacts
 
 
-def _contact(record: Any) -> str:
-    role = ", ".join(part for part in (record.title_at, record.organization_name) if part)
-    return " · ".join(part for part in (role, record.email) if part) or "Contact"
+@lru_cache(maxsize=32)
+def _labels(model: type[Model], field: str) -> dict[Any, str]:
+    choices = model._meta.get_field(field)
+    assert isinstance(choices, Field)
+    return {value: str(label) for value, label in choices.flatchoices}
 
 
-def _touchpoint(record: Any) -> str:
-    day = short_date(record.occurred_on)
-    return f"{day} · {record.get_channel_display()} · {record.organization.name}"
+def _label(model: type[Model], field: str, value: Any) -> str:
+    return _labels(model, field).get(value, str(value))
 
 
-def _meeting(record: Any) -> str:
-    day = short_date(local(record.starts_at))
-    return f"{day} · {record.get_status_display()} · {record.organization.name}"
+def _organization(row: dict[str, Any]) -> str:
+    kind, stage = (
+        _label(Organization, "kind", row["kind"]),
+        _label(Organization, "stage", row["stage"]),
+    )
+    return f"{kind} · {stage}"
 
 
-def _program(record: Any) -> str:
-    return f"{record.get_kind_display()} · {record.get_status_display()}"
+def _role(title: str, organization: str, ended: Any) -> str:
+    role = ", ".join(part for part in (title, organization) if part)
+    return f"{role} (until {short_date(ended)})" if role and ended else role
 
 
-def _document(record: Any) -> str:
-    return f"{record.get_kind_display()} · {record.file_name}"
+def _contact(row: dict[str, Any]) -> str:
+    roles = "; ".join(filter(None, (_role(*role) for role in row["roles"])))
+    return " · ".join(part for part in (roles, row["email"]) if part) or "Contact"
 
 
-DETAILS: dict[str, Callable[[Any], str]] = {
-    "organizations": _organization,
-    "contacts": _contact,
-    "touchpoints": _touchpoint,
-    "meetings": _meeting,
-    "programs": _program,
-    "documents": _document,
+def _touchpoint(row: dict[str, Any]) -> str:
+    channel = _label(Touchpoint, "channel", row["channel"])
+    return f"{short_date(row['occurred_on'])} · {channel} · {row['organization__name']}"
+
+
+def _meeting(row: dict[str, Any]) -> str:
+    day, status = short_date(local(row["starts_at"])), _label(Meeting, "status", row["status"])
+    return f"{day} · {status} · {row['organization__name']}"
+
+
+def _program(row: dict[str, Any]) -> str:
+    return f"{_label(Program, 'kind', row['kind'])} · {_label(Program, 'status', row['status'])}"
+
+
+def _document(row: dict[str, Any]) -> str:
+    return f"{_label(Document, 'kind', row['kind'])} · {row['file_name']}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a result shows of a record of a kind: the columns read (its words' and those of
+    `detail`, the line under its title), and its page."""
+
+    url_name: str
+    detail: Callable[[dict[str, Any]], str]
+    columns: tuple[str, ...] = ()
+
+
+SHOWN = {
+    "organizations": Shown(
+        "partners:organization_detail", _organization, ("kind", "stage", "is_archived")
+    ),
+    "contacts": Shown("partners:contact_detail", _contact),
+    "touchpoints": Shown(
+        "outreach:touchpoint_detail", _touchpoint, ("occurred_on", "channel", "organization__name")
+    ),
+    "meetings": Shown(
+        "outreach:meeting_detail", _meeting, ("starts_at", "status", "organization__name")
+    ),
+    "programs": Shown("programs:program_detail", _program, ("kind", "status")),
+    "documents": Shown("documents:document_detail", _document, ("kind", "file_name")),
 }
 
 
-def _url(kind: Kind, record: Any) -> str:
-    if kind.model is Touchpoint:
-        return pk_url("outreach:touchpoint_detail", record.pk)
-    return record.get_absolute_url()
+def _fields(kind: Kind) -> tuple[str, ...]:
+    return ("id", *SHOWN[kind.key].columns, *kind.text_columns())
 
 
-def _hit(kind: Kind, record: Any, wanted: set[str]) -> Hit:
+def _records(kind: Kind) -> QuerySet:
+    """The records of a kind as rows of what a result shows of them, and nothing more (read
+    as values: a search's thirty results are no records to change)."""
+    records: QuerySet
+    if kind.model is Document:
+        records = Document.objects.current()
+    else:
+        records = kind.model._default_manager.all()
+    return records.values_list(*_fields(kind))
+
+
+def _as_dicts(kind: Kind, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    # Each row: the fields, then what it was ordered by (a rank, a likeness), left out here.
+    fields = _fields(kind)
+    return [dict(zip(fields, row[: len(fields)], strict=True)) for row in rows]
+
+
+def _hit(kind: Kind, row: dict[str, Any], wanted: set[str]) -> Hit:
     title_column = kind.columns["A"][0]
-    rest = [getattr(record, c) or "" for c in kind.text_columns() if c != title_column]
+    rest = [row[c] or "" for c in kind.text_columns() if c != title_column]
     if kind.model is Contact:
         rest = []  # the email is in the line under the name
+    shown = SHOWN[kind.key]
     return Hit(
-        url=_url(kind, record),
-        title=marked(getattr(record, title_column), wanted),
+        url=pk_url(shown.url_name, row["id"]),
+        title=marked(row[title_column] or "", wanted),
         # A contact may be found by their title, said in this line.
-        detail=marked(DETAILS[kind.key](record), wanted if kind.model is Contact else set()),
+        detail=marked(shown.detail(row), wanted if kind.model is Contact else set()),
         excerpt=excerpt(rest, wanted),
-        archived=kind.model is Organization and record.is_archived,
+        archived=bool(row.get("is_archived")),
     )
 
 
-def _first(kind: Kind, words: str, named: str = "") -> QuerySet:
-    asked = selectors.Asked(words=words, named=named)
-    return selectors.matching(kind, asked, _records(kind), top=PER_KIND + 1)
+def _hits(kind: Kind, rows: list[tuple[Any, ...]], wanted: set[str]) -> list[Hit]:
+    found = _as_dicts(kind, rows)
+    if kind.model is Contact:
+        found = _with_roles(found, wanted)
+    return [_hit(kind, row, wanted) for row in found]
 
 
-# PostgreSQL: the first results of each kind through a query compiled once per process and
-# prepared on the server (core.prepared), what is asked its only values.
+def _first(kind: Kind, words: str, wanted: str = "") -> QuerySet:
+    asked = selectors.Asked(words=words, wanted=wanted)
+    return selectors.first(kind, asked, _records(kind), top=PER_KIND + 1)
+
+
+# PostgreSQL: the first results of each kind through a query compiled once per process
+# (core.prepared), what is asked its only values; sent as SQL, not prepared on the server, so
+# that each is planned for the words asked. A search's best plan depends on how many records
+# hold them: a word in a few touchpoints is found through the GIN index, one in thousands by
+# reading the newest touchpoints until six have it (a tenth of the time of the other way, and
+# a thousand times it for a rare word: the planner's figures for the words, search/migrations,
+# tell the two apart).
 FIRST = {
-    kind.key: Prepared(partial(_first, kind))
+    kind.key: Prepared(partial(_first, kind), on_server=False)
     if selectors.ranked(kind)
-    else Prepared(lambda words, kind=kind: _first(kind, words))
+    else Prepared(lambda words, kind=kind: _first(kind, words), on_server=False)
     for kind in KINDS
 }
 
 
 def _first_rows(kind: Kind, asked: selectors.Asked) -> list[Any]:
     if asked.query is not None:  # SQLite: its SQL is written from the query
-        found = selectors.matching(kind, asked, _records(kind), top=PER_KIND + 1)
+        found = selectors.first(kind, asked, _records(kind), top=PER_KIND + 1)
         return list(found[: PER_KIND + 1])
     first = FIRST[kind.key]
     if selectors.ranked(kind):
-        return first.objects(limit=PER_KIND + 1, words=asked.words, named=asked.named)
-    return first.objects(limit=PER_KIND + 1, words=asked.words)
+        return first.rows(limit=PER_KIND + 1, words=asked.words, wanted=asked.wanted)
+    return first.rows(limit=PER_KIND + 1, words=asked.words)
 
 
 # A mistyped name of one word ("tamarak"), the usual one, through a prepared query too.
@@ -177,7 +244,7 @@ NAMED_LIKE = {
 
 def _named_like_rows(kind: Kind, words: list[str]) -> list[Any]:
     if len(words) == 1:
-        return NAMED_LIKE[kind.key].objects(limit=PER_KIND + 1, word=words[0])
+        return NAMED_LIKE[kind.key].rows(limit=PER_KIND + 1, word=words[0])
     if words:
         return list(selectors.named_like(_records(kind), *words)[: PER_KIND + 1])
     return []
@@ -186,22 +253,22 @@ def _named_like_rows(kind: Kind, words: list[str]) -> list[Any]:
 def search_groups(query: Query) -> list[Group]:
     """The first few records of each kind that hold the query; a kind none holds is left out.
     When no kind has any, the organizations and contacts whose names look like what was typed
-    (a mistyped name: "tamarak"). One query per kind, and one per kind with names after that."""
+    (a mistyped name: "tamarak"). One query per kind (and one for the roles of the contacts
+    found), and one per kind with names after that."""
     wanted = query.wanted()
     asked = selectors.asked(query)
     groups = []
-    with selectors.planned_for_these_words():
-        found = [(kind, _first_rows(kind, asked)) for kind in KINDS]
+    found = [(kind, _first_rows(kind, asked)) for kind in KINDS]
     for kind, rows in found:
         if rows:
-            hits = [_hit(kind, row, wanted) for row in rows[:PER_KIND]]
+            hits = _hits(kind, rows[:PER_KIND], wanted)
             groups.append(Group(kind, hits, more=len(rows) > PER_KIND))
     if groups:
         return groups
     for kind in KINDS:
         rows = _named_like_rows(kind, selectors.similar(kind, query) or [])
         if rows:
-            hits = [_hit(kind, row, wanted) for row in rows[:PER_KIND]]
+            hits = _hits(kind, rows[:PER_KIND], wanted)
             groups.append(Group(kind, hits, more=len(rows) > PER_KIND, similar=True))
     return groups
 
@@ -218,5 +285,5 @@ def search_page(request: HttpRequest, query: Query, kind: Kind) -> tuple[Page, G
         page = paginate(request, alike, PER_PAGE, count_limit=COUNT_LIMIT)
         similar = True
     wanted = query.wanted()
-    hits = [_hit(kind, row, wanted) for row in page.object_list]
+    hits = _hits(kind, list(page.object_list), wanted)
     return page, Group(kind, hits, more=page.has_next(), similar=similar)

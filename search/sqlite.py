@@ -18,6 +18,11 @@ from search.expressions import OwnSQL
 from search.words import Query, keys_of
 
 FUNCTION = "liaison_holds"
+# A contact's titles (one on each of their affiliations), read with their name and email.
+TITLES_SQL = (
+    "COALESCE((SELECT group_concat(\"title\", ' ') FROM partners_affiliation "
+    'WHERE "contact_id" = {t}."id"), \'\')'
+)
 
 
 def folded_words(text: str | None) -> str:

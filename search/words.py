@@ -121,10 +121,12 @@ class Query:
     def tsquery(self) -> str:
         return self._joined([list(clause) for clause in self.clauses], "")
 
-    def named_tsquery(self) -> str:
-        """The words looked for, in the name (weight A): what ranks a record first."""
+    def wanted_tsquery(self) -> str:
+        """The words looked for, without those left out: a record whose name holds them comes
+        first, and the others are ranked by them (ts_rank gives nothing to a query that leaves
+        a word out)."""
         wanted = [[t for t in clause if not t.negated] for clause in self.clauses]
-        return self._joined([clause for clause in wanted if clause], "A")
+        return self._joined([clause for clause in wanted if clause], "")
 
     @staticmethod
     def _joined(clauses: list[list[Term]], weight: str) -> str:

@@ -3,11 +3,14 @@ conftest.py (PostgreSQL: the indexed search; SQLite's plain one in test_search_s
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.models import Document
 from outreach.models import Meeting, Touchpoint
 from partners.models import Affiliation, Contact, Organization
+from partners.services import organization_create
 from programs.models import Program
 from search import selectors
 from search.kinds import INDEXED, ORGANIZATIONS, TOUCHPOINTS
@@ -92,6 +95,33 @@ def test_mou_in_five_touchpoint_notes_finds_those_five(partners):
     assert "<mark>MOU</mark>" in touchpoints.hits[0].excerpt
 
 
+def test_the_names_first_by_name_then_the_rest_by_rank_then_the_archived(partners):
+    """Both the first results and a kind's own page: the records whose name holds every word,
+    alphabetically; then those with the words elsewhere, a word in what they do (services)
+    before one in the rest (common ground); archived partners last."""
+    for name in ("Zephyr Health Hub", "Aspen Health Alliance"):
+        organization_create(by=None, name=name)
+    archived = organization_create(by=None, name="Archived Health Partners")
+    Organization.objects.filter(pk=archived.pk).update(is_archived=True, archived_at=timezone.now())
+    organization_create(by=None, name="Mill Creek Wellness", services="Mental health care.")
+    expected = [
+        "Aspen Health Alliance",
+        "Tamarack County Health Department",
+        "Zephyr Health Hub",
+        "Mill Creek Wellness",  # services (B)
+        "Clínica La Esperanza",  # common ground (C)
+        "Harlow Springs Community Clinic",  # common ground (C), its name after
+        "Archived Health Partners",
+    ]
+    query = query_read("health -hospital")
+    found = [hit.url for group in search_groups(query) for hit in group.hits
+             if group.kind is ORGANIZATIONS]  # fmt: skip
+    urls = {o.name: o.get_absolute_url() for o in Organization.objects.all()}
+    assert found == [urls[name] for name in expected[:5]]
+    page, group = search_page(RequestFactory().get("/search/"), query, ORGANIZATIONS)
+    assert [hit.url for hit in group.hits] == [urls[name] for name in expected]
+
+
 def test_diabetes_in_a_profile_is_found(partners):
     found = _organizations("diabetes")
     assert set(found) == {
@@ -113,6 +143,60 @@ def test_contacts_by_name_email_and_title(partners):
         assert [hit.url for hit in groups["contacts"].hits] == [person], text
     groups = {g.kind.key: g for g in search_groups(query_read("school nurse"))}
     assert "<mark>School</mark> <mark>nurse</mark>" in groups["contacts"].hits[0].detail
+
+
+def test_a_contacts_titles_are_kept_with_their_words(partners, postgres_only):
+    """A title written, changed, or moved to another contact (a merge) changes which contact
+    it finds: the affiliations' trigger keeps their contact's words (search/migrations/0002)."""
+    rosa = Contact.objects.get(name="Rosa Díaz")
+    marcus = Contact.objects.get(name="Marcus Lee")
+
+    def contacts(text):
+        groups = {g.kind.key: g for g in search_groups(query_read(text))}
+        return [hit.url for hit in groups["contacts"].hits] if "contacts" in groups else []
+
+    affiliation = Affiliation.objects.get(contact=rosa)
+    affiliation.title = "Zymurgy liaison"
+    affiliation.save()
+    assert contacts("zymurgy") == [rosa.get_absolute_url()]
+    assert contacts("diabetes educator") == []
+    Affiliation.objects.filter(pk=affiliation.pk).update(contact=marcus)
+    assert contacts("zymurgy") == [marcus.get_absolute_url()]
+    # Their own words kept: a new name keeps the titles, and the titles the new name.
+    Contact.objects.filter(pk=marcus.pk).update(name="Marcus Okafor")
+    assert contacts("zymurgy okafor") == [marcus.get_absolute_url()]
+    Affiliation.objects.filter(pk=affiliation.pk).delete()
+    assert contacts("zymurgy") == []
+
+
+def test_a_contact_is_shown_with_the_roles_whose_title_has_the_words(partners):
+    """Found by a title, a contact is shown with that role, even one that ended; found by two
+    titles' words (a school board trustee and a public health nurse, for "school nurse"), with
+    both: a librarian sees why they were found."""
+    import datetime as dt
+
+    rosa = Contact.objects.get(name="Rosa Díaz")
+    board = Organization.objects.get(name="Cedar Bend City Council")
+    Affiliation.objects.filter(contact=rosa).update(end_date=dt.date(2026, 1, 23))
+    Affiliation.objects.create(contact=rosa, organization=board, title="School board trustee")
+    Affiliation.objects.create(contact=rosa, organization=board, title="Public health nurse",
+                               end_date=dt.date(2026, 2, 1))  # fmt: skip
+
+    def detail(text):
+        groups = {g.kind.key: g for g in search_groups(query_read(text))}
+        return {hit.url: str(hit.detail) for hit in groups["contacts"].hits}[
+            rosa.get_absolute_url()
+        ]
+
+    assert detail("diabetes").startswith(
+        "<mark>Diabetes</mark> educator, Harlow Springs Community Clinic (until Jan 23, 2026)"
+    )
+    assert detail("rosa").startswith("School board trustee, Cedar Bend City Council ·")
+    assert detail("rosa school nurse") == (
+        "<mark>School</mark> board trustee, Cedar Bend City Council; Public health "
+        "<mark>nurse</mark>, Cedar Bend City Council (until Feb 1, 2026)"
+        " · rdiaz@harlowclinic.example.org"
+    )
 
 
 def test_a_mistyped_name_offers_names_like_it(partners, postgres_only):
@@ -211,6 +295,29 @@ def test_the_index_serves_the_search(partners, postgres_only):
     assert "partners_organization_search_words" in plan
 
 
+def test_the_first_results_read_their_parts_in_turn(partners, postgres_only):
+    """selectors.first: a plain Append of its parts, which PostgreSQL runs in turn until the
+    LIMIT has its rows, never a part in a parallel worker (a part with a LIMIT of its own is
+    not run in one), however cheap parallel work is made to look."""
+    asked = selectors.asked(query_read("health -hospital"))
+    found = selectors.first(ORGANIZATIONS, asked, Organization.objects.values_list("id"), top=6)
+    sql, params = found[:6].query.sql_with_params()
+    with connection.cursor() as cursor:
+        for setting in (
+            "parallel_setup_cost",
+            "parallel_tuple_cost",
+            "min_parallel_table_scan_size",
+        ):
+            cursor.execute(f"SET LOCAL {setting} = 0")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Within a part, a scan may be parallel (gathered under the part's own LIMIT): the parts
+    # themselves are not, nor gathered out of turn above the Append.
+    limit, append = plan.splitlines()[:2]
+    assert limit.startswith("Limit") and append.strip().startswith("->  Append")
+    assert "Parallel Append" not in plan
+
+
 def test_a_page_of_one_kind(partners, rf):
     request = rf.get("/search/", {"q": "MOU", "kind": "touchpoints"})
     page, group = search_page(request, query_read("MOU"), TOUCHPOINTS)
@@ -252,8 +359,9 @@ def test_the_page_reads_a_fixed_number_of_queries(
 ):
     url = reverse("search:search")
     librarian_client.get(url, {"q": "health"})
+    # A contact found (by a title) in both: their roles are one query more.
     with django_assert_max_num_queries(12) as small:
-        librarian_client.get(url, {"q": "health or council or mou"})
+        librarian_client.get(url, {"q": "health or council or mou or nurse"})
     for i in range(30):
         organization = Organization.objects.create(
             name=f"Health Partner {i}", normalized_name=f"hp{i}"
@@ -267,7 +375,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
             title="Health council",
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
-        librarian_client.get(url, {"q": "health or council or mou"})
+        librarian_client.get(url, {"q": "health or council or mou or nurse"})
 
 
 def test_the_top_bar_has_the_search_box(librarian_client):
@@ -347,15 +455,16 @@ def test_stems_are_right_from_many_threads_at_once():
     assert found == {word: {stem} for word, stem in expected.items()}
 
 
-def test_a_search_leaves_no_setting_behind(partners, postgres_only):
-    def plan_cache_mode():
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW plan_cache_mode")
-            return cursor.fetchone()[0]
+def test_a_search_is_planned_for_its_words(partners, postgres_only):
+    """Its queries go as SQL with their values (not run as statements prepared with one plan
+    for every search), and leave no setting behind."""
+    from django.test.utils import CaptureQueriesContext
 
-    before = plan_cache_mode()
-    search_groups(query_read("MOU"))
-    assert plan_cache_mode() == before
+    with CaptureQueriesContext(connection) as ran:
+        search_groups(query_read("MOU"))
+    sent = [query["sql"] for query in ran.captured_queries]
+    assert len(sent) == 6
+    assert not [sql for sql in sent if sql.startswith(("EXECUTE", "SET"))]
 
 
 def test_a_page_of_one_kind_reads_a_fixed_number_of_queries(

@@ -12,7 +12,7 @@ import django
 
 django.setup()
 
-from partners.models import Organization
+from partners.models import Affiliation, Contact, Organization
 from outreach.models import Touchpoint
 from search.results import search_groups
 from search.words import query_read
@@ -29,9 +29,13 @@ Organization.objects.create(name="Friends of the Søndre Library")
 Touchpoint.objects.create(
     organization=clinic, subject="Call", occurred_on="2026-03-01", notes="Sent the MOU."
 )
+nurse = Contact.objects.create(name="Marcus Lee", email="mlee@example.org")
+Affiliation.objects.create(contact=nurse, organization=clinic, title="School nurse coordinator")
 texts = [
     "CLINICA", "diabetes", "diabetes -hospital", '"diabetes classes"', "clinic", "mou",
     "esperanza or alliance",
+    "school nurse",
+    "marcus",
     '"friends library"',
     '"friends of the sondre libraries"',
     " or ".join(f"w{i}" for i in range(40)) + " or alliance",
@@ -66,5 +70,8 @@ def test_sqlite_search_ignores_case_and_accents_and_reads_the_query_language(see
     assert seen['"friends of the sondre libraries"'] == {
         "organizations": ["<mark>Friends</mark> of the <mark>Søndre</mark> <mark>Library</mark>"]
     }
+    # A contact by their name, or by a title (their affiliation's), with the title shown.
+    assert seen["marcus"]["contacts"] == ["<mark>Marcus</mark> Lee"]
+    assert seen["school nurse"] == {"contacts": ["Marcus Lee"]}
     # Only the first ten terms count: the eleventh, "alliance", is not read.
     assert seen[" or ".join(f"w{i}" for i in range(40)) + " or alliance"] == {}

@@ -32,9 +32,9 @@ def test_typed_text_becomes_a_tsquery_of_quoted_words(typed, tsquery):
     assert query_read(typed).tsquery() == tsquery
 
 
-def test_words_in_a_name_rank_first_without_the_words_left_out():
-    assert query_read("health -hospital").named_tsquery() == "'health':A"
-    assert query_read('"flu shot"').named_tsquery() == "('flu':A <-> 'shot':A)"
+def test_the_words_wanted_leave_out_the_words_left_out():
+    assert query_read("health -hospital").wanted_tsquery() == "'health'"
+    assert query_read('"flu shot" -clinic').wanted_tsquery() == "('flu' <-> 'shot')"
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "-hospital", "!!! ??", '""', "-a -b", "the of"])
@@ -67,3 +67,26 @@ def test_an_excerpt_is_a_few_words_around_the_first_found():
     assert shown.startswith("… w92") and "<mark>diabetes</mark>" in shown
     assert shown.endswith(" …")
     assert excerpt(["Short text."], {"nothing"}) == "Short text."
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("Dying gardens", "die"),  # a stem ending "ie" from a word with "y"
+        ("Clear SKIES ahead", "sky"),
+        ("Studies of the libraries", "study library"),
+        ("Hoping to relate", "hope relating"),
+        ("Organizations, organized", "organization"),
+    ],
+)
+def test_plain_text_marks_every_word_with_a_key_wanted(text, typed):
+    """ASCII text is read for the words that begin as a key wanted does (search.marks): the
+    same words as reading every word's key."""
+    from search.words import split
+
+    wanted = {key(word) for word in typed.split()}
+    every = [word for word in split(text) if key(word) in wanted]
+    shown = marked(text, wanted)
+    assert every and all(f"<mark>{word}</mark>" in shown for word in every)
+    assert shown.count("<mark>") == len(every)
+    assert marked(text, set()) == text
