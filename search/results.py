@@ -3,11 +3,11 @@ saying what it is, and a few words around the first word found in its longer tex
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import F, Field, Model, QuerySet
+from django.db.models import Choices, F, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,7 +16,7 @@ from core.prepared import Prepared
 from core.rows import escape, local, short_date
 from documents.models import Document
 from outreach.models import Meeting, Touchpoint
-from partners.models import Affiliation, Contact, Organization
+from partners.models import Affiliation, Contact, Organization, Stage
 from programs.models import Program
 from search import selectors
 from search.kinds import KINDS, Kind
@@ -88,23 +88,13 @@ def _with_roles(contacts: list[dict[str, Any]], wanted: set[str]) -> list[dict[s
     return contacts
 
 
-@lru_cache(maxsize=32)
-def _labels(model: type[Model], field: str) -> dict[Any, str]:
-    choices = model._meta.get_field(field)
-    assert isinstance(choices, Field)
-    return {value: str(label) for value, label in choices.flatchoices}
-
-
-def _label(model: type[Model], field: str, value: Any) -> str:
-    return _labels(model, field).get(value, str(value))
+def _label(choices: type[Choices], value: str) -> str:
+    """A choice's label, or the value itself where it is none of them (as get_FOO_display)."""
+    return str(dict(choices.choices).get(value, value))
 
 
 def _organization(row: dict[str, Any]) -> str:
-    kind, stage = (
-        _label(Organization, "kind", row["kind"]),
-        _label(Organization, "stage", row["stage"]),
-    )
-    return f"{kind} · {stage}"
+    return f"{_label(Organization.Kind, row['kind'])} · {_label(Stage, row['stage'])}"
 
 
 def _role(title: str, organization: str, ended: Any) -> str:
@@ -118,27 +108,27 @@ def _contact(row: dict[str, Any]) -> str:
 
 
 def _touchpoint(row: dict[str, Any]) -> str:
-    channel = _label(Touchpoint, "channel", row["channel"])
+    channel = _label(Touchpoint.Channel, row["channel"])
     return f"{short_date(row['occurred_on'])} · {channel} · {row['organization__name']}"
 
 
 def _meeting(row: dict[str, Any]) -> str:
-    day, status = short_date(local(row["starts_at"])), _label(Meeting, "status", row["status"])
+    day, status = short_date(local(row["starts_at"])), _label(Meeting.Status, row["status"])
     return f"{day} · {status} · {row['organization__name']}"
 
 
 def _program(row: dict[str, Any]) -> str:
-    return f"{_label(Program, 'kind', row['kind'])} · {_label(Program, 'status', row['status'])}"
+    return f"{_label(Program.Kind, row['kind'])} · {_label(Program.Status, row['status'])}"
 
 
 def _document(row: dict[str, Any]) -> str:
-    return f"{_label(Document, 'kind', row['kind'])} · {row['file_name']}"
+    return f"{_label(Document.Kind, row['kind'])} · {row['file_name']}"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What a result shows of a record of a kind: the columns read (its words' and those of
-    `detail`, the line under its title), and its page."""
+    """What a result shows of a record of a kind: its page, the line under its title
+    (`detail`), and the columns that line reads besides the kind's words (search.kinds)."""
 
     url_name: str
     detail: Callable[[dict[str, Any]], str]
@@ -217,12 +207,7 @@ def _first(kind: Kind, words: str, wanted: str = "") -> QuerySet:
 # reading the newest touchpoints until six have it (a tenth of the time of the other way, and
 # a thousand times it for a rare word: the planner's figures for the words, search/migrations,
 # tell the two apart).
-FIRST = {
-    kind.key: Prepared(partial(_first, kind), on_server=False)
-    if selectors.ranked(kind)
-    else Prepared(lambda words, kind=kind: _first(kind, words), on_server=False)
-    for kind in KINDS
-}
+FIRST = {kind.key: Prepared(partial(_first, kind), on_server=False) for kind in KINDS}
 
 
 def _first_rows(kind: Kind, asked: selectors.Asked) -> list[Any]:

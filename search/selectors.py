@@ -63,8 +63,8 @@ def asked(query: Query) -> Asked:
 WORDS = f'{{t}}."{COLUMN}"'
 HOLDS = f"{WORDS} @@ to_tsquery({CONFIG}, %s)"
 # The words that name a record (weight A: an organization's name, a contact's name and email, a
-# program's title) apart, with a GIN index of their own (search/migrations/0002), whose figures
-# tell the planner how many records are named so.
+# program's or a document's title) apart, with a GIN index of their own (search/migrations/
+# 0002), whose figures tell the planner how many records are named so.
 NAMED = f"ts_filter({WORDS}, '{{{{a}}}}') @@ to_tsquery({CONFIG}, %s)"
 # A contact found by a title (one of their affiliations', search/migrations/0002) comes after
 # those found by their name or email, in the order of names: titles are few words, alike.

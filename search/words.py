@@ -101,10 +101,9 @@ class Term:
         """The keys in a row, "_" for each little word between them (search.sqlite)."""
         return " ".join(key(word) or "_" for word in self.words).strip(" _")
 
-    def tsquery(self, weight: str = "") -> str:
+    def tsquery(self) -> str:
         # Only letters and digits, quoted: read by to_tsquery as plain lexemes.
-        label = f":{weight}" if weight else ""
-        phrase = " <-> ".join(f"'{word}'{label}" for word in self.words)
+        phrase = " <-> ".join(f"'{word}'" for word in self.words)
         phrase = f"({phrase})" if len(self.words) > 1 else phrase
         return f"!{phrase}" if self.negated else phrase
 
@@ -119,20 +118,20 @@ class Query:
         return any(not term.negated for clause in self.clauses for term in clause)
 
     def tsquery(self) -> str:
-        return self._joined([list(clause) for clause in self.clauses], "")
+        return self._joined([list(clause) for clause in self.clauses])
 
     def wanted_tsquery(self) -> str:
         """The words looked for, without those left out: a record whose name holds them comes
         first, and the others are ranked by them (ts_rank gives nothing to a query that leaves
         a word out)."""
         wanted = [[t for t in clause if not t.negated] for clause in self.clauses]
-        return self._joined([clause for clause in wanted if clause], "")
+        return self._joined([clause for clause in wanted if clause])
 
     @staticmethod
-    def _joined(clauses: list[list[Term]], weight: str) -> str:
+    def _joined(clauses: list[list[Term]]) -> str:
         parts = []
         for clause in clauses:
-            either = " | ".join(term.tsquery(weight) for term in clause)
+            either = " | ".join(term.tsquery() for term in clause)
             parts.append(f"({either})" if len(clause) > 1 else either)
         return " & ".join(parts)
 
