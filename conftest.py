@@ -1,7 +1,9 @@
 """Test set-up shared by every app: the cast of users, fast hashing, and CI strictness."""
 
 import os
+import zlib
 
+import factory.random
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
@@ -20,6 +22,13 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"Skipped in CI, where every test must run: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _same_made_up_data_each_run(request):
+    """Each test's made-up names (factory_boy's Faker) are the same on every run, so a test
+    that passes once passes always, and one that fails can be run again to see why."""
+    factory.random.reseed_random(zlib.crc32(request.node.nodeid.encode()))
 
 
 @pytest.fixture(autouse=True)

@@ -85,7 +85,9 @@ def test_opted_out_and_do_not_contact_recipients_are_suppressed_and_never_reach_
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cleo = AffiliationFactory(
-        organization=partner.organization, contact__email="cleo@clinic.example.org"
+        organization=partner.organization,
+        contact__name="Dr. Cleo Park",
+        contact__email="cleo@clinic.example.org",
     ).contact
     update = draft_february(
         subscribe(partner, librarian, recipients=[partner.ana, partner.ben, cleo])
@@ -105,7 +107,10 @@ def test_opted_out_and_do_not_contact_recipients_are_suppressed_and_never_reach_
     assert "do not contact" in rows["ben@clinic.example.org"].suppressed_reason
     assert rows["cleo@clinic.example.org"].status == OutgoingEmail.Status.SENT
     assert report.sent == 1
-    assert [message.to for message in mail.outbox] == [[f"{cleo.name} <cleo@clinic.example.org>"]]
+    # A name with a full stop is quoted, as RFC 5322 asks of a display name.
+    assert [message.to for message in mail.outbox] == [
+        ['"Dr. Cleo Park" <cleo@clinic.example.org>']
+    ]
 
 
 def test_a_contact_who_opts_out_after_queuing_is_suppressed_at_send_time(
