@@ -283,6 +283,16 @@ class Prepared:
             raise model.DoesNotExist(f"No {model._meta.verbose_name} {said}.")
         return found[0]
 
+    def sql(
+        self, *, limit: int | None, offset: int = 0, using: str = "default", **ids: Any
+    ) -> tuple[str, list[Any]]:
+        """The SQL and params that run the query with these values (and LIMIT and OFFSET), to
+        be sent inside a query of one's own: only a query made with `on_server=False`."""
+        if self.on_server:
+            raise ValueError("A query prepared on the server runs by itself: use rows().")
+        _compiled, sql, params = self._for(using, ids, limit, offset)
+        return sql, params
+
     def rows(
         self, *, limit: int | None, offset: int = 0, using: str = "default", **ids: Any
     ) -> list[tuple[Any, ...]]:

@@ -74,11 +74,9 @@ class Program(TimeStampedModel):
         indexes = [
             # Program list filtered by status and year.
             models.Index(fields=["status", "-start_date"], name="program_status_start"),
-            # The search box's first programs: those whose title holds the words, in the order
-            # of titles (search.selectors.first).
-            models.Index(fields=["title", "id"], name="program_title_id"),
             # The program list in its own order has an index on PostgreSQL only (SQLite takes no
-            # NULLS LAST in an index): programs 0004.
+            # NULLS LAST in an index): programs 0004. The search box's first programs, those
+            # whose title holds the words, are read along it too (search.selectors.first).
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,19 +5,20 @@ trigger, search/migrations/0001) with a GIN index; a query is `search_words @@ t
 Best first: the records whose name holds the words asked (every one, or one of each `or`;
 an organization's name, a contact's name and email, a program's or a document's title: the
 words of weight A, with an index of their own, search/migrations/0002), in the order of their
-names (documents newest first); then the others by `ts_rank` of the words asked (a word in
-what they do counts more than one in the rest: the weights of search.kinds), then by name,
-archived partners last. Contacts found by their name or email come before those found by a
-title, each in the order of names. Touchpoints and meetings come newest first, as their lists
-do. Where no organization or contact has the words, names that look like them are offered
-(pg_trgm's word similarity, its own GIN index): "tamarak" finds "Tamarack County Health
-Department". SQLite: search.sqlite's plain word comparison, names first.
+names (programs as their list has them, newest first; documents newest first); then the
+others by `ts_rank` of the words asked (a word in what they do counts more than one in the
+rest: the weights of search.kinds), then by name, archived partners last. Contacts found by
+their name or email come before those found by a title, each in the order of names.
+Touchpoints and meetings come newest first, as their lists do. Where no organization or
+contact has the words, names that look like them are offered (pg_trgm's word similarity, its
+own GIN index): "tamarak" finds "Tamarack County Health Department". SQLite: search.sqlite's
+plain word comparison, names first.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
+from django.db.models import BooleanField, F, FloatField, OrderBy, Q, QuerySet
 
 from search import sqlite
 from search.expressions import OwnSQL
@@ -25,14 +26,17 @@ from search.kinds import CONFIG, CONTACTS, ORGANIZATIONS, Kind
 from search.words import Query
 
 COLUMN = "search_words"
+Order = tuple[str | OrderBy, ...]
 RANK = "rank"
-# Best first (RANK: by ts_rank); touchpoints and meetings newest first, as their lists are.
-ORDER = {
+# Best first (RANK: by ts_rank); touchpoints and meetings newest first, as their lists are;
+# programs of a rank as their list has them (newest dates first, undated last, then by title:
+# "diabetes" finds this season's series before last year's; along its index, programs 0004).
+ORDER: dict[str, "Order"] = {
     "organizations": ("is_archived", RANK, "name", "id"),
     "contacts": (RANK, "name", "id"),
     "touchpoints": ("-occurred_on", "-created_at", "-id"),
     "meetings": ("-starts_at", "-id"),
-    "programs": (RANK, "title", "id"),
+    "programs": (RANK, F("start_date").desc(nulls_last=True), "title", "id"),
     "documents": (RANK, "-created_at", "-id"),
 }
 SIMILAR_KINDS = (ORGANIZATIONS, CONTACTS)
@@ -111,7 +115,7 @@ def ranked(kind: Kind) -> bool:
     return RANK in ORDER[kind.key]
 
 
-def _ordered(records: QuerySet, order: tuple[str, ...]) -> QuerySet:
+def _ordered(records: QuerySet, order: Order) -> QuerySet:
     return records.order_by(*(F(RANK).desc() if field == RANK else field for field in order))
 
 
@@ -154,7 +158,7 @@ def _score(value: float) -> OwnSQL:
     return OwnSQL(f"{value:.1f}", [], FloatField())
 
 
-def _tiers(parts: list[tuple[QuerySet, OwnSQL, tuple[str, ...]]], top: int) -> QuerySet:
+def _tiers(parts: list[tuple[QuerySet, OwnSQL, Order]], top: int) -> QuerySet:
     ordered = [_ordered(found.annotate(rank=rank), order)[:top] for found, rank, order in parts]
     return ordered[0].union(*ordered[1:], all=True)
 

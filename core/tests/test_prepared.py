@@ -174,3 +174,18 @@ def test_on_postgresql_each_connection_prepares_the_statement_once(django_assert
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'liaison_%%'")
         prepared_here = cursor.fetchone()[0]
     assert prepared_here >= 1
+
+
+def test_the_sql_of_a_query_sent_with_its_values_runs_inside_another():
+    """Prepared.sql: the compiled SQL with this visit's values, for a query of one's own to
+    hold (search.results sends every kind's first results as one); a query prepared on the
+    server has no SQL to lend."""
+    people = Prepared(_people_and_groups, on_server=False)
+    ana = UserFactory(username="ana")
+    board = Group.objects.create(name="Board")
+    sql, params = people.sql(limit=10, user_id=ana.pk, group_id=board.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql}) found", params)
+        assert cursor.fetchone()[0] == 2
+    with pytest.raises(ValueError, match="rows()"):
+        Prepared(_people_and_groups).sql(limit=10, user_id=ana.pk, group_id=board.pk)

@@ -1,6 +1,8 @@
 """The search box: the right record first for what a librarian types, on the fixed data set of
 conftest.py (PostgreSQL: the indexed search; SQLite's plain one in test_search_sqlite.py)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -120,6 +122,26 @@ def test_the_names_first_by_name_then_the_rest_by_rank_then_the_archived(partner
     assert found == [urls[name] for name in expected[:5]]
     page, group = search_page(RequestFactory().get("/search/"), query, ORGANIZATIONS)
     assert [hit.url for hit in group.hits] == [urls[name] for name in expected]
+
+
+def test_programs_named_by_the_words_come_as_the_program_list_has_them(partners):
+    """This season's series before last year's, undated ones after (the program list's order),
+    then the programs with the words elsewhere, on the results page and the programs' own."""
+    from search.kinds import PROGRAMS
+
+    def program(title, start, **more):
+        return Program.objects.create(title=title, start_date=start, **more).get_absolute_url()
+
+    last_year = program("Diabetes prevention series (fall 2025)", dt.date(2025, 9, 1))
+    undated = program("Diabetes cooking demo", None)
+    this_year = program("Diabetes prevention series (fall 2026)", dt.date(2026, 9, 1))
+    described = program("Healthy cooking", dt.date(2026, 10, 1), description="For diabetes.")
+    expected = [this_year, last_year, undated, described]
+    query = query_read("diabetes")
+    groups = {group.kind.key: group for group in search_groups(query)}
+    assert [hit.url for hit in groups["programs"].hits] == expected
+    _page, group = search_page(RequestFactory().get("/search/"), query, PROGRAMS)
+    assert [hit.url for hit in group.hits] == expected
 
 
 def test_diabetes_in_a_profile_is_found(partners):
@@ -456,15 +478,51 @@ def test_stems_are_right_from_many_threads_at_once():
 
 
 def test_a_search_is_planned_for_its_words(partners, postgres_only):
-    """Its queries go as SQL with their values (not run as statements prepared with one plan
-    for every search), and leave no setting behind."""
+    """Its first results go as one query with its values (not run as a statement prepared with
+    one plan for every search), and leave no setting behind."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ran:
         search_groups(query_read("MOU"))
     sent = [query["sql"] for query in ran.captured_queries]
-    assert len(sent) == 6
+    assert len(sent) == 1
     assert not [sql for sql in sent if sql.startswith(("EXECUTE", "SET"))]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_the_one_query_gives_each_kind_what_its_own_would(partners, postgres_only, parallel):
+    """results._first_rows: every kind's rows in one query, read back from JSON (dates and
+    moments too) as each kind's own query gives them, in its order; also were PostgreSQL to
+    run the kinds in parallel workers (made to look free here)."""
+    from search import results
+
+    starts = timezone.now().replace(microsecond=123456)
+    meeting = Meeting.objects.create(
+        organization=partners["Cedar Bend City Council"],
+        title="MOU review",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+    Touchpoint.objects.create(
+        organization=partners["Cedar Bend City Council"], subject="MOU", occurred_on="2026-02-03"
+    )
+    if parallel:
+        with connection.cursor() as cursor:
+            for setting in ("parallel_setup_cost", "parallel_tuple_cost"):
+                cursor.execute(f"SET LOCAL {setting} = 0")
+            cursor.execute("SET LOCAL min_parallel_table_scan_size = 0")
+    for typed in ("MOU", "health -hospital", "council or nurse", "diabetes"):
+        asked = selectors.asked(query_read(typed))
+        together = results._first_rows(asked)
+        for kind in results.KINDS:
+            alone = results.FIRST[kind.key].rows(limit=6, **results._values(kind, asked))
+            expected = results._as_dicts(kind, alone)
+            assert [
+                {k: v for k, v in row.items() if k != "rank"} for row in together[kind.key]
+            ] == (expected), (typed, kind.key)
+    mou = results._first_rows(selectors.asked(query_read("MOU")))
+    assert meeting.starts_at in [row["starts_at"] for row in mou["meetings"]]  # to the microsecond
+    assert dt.date(2026, 2, 3) in [row["occurred_on"] for row in mou["touchpoints"]]
 
 
 def test_a_page_of_one_kind_reads_a_fixed_number_of_queries(
