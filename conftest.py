@@ -26,8 +26,9 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(autouse=True)
 def _same_made_up_data_each_run(request):
-    """Each test's made-up names (factory_boy's Faker) are the same on every run, so a test
-    that passes once passes always, and one that fails can be run again to see why."""
+    """Each test's made-up names (factory_boy's Faker) are the same on every run of it, so a
+    name that fails a test can be seen again (factory sequences, such as the numbered emails,
+    still count on from the tests run before)."""
     factory.random.reseed_random(zlib.crc32(request.node.nodeid.encode()))
 
 

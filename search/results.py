@@ -241,7 +241,7 @@ def _first_rows(asked: selectors.Asked) -> dict[str, list[dict[str, Any]]]:
     parts, params = [], []
     for number, kind in enumerate(KINDS):
         sql, values = FIRST[kind.key].sql(limit=PER_KIND + 1, **_values(kind, asked))
-        parts.append(f"(SELECT {number}, row_to_json(found) FROM ({sql}) found)")
+        parts.append(f"(SELECT {number}, row_to_json(found.*) FROM ({sql}) found)")
         params.extend(values)
     found: dict[str, list[dict[str, Any]]] = {kind.key: [] for kind in KINDS}
     with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ an organization's name, a contact's name and email, a program's or a document's 
 words of weight A, with an index of their own, search/migrations/0002), in the order of their
 names (programs as their list has them, newest first; documents newest first); then the
 others by `ts_rank` of the words asked (a word in what they do counts more than one in the
-rest: the weights of search.kinds), then by name, archived partners last. Contacts found by
+rest: the weights of search.kinds), then in that same order, archived partners last. Contacts found by
 their name or email come before those found by a title, each in the order of names.
 Touchpoints and meetings come newest first, as their lists do. Where no organization or
 contact has the words, names that look like them are offered (pg_trgm's word similarity, its
@@ -31,7 +31,7 @@ RANK = "rank"
 # Best first (RANK: by ts_rank); touchpoints and meetings newest first, as their lists are;
 # programs of a rank as their list has them (newest dates first, undated last, then by title:
 # "diabetes" finds this season's series before last year's; along its index, programs 0004).
-ORDER: dict[str, "Order"] = {
+ORDER: dict[str, Order] = {
     "organizations": ("is_archived", RANK, "name", "id"),
     "contacts": (RANK, "name", "id"),
     "touchpoints": ("-occurred_on", "-created_at", "-id"),

@@ -5,8 +5,8 @@ names (search.selectors.first). A GIN index on the weight-A words of `search_wor
 organization's name, a contact's name and email, a program's or a document's title) tells the planner how many
 records a word names: it reads those in the order of names along its index where many are (a
 word in the names of 500 organizations of 10,000), or takes the few from this index where few
-are, instead of ranking every record that has the word anywhere (programs' titles have a btree
-for their order, programs 0006).
+are, instead of ranking every record that has the word anywhere (programs are read in their
+list's order, newest first, along its index: programs 0004).
 
 A contact's titles (one on each of their affiliations, "School nurse coordinator") were words
 of the affiliations, searched apart and joined to their contacts; they are now words of the

@@ -506,6 +506,16 @@ def test_the_one_query_gives_each_kind_what_its_own_would(partners, postgres_onl
     Touchpoint.objects.create(
         organization=partners["Cedar Bend City Council"], subject="MOU", occurred_on="2026-02-03"
     )
+    Program.objects.create(title="MOU signing", start_date=dt.date(2026, 5, 1), budget=1)
+    Contact.objects.create(name="Lena Mou", email="lena@council.example.org")
+    Organization.objects.create(name="MOU Partners Coalition", normalized_name="mou partners")
+    Document.objects.create(
+        title="MOU (signed)",
+        organization=partners["Cedar Bend City Council"],
+        file_name="mou.pdf",
+        content_type="application/pdf",
+        size=1,
+    )
     if parallel:
         with connection.cursor() as cursor:
             for setting in ("parallel_setup_cost", "parallel_tuple_cost"):
@@ -517,12 +527,25 @@ def test_the_one_query_gives_each_kind_what_its_own_would(partners, postgres_onl
         for kind in results.KINDS:
             alone = results.FIRST[kind.key].rows(limit=6, **results._values(kind, asked))
             expected = results._as_dicts(kind, alone)
-            assert [
-                {k: v for k, v in row.items() if k != "rank"} for row in together[kind.key]
-            ] == (expected), (typed, kind.key)
+            shown = [{k: v for k, v in row.items() if k != "rank"} for row in together[kind.key]]
+            assert shown == expected, (typed, kind.key)
     mou = results._first_rows(selectors.asked(query_read("MOU")))
+    assert [kind.key for kind in results.KINDS if not mou[kind.key]] == []  # each read back
     assert meeting.starts_at in [row["starts_at"] for row in mou["meetings"]]  # to the microsecond
     assert dt.date(2026, 2, 3) in [row["occurred_on"] for row in mou["touchpoints"]]
+
+
+def test_every_column_a_result_shows_comes_back_from_json():
+    """A column added to what a result shows (results.SHOWN) is one JSON gives back, or read
+    back from its text (dates, moments): known here, on either database, not at a search that
+    finds such a record."""
+    from search import results
+
+    for kind in results.KINDS:
+        readers = dict(results._read_from_json(kind.key))
+        assert all(name in results._fields(kind) for name in readers)
+    assert set(dict(results._read_from_json("meetings"))) == {"starts_at"}
+    assert set(dict(results._read_from_json("touchpoints"))) == {"occurred_on"}
 
 
 def test_a_page_of_one_kind_reads_a_fixed_number_of_queries(
