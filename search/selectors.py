@@ -7,12 +7,12 @@ an organization's name, a contact's name and email, a program's or a document's 
 words of weight A, with an index of their own, search/migrations/0002), in the order of their
 names (programs as their list has them, newest first; documents newest first); then the
 others by `ts_rank` of the words asked (a word in what they do counts more than one in the
-rest: the weights of search.kinds), then in that same order, archived partners last. Contacts found by
-their name or email come before those found by a title, each in the order of names.
-Touchpoints and meetings come newest first, as their lists do. Where no organization or
-contact has the words, names that look like them are offered (pg_trgm's word similarity, its
-own GIN index): "tamarak" finds "Tamarack County Health Department". SQLite: search.sqlite's
-plain word comparison, names first.
+rest: the weights of search.kinds), then in that same order, archived partners last.
+Contacts found by their name or email come before those found by a title, each in the order
+of names. Touchpoints and meetings come newest first, as their lists do. Where no
+organization or contact has the words, names that look like them are offered (pg_trgm's word
+similarity, its own GIN index): "tamarak" finds "Tamarack County Health Department". SQLite:
+search.sqlite's plain word comparison, names first.
 """
 
 from dataclasses import dataclass

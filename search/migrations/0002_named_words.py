@@ -2,8 +2,8 @@
 
 The search shows first the records whose name holds every word asked, in the order of their
 names (search.selectors.first). A GIN index on the weight-A words of `search_words` (an
-organization's name, a contact's name and email, a program's or a document's title) tells the planner how many
-records a word names: it reads those in the order of names along its index where many are (a
+organization's name, a contact's name and email, a program's or a document's title) tells
+the planner how many records a word names: it reads those in the order of names along its index where many are (a
 word in the names of 500 organizations of 10,000), or takes the few from this index where few
 are, instead of ranking every record that has the word anywhere (programs are read in their
 list's order, newest first, along its index: programs 0004).
