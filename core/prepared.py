@@ -126,7 +126,8 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     places: dict[str, list[int]]  # each id's places among the params
-    # PostgreSQL's: without and with LIMIT and OFFSET (empty on other databases).
+    # PostgreSQL's: without and with LIMIT and OFFSET, and the count of the latter's rows
+    # (empty on other databases).
     statements: tuple[_Statement, ...] = ()
 
 
@@ -152,9 +153,11 @@ def _statements(
         text = cursor.mogrify(sql, marked).decode()
     types = [_SERVER_TYPES[_kind(params[found[0]])] for found in places.values()]
     count = len(types)
+    limited = f"{text} LIMIT ${count + 1} OFFSET ${count + 2}"
     variants = (
         (text, types),
-        (f"{text} LIMIT ${count + 1} OFFSET ${count + 2}", [*types, "bigint", "bigint"]),
+        (limited, [*types, "bigint", "bigint"]),
+        (f"SELECT COUNT(*) FROM ({limited}) counted", [*types, "bigint", "bigint"]),
     )
     statements = []
     for body, kinds in variants:
@@ -227,10 +230,24 @@ class Prepared:
         return _Compiled(queryset, compiler, sql, tuple(params), places, statements)
 
     def _for(
-        self, using: str, ids: dict[str, Any], limit: int | None = None, offset: int = 0
+        self,
+        using: str,
+        ids: dict[str, Any],
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        counted: bool = False,
     ) -> tuple[_Compiled, str, list[Any]]:
         """The compiled query, and the SQL and params that run it with these values (and this
-        LIMIT and OFFSET, if any)."""
+        LIMIT and OFFSET, if any); `counted`: the SQL that counts those rows."""
+        compiled, sql, params = self._sql_for(using, ids, limit, offset, counted=counted)
+        if counted and not compiled.statements:
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+        return compiled, sql, params
+
+    def _sql_for(
+        self, using: str, ids: dict[str, Any], limit: int | None, offset: int, *, counted: bool
+    ) -> tuple[_Compiled, str, list[Any]]:
         kinds = tuple(sorted((name, _kind(value)) for name, value in ids.items()))
         connection = connections[using]
         if connection.vendor != "postgresql" and any(kind is list for _name, kind in kinds):
@@ -246,6 +263,9 @@ class Prepared:
         adapted = {name: _adapted(value, connection) for name, value in ids.items()}
         if compiled.statements:
             values = [adapted[name] for name in compiled.places]
+            if counted:  # LIMIT NULL: no limit
+                statement = compiled.statements[2]
+                return compiled, *_on_server(connection, statement, [*values, limit, offset])
             if limit is None:
                 return compiled, *_on_server(connection, compiled.statements[0], values)
             statement = compiled.statements[1]
@@ -282,6 +302,14 @@ class Prepared:
             said = ", ".join(str(value) for value in ids.values())
             raise model.DoesNotExist(f"No {model._meta.verbose_name} {said}.")
         return found[0]
+
+    def count(self, *, limit: int | None, using: str = "default", **ids: Any) -> int:
+        """How many rows the query has for these values, counted by the database no further
+        than `limit` (None: all of them)."""
+        _compiled, sql, params = self._for(using, ids, limit, counted=True)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
 
     def sql(
         self, *, limit: int | None, offset: int = 0, using: str = "default", **ids: Any
@@ -379,8 +407,9 @@ class PreparedList:
         return self.records.objects(limit=stop - start, offset=start, **self.values)
 
     def count_up_to(self, cap: int | None) -> int:
-        """How many rows there are, counting no further than `cap` (None: all of them)."""
-        return len(self.ids.rows(limit=cap, **self.values))
+        """How many rows there are, counting no further than `cap` (None: all of them): counted
+        by the database, not read (a thousand ids took a millisecond to send and read)."""
+        return self.ids.count(limit=cap, **self.values)
 
     def count(self) -> int:
         return self.count_up_to(None)
@@ -400,14 +429,18 @@ class PreparedLists:
     count, in no order) are compiled at the shape's first use and kept, so a caller takes its
     shapes from a fixed set (a Sorting's chosen())."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, on_server: bool = True) -> None:
+        """`on_server=False`: its queries planned for each visit's values, as Prepared's."""
         self.build = build
+        self.on_server = on_server
         self._shapes: dict[tuple[Any, ...], tuple[Prepared, Prepared]] = {}
 
     def of(self, *shape: Any, **values: Any) -> PreparedList:
         queries = self._shapes.get(shape)
         if queries is None:
             rows = partial(self.build, *shape)
-            ids = Prepared(lambda **each: rows(**each).order_by().values_list("pk"))
-            queries = self._shapes[shape] = (Prepared(rows), ids)
+            ids = Prepared(
+                lambda **each: rows(**each).order_by().values_list("pk"), on_server=self.on_server
+            )
+            queries = self._shapes[shape] = (Prepared(rows, on_server=self.on_server), ids)
         return PreparedList(*queries, values)

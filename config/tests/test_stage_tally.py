@@ -152,3 +152,55 @@ def test_the_counts_read_the_tally(librarian, manager):
     assert {stage: n for stage, n in board_counts({"kind": "health"}).items() if n} == {
         Stage.ACTIVE: 1
     }
+
+
+SQLITE_SCRIPT = """
+import json
+
+import django
+
+django.setup()
+
+from django.db import connection
+from django.db.models import Count
+
+from partners.models import Organization, StageTally
+from partners.tally import TRIGGERS, stage_tally_repair
+
+
+def drift():
+    tally = {(o, s): n for o, s, n in StageTally.objects.values_list("owner_key", "stage",
+             "organizations") if n}
+    rows = Organization.objects.active().order_by().values_list("owner", "stage")
+    counted = {(o or 0, s): n for o, s, n in rows.annotate(n=Count("*"))}
+    return tally != counted
+
+
+Organization.objects.create(name="Riverside Clinic", normalized_name="riverside clinic")
+Organization.objects.create(name="Cedar Council", normalized_name="cedar", stage="active")
+after_migrate = drift()
+with connection.cursor() as cursor:  # as a migration that rebuilds the table leaves it
+    for name in TRIGGERS:
+        cursor.execute(f"DROP TRIGGER {name}")
+Organization.objects.create(name="Harlow School", normalized_name="harlow", stage="active")
+lost = drift()
+repaired = stage_tally_repair(connection)
+print(json.dumps({"after_migrate": after_migrate, "lost": lost, "repaired": repaired,
+                  "after_repair": drift(), "again": stage_tally_repair(connection)}))
+"""
+
+
+def test_on_sqlite_the_triggers_a_rebuilt_table_lost_are_put_back(tmp_path):
+    """SQLite (the embedded default): `migrate` rebuilds partners_organization in a later
+    migration (0016), which drops its triggers; after every migrate they are made again and the
+    tally counted afresh (partners.tally), so the dashboard's counts move on a new install."""
+    from partners.tests.test_search_sqlite import sqlite_run
+
+    seen = sqlite_run(tmp_path, SQLITE_SCRIPT)
+    assert seen == {
+        "after_migrate": False,
+        "lost": True,
+        "repaired": True,
+        "after_repair": False,
+        "again": False,
+    }

@@ -153,6 +153,28 @@ def test_prepared_lists_compile_each_shape_once():
     assert page_of(backwards, 2, limit=None).paginator.count == 7
 
 
+@pytest.mark.parametrize("on_server", [True, False])
+def test_a_prepared_list_is_counted_by_the_database(on_server):
+    """The count of a list page is one number from the database (a thousand ids read to count
+    them took a millisecond); a list planned for each visit (on_server=False) pages alike."""
+    first = groups(23).first().pk
+    lists = PreparedLists(
+        lambda *, first: Group.objects.filter(pk__gte=first).order_by("name"), on_server=on_server
+    )
+    rows = lists.of(first=first)
+    assert (rows.count_up_to(11), rows.count_up_to(None), len(rows)) == (11, 23, 23)
+    with CaptureQueriesContext(connection) as queries:
+        rows.count_up_to(11)
+    sql = queries.captured_queries[0]["sql"]
+    if on_server and connection.vendor == "postgresql":
+        name = sql.split()[1].split("(")[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+            sql = cursor.fetchone()[0]
+    assert "SELECT COUNT(*) FROM (" in sql
+    assert [group.name for group in rows[20:30]] == ["Group 020", "Group 021", "Group 022"]
+
+
 @pytest.mark.parametrize(
     "name", ["partners:organization_detail", "partners:contact_detail", "outreach:meeting_detail"]
 )
