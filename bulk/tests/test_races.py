@@ -12,12 +12,13 @@ from django.urls import reverse
 from bulk import services
 from bulk.models import BulkAction
 from bulk.tests.helpers import choose, hidden_fields
+from core.tests import races
 from partners.models import Organization, Stage
 from partners.services import organization_update, stage_change
 from partners.tags import Tag, record_tags_set
 from partners.tests.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), races.needs_row_locks]
 
 
 class Colleague(threading.Thread):

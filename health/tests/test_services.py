@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 from django.db import connections, transaction
 
+from core.tests import races
 from core.tests.factories import UserFactory
 from health.models import StageCadence, WeeklyHealth
 from health.selectors import stage_cadences
@@ -162,6 +163,7 @@ def test_a_week_starts_on_monday():
 
 
 @pytest.mark.django_db(transaction=True)
+@races.needs_row_locks
 def test_the_week_is_written_once_whatever_the_number_of_workers():
     """Four workers record the same week at the same moment (their own connections)."""
     for n in range(30):

@@ -97,7 +97,7 @@ def test_mou_in_five_touchpoint_notes_finds_those_five(partners):
     assert "<mark>MOU</mark>" in touchpoints.hits[0].excerpt
 
 
-def test_the_names_first_by_name_then_the_rest_by_rank_then_the_archived(partners):
+def test_the_names_first_by_name_then_the_rest_by_rank_then_the_archived(partners, postgres_only):
     """Both the first results and a kind's own page: the records whose name holds every word,
     alphabetically; then those with the words elsewhere, a word in what they do (services)
     before one in the rest (common ground); archived partners last."""
