@@ -378,9 +378,9 @@ def filter_values(
 
 class PreparedList:
     """A list page's records read through prepared queries, for core.http.ListPaginator: each
-    page one query (`records`, with LIMIT and OFFSET), and the count from the rows' ids
-    (`ids`, a values_list("pk") of the same rows, unsorted), read only as far as the paginator
-    counts. Both built from the same `values`."""
+    page one query (`records`, with LIMIT and OFFSET), and the count of the rows' ids (`ids`,
+    a values_list("pk") of the same rows, unsorted), counted by the database only as far as
+    the paginator counts. Both built from the same `values`."""
 
     def __init__(self, records: Prepared, ids: Prepared, values: dict[str, Any]) -> None:
         self.records = records

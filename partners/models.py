@@ -302,7 +302,9 @@ class StageTally(models.Model):
     Kept by the database itself: triggers on partners_organization (migration 0012) add and
     take one as an organization is created, deleted (merged away), archived, restored, moved or
     given to someone else, whichever code does it (a service, an import, the admin). Nothing in
-    Liaison writes it; config/tests/test_stage_tally.py holds it to a count of the rows.
+    Liaison writes it but partners.tally, which on SQLite makes the triggers again after a
+    migration rebuilt the table (dropping them) and counts it afresh;
+    config/tests/test_stage_tally.py holds it to a count of the rows.
     """
 
     # The owner's user id, 0 for nobody (a unique key does not match NULLs).

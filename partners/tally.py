@@ -15,7 +15,8 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # The triggers and the count as the migration that made them wrote them (a migration's text
-# never changes once released).
+# never changes once released). A later migration that changes the SQLite triggers changes
+# them here too: these are what every migrate puts back.
 _MADE = import_module("partners.migrations.0012_stage_tally")
 TRIGGERS = {statement.split()[2]: statement for statement in _MADE.SQLITE}
 
@@ -38,6 +39,9 @@ def stage_tally_repair(connection: BaseDatabaseWrapper) -> bool:
     return True
 
 
-def stage_tally_repair_after_migrate(sender: Any, *, using: str, **kwargs: Any) -> None:
-    """post_migrate receiver (partners.apps): see stage_tally_repair."""
-    stage_tally_repair(connections[using])
+def stage_tally_repair_after_migrate(
+    sender: Any, *, using: str, verbosity: int = 1, stdout: Any = None, **kwargs: Any
+) -> None:
+    """post_migrate receiver (partners.apps): see stage_tally_repair; says so when it did."""
+    if stage_tally_repair(connections[using]) and verbosity and stdout is not None:
+        stdout.write("  The stage tally's triggers made again and the tally counted afresh.\n")

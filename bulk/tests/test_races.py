@@ -18,7 +18,7 @@ from partners.services import organization_update, stage_change
 from partners.tags import Tag, record_tags_set
 from partners.tests.factories import OrganizationFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), races.needs_row_locks]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Colleague(threading.Thread):
@@ -63,6 +63,7 @@ def _confirmed(client, records, ids, **action):
     return client.post(reverse("bulk:bulk_run"), hidden_fields(page.content.decode()))
 
 
+@races.needs_row_locks
 def test_what_a_colleague_saves_during_the_run_is_kept(
     client, manager, librarian, rosa, marcus, monkeypatch
 ):
@@ -86,6 +87,7 @@ def test_what_a_colleague_saves_during_the_run_is_kept(
     assert BulkAction.objects.get().status == BulkAction.Status.DONE
 
 
+@races.needs_row_locks
 def test_a_tag_added_during_the_run_stays(client, manager, librarian, rosa, monkeypatch):
     partners = [OrganizationFactory(name=f"P{n}", owner=rosa) for n in range(3)]
     spanish, mou = Tag.objects.create(name="Spanish-speaking"), Tag.objects.create(name="MOU")
@@ -101,6 +103,7 @@ def test_a_tag_added_during_the_run_stays(client, manager, librarian, rosa, monk
     assert set(last.tags.values_list("name", flat=True)) == {"Spanish-speaking", "MOU"}
 
 
+@races.needs_row_locks
 @pytest.mark.parametrize("action", ["owner", "stage"])
 def test_a_stage_change_elsewhere_during_the_run_waits_rather_than_deadlocks(
     client, manager, librarian, rosa, marcus, monkeypatch, action
@@ -142,6 +145,7 @@ def test_a_confirmation_sent_twice_is_one_action(client, manager, rosa, marcus):
     assert all(p.history.count() == 2 for p in Organization.objects.all())  # made, changed
 
 
+@races.needs_row_locks
 def test_two_confirmations_at_once_are_one_action(client, manager, rosa, marcus):
     partners = [OrganizationFactory(name=f"P{n}", owner=rosa) for n in range(3)]
     client.force_login(manager)

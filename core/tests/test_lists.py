@@ -112,8 +112,8 @@ def test_a_prepared_list_pages_as_its_queryset_does():
     rows = prepared_groups(23)
     with CaptureQueriesContext(connection) as queries:
         page = page_of(rows, 1)
-    assert len(queries) == 2  # the ids, as far as counted, then the page
-    # limit + 1 ids read, at most (EXECUTE …(first, 11, 0) on PostgreSQL, LIMIT 11 elsewhere).
+    assert len(queries) == 2  # the count, as far as it counts, then the page
+    # limit + 1 ids counted, at most (EXECUTE …(first, 11, 0) on PostgreSQL, LIMIT 11 elsewhere).
     assert re.search(r"\b11\b", queries.captured_queries[0]["sql"])
     assert page.paginator.open_ended and page.paginator.count_text == "more than 10"
     assert names(page) == [f"Group {i:03}" for i in range(5)]
