@@ -72,5 +72,4 @@ DOCUMENTS = Kind("documents", "Documents", Document, {"A": ("title",), "B": ("de
 
 # In the order the results page shows them.
 KINDS = (ORGANIZATIONS, CONTACTS, TOUCHPOINTS, MEETINGS, PROGRAMS, DOCUMENTS)
-INDEXED = KINDS
 BY_KEY = {kind.key: kind for kind in KINDS}

@@ -15,7 +15,7 @@ from partners.models import Affiliation, Contact, Organization
 from partners.services import organization_create
 from programs.models import Program
 from search import selectors
-from search.kinds import INDEXED, ORGANIZATIONS, TOUCHPOINTS
+from search.kinds import KINDS, ORGANIZATIONS, TOUCHPOINTS
 from search.results import search_groups, search_page
 from search.words import query_read
 
@@ -258,7 +258,7 @@ def test_every_way_of_writing_keeps_the_words(partners):
     assert _organizations("xylophone") == []
 
 
-@pytest.mark.parametrize("kind", INDEXED, ids=lambda kind: kind.key)
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.key)
 def test_every_column_searched_is_kept_by_the_trigger(partners, kind, postgres_only):
     """search.kinds reads each of these columns: the migration's trigger must keep each one."""
     record = kind.model._default_manager.order_by("pk").first() or _one(kind)
@@ -574,4 +574,4 @@ def test_the_planner_counts_enough_words_to_tell_a_rare_one(postgres_only):
             "AND attrelid IN (SELECT oid FROM pg_class WHERE relkind = 'r')"
         )
         targets = dict(cursor.fetchall())
-    assert targets == {kind.table: 1000 for kind in INDEXED}
+    assert targets == {kind.table: 1000 for kind in KINDS}
